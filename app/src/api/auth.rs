@@ -1,0 +1,137 @@
+//! The e-tax login (etax-login-guide §1) and the tax officers' login.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Identity, Principal};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::services::{auth as svc, ctx, web};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptchaImage {
+    pub id: String,
+    /// `data:image/png;base64,…`
+    pub image: String,
+}
+
+/// One row of 办税人员选择.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonChoice {
+    pub link_id: i64,
+    pub name: String,
+    pub identity: Identity,
+    pub phone_masked: String,
+    pub has_password: bool,
+}
+
+/// The enterprise password was right: choose who you are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonSelection {
+    pub flow_id: String,
+    pub enterprise_name: String,
+    pub people: Vec<PersonChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsSent {
+    pub phone_masked: String,
+    pub resend_after_secs: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteFacts {
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub phone: String,
+    pub text: String,
+    pub sent_at: String,
+}
+
+#[server]
+pub async fn site_info() -> Result<SiteFacts, AppError> {
+    Ok(SiteFacts { demo: ctx()?.mode == crate::ports::Mode::Demo })
+}
+
+/// A new graphical captcha (single use, 5 minutes).
+#[server]
+pub async fn new_captcha() -> Result<CaptchaImage, AppError> {
+    svc::new_captcha(&ctx()?).await
+}
+
+/// 【登录】→【企业用户】→【用户名登录】 step 1: code + password + captcha.
+#[server]
+pub async fn enterprise_login(code: String, password: String, captcha_id: String, captcha: String) -> Result<PersonSelection, AppError> {
+    svc::enterprise_login(&ctx()?, &code, &password, &captcha_id, &captcha).await
+}
+
+/// Step 2 by the chosen person's password.
+#[server]
+pub async fn person_login_password(flow_id: String, link_id: i64, password: String) -> Result<Principal, AppError> {
+    let ctx = ctx()?;
+    let (token, principal) = svc::person_login_password(&ctx, &flow_id, link_id, &password).await?;
+    web::set_session_cookie(&ctx, &token);
+    Ok(principal)
+}
+
+/// Step 2 by SMS: send a code to the chosen person's registered phone.
+#[server]
+pub async fn send_login_sms(flow_id: String, link_id: i64) -> Result<SmsSent, AppError> {
+    svc::send_login_sms(&ctx()?, &flow_id, link_id).await
+}
+
+#[server]
+pub async fn person_login_sms(flow_id: String, link_id: i64, code: String) -> Result<Principal, AppError> {
+    let ctx = ctx()?;
+    let (token, principal) = svc::person_login_sms(&ctx, &flow_id, link_id, &code).await?;
+    web::set_session_cookie(&ctx, &token);
+    Ok(principal)
+}
+
+/// Who is signed in (None when nobody is).
+#[server]
+pub async fn current_principal() -> Result<Option<Principal>, AppError> {
+    let ctx = ctx()?;
+    match web::session_token().await {
+        Some(token) => svc::principal_for(&ctx, &token).await,
+        None => Ok(None),
+    }
+}
+
+#[server]
+pub async fn logout() -> Result<(), AppError> {
+    let ctx = ctx()?;
+    if let Some(token) = web::session_token().await {
+        svc::logout(&ctx, &token).await?;
+    }
+    web::clear_session_cookie(&ctx);
+    Ok(())
+}
+
+/// 切换身份: end this person's session and choose again within the same enterprise.
+#[server]
+pub async fn switch_identity() -> Result<PersonSelection, AppError> {
+    let ctx = ctx()?;
+    let token = web::session_token().await.ok_or(AppError::NotAuthenticated)?;
+    let selection = svc::switch_identity(&ctx, &token).await?;
+    web::clear_session_cookie(&ctx);
+    Ok(selection)
+}
+
+/// 税务人员登录: username + password + captcha.
+#[server]
+pub async fn officer_login(username: String, password: String, captcha_id: String, captcha: String) -> Result<Principal, AppError> {
+    let ctx = ctx()?;
+    let (token, principal) = svc::officer_login(&ctx, &username, &password, &captcha_id, &captcha).await?;
+    web::set_session_cookie(&ctx, &token);
+    Ok(principal)
+}
+
+/// Demo mode only: the SMS messages "sent", newest first.
+#[server]
+pub async fn sms_outbox() -> Result<Vec<OutboxEntry>, AppError> {
+    svc::outbox(&ctx()?).await
+}

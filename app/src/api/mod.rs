@@ -1,0 +1,23 @@
+//! Server-fn declarations shared by client and server, with the data they
+//! exchange. On the client each is an HTTP call; on the server (feature
+//! `ssr`) each body authorizes and delegates to `crate::services`.
+
+pub mod auth;
+
+/// Registers every server fn with the axum integration (explicitly, so no
+/// linker can drop one).
+#[cfg(feature = "ssr")]
+pub fn register_server_fns() {
+    use leptos::server_fn::axum::register_explicit;
+    register_explicit::<auth::SiteInfo>();
+    register_explicit::<auth::NewCaptcha>();
+    register_explicit::<auth::EnterpriseLogin>();
+    register_explicit::<auth::PersonLoginPassword>();
+    register_explicit::<auth::SendLoginSms>();
+    register_explicit::<auth::PersonLoginSms>();
+    register_explicit::<auth::CurrentPrincipal>();
+    register_explicit::<auth::Logout>();
+    register_explicit::<auth::SwitchIdentity>();
+    register_explicit::<auth::OfficerLogin>();
+    register_explicit::<auth::SmsOutbox>();
+}

@@ -1,0 +1,50 @@
+//! Shared UI pieces: field messages, the captcha, the session context.
+
+pub mod captcha;
+pub mod session;
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The message for one field, shown right under it.
+#[component]
+pub fn FieldMsg(error: RwSignal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        error.with(|e| e.as_ref().and_then(|e| e.message_for(field))).map(|m| {
+            view! { <p class="field-error" role="alert" data-field=field>{m}</p> }
+        })
+    }
+}
+
+/// The message for the whole form (anything not tied to a field).
+#[component]
+pub fn FormMsg(error: RwSignal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.with(|e| e.as_ref().and_then(|e| e.form_message())).map(|m| {
+            let offline = error.with(|e| matches!(e, Some(AppError::Network)));
+            view! {
+                <p class="form-error" class:offline=offline role="alert">{m}</p>
+            }
+        })
+    }
+}
+
+/// A page that is in the menu but not built yet — said plainly.
+#[component]
+pub fn NotYetOpen(title: String) -> impl IntoView {
+    view! {
+        <section class="card not-yet">
+            <h2>{title}</h2>
+            <p>"该功能尚未开放，敬请期待。"</p>
+        </section>
+    }
+}
+
+/// Registers a service worker (app shell cache). Failing only means no offline shell.
+pub fn register_service_worker(_url: &str) {
+    #[cfg(feature = "csr")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().service_worker().register(_url);
+    }
+}

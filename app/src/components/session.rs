@@ -1,0 +1,45 @@
+//! Who is signed in, shared by every page through context.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::auth::{current_principal, PersonSelection};
+use crate::domain::Principal;
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub principal: RwSignal<Option<Principal>>,
+    /// False until the first answer from the server.
+    pub loaded: RwSignal<bool>,
+    /// Set by 切换身份: the login continues at 办税人员选择.
+    pub resume: RwSignal<Option<PersonSelection>>,
+    /// The server could not be reached.
+    pub offline: RwSignal<bool>,
+}
+
+impl Session {
+    pub fn provide() -> Self {
+        let s = Session { principal: RwSignal::new(None), loaded: RwSignal::new(false), resume: RwSignal::new(None), offline: RwSignal::new(false) };
+        provide_context(s);
+        s.reload();
+        s
+    }
+
+    pub fn reload(self) {
+        spawn_local(async move {
+            match current_principal().await {
+                Ok(p) => {
+                    self.principal.set(p);
+                    self.offline.set(false);
+                }
+                Err(crate::error::AppError::Network) => self.offline.set(true),
+                Err(_) => self.principal.set(None),
+            }
+            self.loaded.set(true);
+        });
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}

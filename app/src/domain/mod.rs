@@ -1,0 +1,12 @@
+//! The domain: validated values, state machines and rules. Pure — no I/O,
+//! no clock, no randomness; callers pass `Timestamp`s and random material in.
+
+pub mod audit;
+pub mod auth;
+pub mod codes;
+pub mod people;
+pub mod time;
+
+pub use codes::*;
+pub use people::*;
+pub use time::Timestamp;

@@ -1,0 +1,64 @@
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch (UTC). The domain never reads a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    pub const fn millis(self) -> i64 {
+        self.0
+    }
+    pub const fn plus_secs(self, secs: i64) -> Self {
+        Timestamp(self.0 + secs * 1000)
+    }
+    pub const fn plus_mins(self, mins: i64) -> Self {
+        self.plus_secs(mins * 60)
+    }
+    /// Whole seconds from `self` until `later`, rounded up, never negative.
+    pub fn secs_until(self, later: Timestamp) -> i64 {
+        ((later.0 - self.0).max(0) + 999) / 1000
+    }
+    /// China Standard Time (UTC+8) as "YYYY-MM-DD HH:MM:SS".
+    pub fn beijing_time(self) -> String {
+        let secs = self.0.div_euclid(1000) + 8 * 3600;
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    }
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beijing_time_is_utc_plus_eight() {
+        // 2024-11-20T00:00:00Z
+        assert_eq!(Timestamp(1_732_060_800_000).beijing_time(), "2024-11-20 08:00:00");
+        // 2024-02-29T16:30:05Z crosses midnight in Beijing
+        assert_eq!(Timestamp(1_709_224_205_000).beijing_time(), "2024-03-01 00:30:05");
+    }
+
+    #[test]
+    fn secs_until_rounds_up_and_floors_at_zero() {
+        let t = Timestamp(1_000);
+        assert_eq!(t.secs_until(Timestamp(1_001)), 1);
+        assert_eq!(t.secs_until(Timestamp(61_000)), 60);
+        assert_eq!(t.secs_until(Timestamp(0)), 0);
+    }
+}

@@ -1,0 +1,105 @@
+//! The Leqi home after login, with the manual's menus (§3.3–4.5).
+
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_params_map;
+
+use crate::components::session::use_session;
+use crate::components::NotYetOpen;
+use crate::domain::Principal;
+
+/// (path, label) of 【接入管理】's entries.
+pub const ACCESS_MENU: &[(&str, &str)] = &[
+    ("/leqi/access/apply", "接入申请"),
+    ("/leqi/access/invite", "接入邀请"),
+    ("/leqi/access/respond", "响应邀请"),
+    ("/leqi/access/invoicers", "开票人员登记及管理"),
+];
+
+fn title_for(section: &str, page: &str) -> Option<&'static str> {
+    match (section, page) {
+        ("access", "") => Some("接入管理"),
+        ("capability", _) => Some("能力中心"),
+        ("messages", _) => Some("消息中心"),
+        ("access", p) => ACCESS_MENU.iter().find(|(path, _)| path.ends_with(&format!("/{p}"))).map(|(_, l)| *l),
+        _ => None,
+    }
+}
+
+/// Only a signed-in taxpayer sees these pages.
+#[component]
+pub fn TaxpayerOnly(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    move || {
+        if !session.loaded.get() {
+            view! { <p class="loading">"正在加载…"</p> }.into_any()
+        } else if matches!(session.principal.get(), Some(Principal::Taxpayer(_))) {
+            children().into_any()
+        } else {
+            view! { <Redirect path="/login" /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn Menus() -> impl IntoView {
+    view! {
+        <nav class="menus" aria-label="乐企菜单">
+            <div class="menu">
+                <h3>"接入管理"</h3>
+                <ul>
+                    {ACCESS_MENU.iter().map(|(href, label)| view! { <li><A href=*href>{*label}</A></li> }).collect_view()}
+                </ul>
+            </div>
+            <div class="menu"><h3><A href="/leqi/capability">"能力中心"</A></h3></div>
+            <div class="menu"><h3><A href="/leqi/messages">"消息中心"</A></h3></div>
+        </nav>
+    }
+}
+
+#[component]
+pub fn LeqiHome() -> impl IntoView {
+    view! {
+        <TaxpayerOnly>
+            <div class="leqi">
+                <Menus />
+                <section class="card welcome">
+                    <h2>"欢迎使用乐企数字开放平台"</h2>
+                    <p>"请从左侧菜单选择业务：【接入管理】办理接入申请、接入邀请、响应邀请和开票人员登记；【能力中心】查看已订阅能力；【消息中心】查看通知。"</p>
+                </section>
+            </div>
+        </TaxpayerOnly>
+    }
+}
+
+#[component]
+pub fn LeqiPage() -> impl IntoView {
+    let params = use_params_map();
+    let title = move || {
+        let p = params.get();
+        let section = p.get("section").unwrap_or_default();
+        let page = p.get("page").unwrap_or_default();
+        title_for(&section, &page).unwrap_or("页面不存在").to_string()
+    };
+    view! {
+        <TaxpayerOnly>
+            <div class="leqi">
+                <Menus />
+                {move || view! { <NotYetOpen title=title() /> }}
+            </div>
+        </TaxpayerOnly>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn menu_titles_follow_the_manual() {
+        assert_eq!(title_for("access", "apply"), Some("接入申请"));
+        assert_eq!(title_for("access", "invoicers"), Some("开票人员登记及管理"));
+        assert_eq!(title_for("capability", ""), Some("能力中心"));
+        assert_eq!(title_for("nope", "x"), None);
+    }
+}

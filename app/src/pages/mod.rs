@@ -1,0 +1,9 @@
+//! Pages: one module per route group. The portal and the H5 app are
+//! separate roots (and separate wasm binaries) sharing the login.
+
+pub mod login;
+pub mod h5;
+pub mod leqi;
+pub mod outbox;
+pub mod portal;
+pub mod tax;

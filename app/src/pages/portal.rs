@@ -1,0 +1,132 @@
+//! The web portal's root: routes, header, guards.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_navigate;
+use leptos_router::path;
+
+use crate::api::auth::{logout, switch_identity};
+use crate::components::session::{use_session, Session};
+use crate::domain::Principal;
+use crate::pages::leqi::{LeqiHome, LeqiPage};
+use crate::pages::login::EnterpriseLoginFlow;
+use crate::pages::outbox::Outbox;
+use crate::pages::tax::{OfficerLoginPage, OfficerQueue};
+
+#[component]
+pub fn PortalApp() -> impl IntoView {
+    Session::provide();
+    register_service_worker();
+    view! {
+        <Router>
+            <Header />
+            <main class="page">
+                <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/">"返回首页"</a></p></section> }>
+                    <Route path=path!("/") view=Landing />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/leqi") view=LeqiHome />
+                    <Route path=path!("/leqi/:section/:page") view=LeqiPage />
+                    <Route path=path!("/leqi/:section") view=LeqiPage />
+                    <Route path=path!("/tax/login") view=OfficerLoginPage />
+                    <Route path=path!("/tax") view=OfficerQueue />
+                    <Route path=path!("/dev/outbox") view=Outbox />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Registers /sw.js (app shell cache). Failures only mean no offline shell.
+pub fn register_service_worker() {
+    crate::components::register_service_worker("/sw.js");
+}
+
+/// `/`: send each person where they belong.
+#[component]
+fn Landing() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if session.loaded.get() {
+            let to = match session.principal.get() {
+                Some(Principal::Taxpayer(_)) => "/leqi",
+                Some(Principal::Officer(_)) => "/tax",
+                None => "/login",
+            };
+            navigate(to, Default::default());
+        }
+    });
+    view! { <p class="loading">"正在加载…"</p> }
+}
+
+#[component]
+fn LoginPage() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let done = Callback::new(move |p: Principal| {
+        session.principal.set(Some(p));
+        navigate("/leqi", Default::default());
+    });
+    view! {
+        <div class="login-page">
+            <EnterpriseLoginFlow on_done=done />
+            <p class="muted small">
+                <a href="/tax/login">"税务人员登录"</a>
+                " · "
+                <a href="/kkjrh5/">"移动端（H5）"</a>
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let nav2 = navigate.clone();
+    let do_logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = logout().await;
+            session.principal.set(None);
+            navigate("/login", Default::default());
+        });
+    };
+    let do_switch = move |_| {
+        let navigate = nav2.clone();
+        spawn_local(async move {
+            if let Ok(sel) = switch_identity().await {
+                session.principal.set(None);
+                session.resume.set(Some(sel));
+                navigate("/login", Default::default());
+            }
+        });
+    };
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"乐企数字开放平台"</A>
+            {move || session.offline.get().then(|| view! { <span class="offline-badge">"无网络"</span> })}
+            {move || match session.principal.get() {
+                Some(Principal::Taxpayer(t)) => view! {
+                    <div class="who" data-testid="who">
+                        <span class="enterprise">{t.enterprise_name}</span>
+                        <span class="person">{t.person_name}</span>
+                        <span class="identity">{t.identity.label()}</span>
+                        <button class="link" on:click=do_switch.clone()>"切换身份"</button>
+                        <button class="link" on:click=do_logout.clone()>"退出"</button>
+                    </div>
+                }.into_any(),
+                Some(Principal::Officer(o)) => view! {
+                    <div class="who" data-testid="who">
+                        <span class="enterprise">{o.unit_name}</span>
+                        <span class="person">{o.name}</span>
+                        <span class="identity">{o.role.label()}</span>
+                        <button class="link" on:click=do_logout.clone()>"退出"</button>
+                    </div>
+                }.into_any(),
+                None => ().into_any(),
+            }}
+        </header>
+    }
+}

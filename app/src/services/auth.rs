@@ -1,0 +1,311 @@
+//! The login use cases. Every attempt, good or bad, leaves an audit record.
+
+use crate::api::auth::{CaptchaImage, OutboxEntry, PersonChoice, PersonSelection, SmsSent};
+use crate::domain::audit::{AuditOutcome, AuditRecord};
+use crate::domain::auth::{
+    lock_key, Captcha, SmsChallenge, BAD_ENTERPRISE_CREDENTIALS, BAD_OFFICER_CREDENTIALS,
+    BAD_PERSON_PASSWORD, LOGIN_FLOW_MINUTES,
+};
+use crate::domain::{CreditCode, Principal};
+use crate::error::{AppError, AppResult};
+use crate::ports::{BoundPerson, Ctx, LoginFlow, Mode, SessionSubject};
+
+const KIND_ENTERPRISE: &str = "企业登录";
+const KIND_PERSON: &str = "办税人员身份验证";
+const KIND_OFFICER: &str = "税务人员登录";
+const KIND_SMS: &str = "发送短信验证码";
+const KIND_LOGOUT: &str = "退出登录";
+
+async fn audit(ctx: &Ctx, actor: &str, unit: &str, kind: &str, description: String, outcome: AuditOutcome) -> AppResult<()> {
+    let record = AuditRecord::new(ctx.clock.now(), actor, unit, kind, description, outcome);
+    ctx.store.append_audit(&record).await?;
+    Ok(())
+}
+
+pub async fn new_captcha(ctx: &Ctx) -> AppResult<CaptchaImage> {
+    let id = ctx.secrets.random_token();
+    let answer = ctx.captcha.new_answer();
+    let captcha = Captcha { answer, issued_at: ctx.clock.now(), used: false };
+    ctx.store.insert_captcha(&id, &captcha).await?;
+    Ok(CaptchaImage { image: ctx.captcha.render(&captcha.answer), id })
+}
+
+/// Consumes the captcha whatever the answer: one image, one try.
+async fn check_captcha(ctx: &Ctx, id: &str, input: &str) -> AppResult<()> {
+    if input.trim().is_empty() {
+        return Err(AppError::field("captcha", "请输入图形验证码"));
+    }
+    match ctx.store.take_captcha(id).await? {
+        None => Err(AppError::field("captcha", "图形验证码已失效，请点击图片刷新")),
+        Some(c) => c.check(input, ctx.clock.now()).map_err(|e| AppError::field("captcha", e.message("图形验证码"))),
+    }
+}
+
+/// Refuses while the key is locked.
+async fn ensure_unlocked(ctx: &Ctx, key: &str) -> AppResult<()> {
+    let counter = ctx.store.failure_counter(key).await?;
+    match counter.locked_minutes(ctx.clock.now()) {
+        Some(minutes) => Err(AppError::Locked { minutes }),
+        None => Ok(()),
+    }
+}
+
+/// Counts a failure; returns the error to show (locked once the limit is hit).
+async fn count_failure(ctx: &Ctx, key: &str, err: AppError) -> AppError {
+    let now = ctx.clock.now();
+    let counter = match ctx.store.failure_counter(key).await {
+        Ok(c) => c.after_failure(now),
+        Err(e) => return e.into(),
+    };
+    if let Err(e) = ctx.store.save_failure_counter(key, counter).await {
+        return e.into();
+    }
+    match counter.locked_minutes(now) {
+        Some(minutes) => AppError::Locked { minutes },
+        None => err,
+    }
+}
+
+async fn clear_failures(ctx: &Ctx, key: &str) -> AppResult<()> {
+    ctx.store.save_failure_counter(key, Default::default()).await?;
+    Ok(())
+}
+
+async fn selection(ctx: &Ctx, enterprise_id: i64, enterprise_name: String, credit_code: String) -> AppResult<PersonSelection> {
+    let flow = LoginFlow { id: ctx.secrets.random_token(), enterprise_id, credit_code, created_at: ctx.clock.now() };
+    ctx.store.insert_login_flow(&flow).await?;
+    let people = ctx
+        .store
+        .bound_people(enterprise_id)
+        .await?
+        .into_iter()
+        .map(|p| PersonChoice {
+            link_id: p.link_id,
+            name: p.name,
+            identity: p.identity,
+            phone_masked: p.phone.masked(),
+            has_password: p.password_hash.is_some(),
+        })
+        .collect();
+    Ok(PersonSelection { flow_id: flow.id, enterprise_name, people })
+}
+
+pub async fn enterprise_login(ctx: &Ctx, code: &str, password: &str, captcha_id: &str, captcha: &str) -> AppResult<PersonSelection> {
+    let code = CreditCode::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
+    if password.is_empty() {
+        return Err(AppError::field("password", "请输入密码"));
+    }
+    let key = lock_key(code.as_str(), None);
+    let unit = code.as_str().to_string();
+    if let Err(e) = ensure_unlocked(ctx, &key).await {
+        audit(ctx, &unit, &unit, KIND_ENTERPRISE, "账户锁定期间尝试登录".into(), AuditOutcome::Failure).await?;
+        return Err(e);
+    }
+    if let Err(e) = check_captcha(ctx, captcha_id, captcha).await {
+        audit(ctx, &unit, &unit, KIND_ENTERPRISE, "图形验证码错误".into(), AuditOutcome::Failure).await?;
+        return Err(count_failure(ctx, &key, e).await);
+    }
+    let enterprise = ctx.store.enterprise_by_code(&code).await?;
+    let hash = enterprise.as_ref().map(|e| e.password_hash.as_str()).unwrap_or("");
+    let ok = ctx.secrets.verify_password(password, hash) && enterprise.is_some();
+    match enterprise {
+        Some(e) if ok => {
+            clear_failures(ctx, &key).await?;
+            audit(ctx, &e.name, &unit, KIND_ENTERPRISE, "企业密码验证通过".into(), AuditOutcome::Success).await?;
+            selection(ctx, e.id, e.name, unit).await
+        }
+        _ => {
+            audit(ctx, &unit, &unit, KIND_ENTERPRISE, "统一社会信用代码或密码错误".into(), AuditOutcome::Failure).await?;
+            Err(count_failure(ctx, &key, AppError::LoginFailed(BAD_ENTERPRISE_CREDENTIALS.into())).await)
+        }
+    }
+}
+
+async fn live_flow(ctx: &Ctx, flow_id: &str) -> AppResult<LoginFlow> {
+    let expired = || AppError::Refused("登录已超时，请重新登录".into());
+    let flow = ctx.store.login_flow(flow_id).await?.ok_or_else(expired)?;
+    if ctx.clock.now() >= flow.created_at.plus_mins(LOGIN_FLOW_MINUTES) {
+        ctx.store.delete_login_flow(flow_id).await?;
+        return Err(expired());
+    }
+    Ok(flow)
+}
+
+async fn chosen_person(ctx: &Ctx, flow: &LoginFlow, link_id: i64) -> AppResult<BoundPerson> {
+    ctx.store
+        .bound_people(flow.enterprise_id)
+        .await?
+        .into_iter()
+        .find(|p| p.link_id == link_id)
+        .ok_or(AppError::NotFound)
+}
+
+async fn start_session(ctx: &Ctx, subject: SessionSubject) -> AppResult<(String, Principal)> {
+    let token = ctx.secrets.random_token();
+    let hash = ctx.secrets.hash_token(&token);
+    ctx.store.insert_session(&hash, subject, ctx.clock.now()).await?;
+    let (principal, _) = ctx.store.session(&hash).await?.ok_or(AppError::Internal)?;
+    Ok((token, principal))
+}
+
+async fn finish_person_login(ctx: &Ctx, flow: &LoginFlow, person: &BoundPerson, how: &str) -> AppResult<(String, Principal)> {
+    clear_failures(ctx, &lock_key(&flow.credit_code, Some(person.person_id))).await?;
+    ctx.store.delete_login_flow(&flow.id).await?;
+    audit(ctx, &person.name, &flow.credit_code, KIND_PERSON, format!("以{}身份{how}登录成功", person.identity.label()), AuditOutcome::Success).await?;
+    start_session(ctx, SessionSubject::Taxpayer { link_id: person.link_id }).await
+}
+
+pub async fn person_login_password(ctx: &Ctx, flow_id: &str, link_id: i64, password: &str) -> AppResult<(String, Principal)> {
+    let flow = live_flow(ctx, flow_id).await?;
+    let person = chosen_person(ctx, &flow, link_id).await?;
+    let key = lock_key(&flow.credit_code, Some(person.person_id));
+    ensure_unlocked(ctx, &key).await?;
+    if password.is_empty() {
+        return Err(AppError::field("person_password", "请输入密码"));
+    }
+    let Some(hash) = person.password_hash.as_deref() else {
+        return Err(AppError::field("person_password", "该办税人员尚未设置密码，请使用短信验证码验证"));
+    };
+    if !ctx.secrets.verify_password(password, hash) {
+        audit(ctx, &person.name, &flow.credit_code, KIND_PERSON, "密码验证失败".into(), AuditOutcome::Failure).await?;
+        return Err(count_failure(ctx, &key, AppError::field("person_password", BAD_PERSON_PASSWORD)).await);
+    }
+    finish_person_login(ctx, &flow, &person, "密码").await
+}
+
+fn sms_key(flow: &LoginFlow, link_id: i64) -> String {
+    format!("login:{}:{link_id}", flow.id)
+}
+
+pub async fn send_login_sms(ctx: &Ctx, flow_id: &str, link_id: i64) -> AppResult<SmsSent> {
+    let flow = live_flow(ctx, flow_id).await?;
+    let person = chosen_person(ctx, &flow, link_id).await?;
+    ensure_unlocked(ctx, &lock_key(&flow.credit_code, Some(person.person_id))).await?;
+    let now = ctx.clock.now();
+    let key = sms_key(&flow, link_id);
+    if let Some(wait) = ctx.store.latest_sms(&key).await?.and_then(|s| s.resend_wait(now)) {
+        return Err(AppError::TooFrequent { seconds: wait });
+    }
+    let challenge = SmsChallenge { code: SmsChallenge::code_from_random(ctx.secrets.random_u32()), sent_at: now, used: false };
+    ctx.store.insert_sms(&key, &challenge).await?;
+    let text = format!("【电子税务局】您的登录验证码为{}，5分钟内有效，请勿泄露。", challenge.code);
+    if let Err(e) = ctx.sms.send(&person.phone, &text, now).await {
+        tracing::error!(error = %e, "sms gateway");
+        audit(ctx, &person.name, &flow.credit_code, KIND_SMS, "短信发送失败".into(), AuditOutcome::Failure).await?;
+        return Err(AppError::Refused("短信发送失败，请稍后重试".into()));
+    }
+    audit(ctx, &person.name, &flow.credit_code, KIND_SMS, format!("登录验证码已发送至{}", person.phone.masked()), AuditOutcome::Success).await?;
+    Ok(SmsSent { phone_masked: person.phone.masked(), resend_after_secs: 60 })
+}
+
+pub async fn person_login_sms(ctx: &Ctx, flow_id: &str, link_id: i64, code: &str) -> AppResult<(String, Principal)> {
+    let flow = live_flow(ctx, flow_id).await?;
+    let person = chosen_person(ctx, &flow, link_id).await?;
+    let key = lock_key(&flow.credit_code, Some(person.person_id));
+    ensure_unlocked(ctx, &key).await?;
+    if code.trim().is_empty() {
+        return Err(AppError::field("sms_code", "请输入短信验证码"));
+    }
+    let skey = sms_key(&flow, link_id);
+    let challenge = ctx.store.latest_sms(&skey).await?.ok_or_else(|| AppError::field("sms_code", "请先获取短信验证码"))?;
+    if let Err(e) = challenge.check(code, ctx.clock.now()) {
+        audit(ctx, &person.name, &flow.credit_code, KIND_PERSON, "短信验证码错误".into(), AuditOutcome::Failure).await?;
+        return Err(count_failure(ctx, &key, AppError::field("sms_code", e.message("短信验证码"))).await);
+    }
+    if !ctx.store.use_sms(&skey).await? {
+        return Err(AppError::field("sms_code", "短信验证码已使用，请重新获取"));
+    }
+    finish_person_login(ctx, &flow, &person, "短信验证码").await
+}
+
+/// The principal of a live session; an idle or expired session is removed.
+pub async fn principal_for(ctx: &Ctx, token: &str) -> AppResult<Option<Principal>> {
+    let hash = ctx.secrets.hash_token(token);
+    let now = ctx.clock.now();
+    match ctx.store.session(&hash).await? {
+        Some((principal, clock)) if clock.is_live(now) => {
+            ctx.store.touch_session(&hash, now).await?;
+            Ok(Some(principal))
+        }
+        Some(_) => {
+            ctx.store.delete_session(&hash).await?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+/// The signed-in principal, or `NotAuthenticated`.
+pub async fn require_principal(ctx: &Ctx) -> AppResult<Principal> {
+    let token = super::web::session_token().await.ok_or(AppError::NotAuthenticated)?;
+    principal_for(ctx, &token).await?.ok_or(AppError::NotAuthenticated)
+}
+
+fn actor(p: &Principal) -> (String, String) {
+    match p {
+        Principal::Taxpayer(t) => (t.person_name.clone(), t.credit_code.clone()),
+        Principal::Officer(o) => (o.name.clone(), o.unit_name.clone()),
+    }
+}
+
+pub async fn logout(ctx: &Ctx, token: &str) -> AppResult<()> {
+    let hash = ctx.secrets.hash_token(token);
+    if let Some((p, _)) = ctx.store.session(&hash).await? {
+        let (who, unit) = actor(&p);
+        audit(ctx, &who, &unit, KIND_LOGOUT, "退出登录".into(), AuditOutcome::Success).await?;
+    }
+    ctx.store.delete_session(&hash).await?;
+    Ok(())
+}
+
+pub async fn switch_identity(ctx: &Ctx, token: &str) -> AppResult<PersonSelection> {
+    let Some(Principal::Taxpayer(t)) = principal_for(ctx, token).await? else {
+        return Err(AppError::NotAuthenticated);
+    };
+    ctx.store.delete_session(&ctx.secrets.hash_token(token)).await?;
+    audit(ctx, &t.person_name, &t.credit_code, "切换身份", format!("退出{}身份，重新选择办税人员", t.identity.label()), AuditOutcome::Success).await?;
+    selection(ctx, t.enterprise_id, t.enterprise_name, t.credit_code).await
+}
+
+pub async fn officer_login(ctx: &Ctx, username: &str, password: &str, captcha_id: &str, captcha: &str) -> AppResult<(String, Principal)> {
+    let username = username.trim();
+    if username.is_empty() {
+        return Err(AppError::field("username", "请输入用户名"));
+    }
+    if password.is_empty() {
+        return Err(AppError::field("password", "请输入密码"));
+    }
+    let key = format!("officer:{username}");
+    ensure_unlocked(ctx, &key).await?;
+    if let Err(e) = check_captcha(ctx, captcha_id, captcha).await {
+        audit(ctx, username, "", KIND_OFFICER, "图形验证码错误".into(), AuditOutcome::Failure).await?;
+        return Err(count_failure(ctx, &key, e).await);
+    }
+    let officer = ctx.store.officer_by_username(username).await?;
+    let hash = officer.as_ref().map(|o| o.password_hash.as_str()).unwrap_or("");
+    match officer {
+        Some(o) if ctx.secrets.verify_password(password, hash) => {
+            clear_failures(ctx, &key).await?;
+            audit(ctx, &o.session.name, &o.session.unit_name, KIND_OFFICER, format!("以{}岗登录", o.session.role.label()), AuditOutcome::Success).await?;
+            start_session(ctx, SessionSubject::Officer { officer_id: o.session.officer_id }).await
+        }
+        _ => {
+            audit(ctx, username, "", KIND_OFFICER, "用户名或密码错误".into(), AuditOutcome::Failure).await?;
+            Err(count_failure(ctx, &key, AppError::LoginFailed(BAD_OFFICER_CREDENTIALS.into())).await)
+        }
+    }
+}
+
+pub async fn outbox(ctx: &Ctx) -> AppResult<Vec<OutboxEntry>> {
+    if ctx.mode != Mode::Demo {
+        return Err(AppError::NotFound);
+    }
+    Ok(ctx
+        .store
+        .outbox(50)
+        .await?
+        .into_iter()
+        .map(|m| OutboxEntry { phone: m.phone, text: m.text, sent_at: m.sent_at.beijing_time() })
+        .collect())
+}
+

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Idempotent set-up: installs only what is missing. Used by both README
+# commands. `setup.sh` = what running the app needs; `setup.sh --test` adds
+# what the tests need (PostgreSQL, Chromium, CJK fonts, Playwright).
+# Tools go to ~/.cache/leqi (outside the clone); nothing is downloaded from
+# anywhere but Debian, crates.io and npm.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$LEQI_ROOT"
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+mkdir -p "$LEQI_CACHE/tools" "$LEQI_CACHE/npm"
+
+# --- Debian packages -------------------------------------------------------
+apt_pkgs=()
+if ! rustup_has_wasm; then
+  # No wasm32 std in rustup: Debian's rustc-web ships one (std source for -Zbuild-std) and wasm-ld.
+  for p in rustc-web cargo-web rust-web-src lld-19; do apt_pkgs+=("$p"); done
+fi
+if [ "$want_test" = 1 ]; then
+  for p in postgresql chromium fonts-noto-cjk; do apt_pkgs+=("$p"); done
+fi
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- cargo tools (into the cache, built with the rustup toolchain) ---------
+if ! trunk --version 2>/dev/null | grep -q "trunk $LEQI_TRUNK_VERSION"; then
+  log "installing trunk $LEQI_TRUNK_VERSION (a few minutes on 2 cores)"
+  cargo install "trunk@$LEQI_TRUNK_VERSION" --locked --root "$LEQI_CACHE/tools" --quiet
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $LEQI_WASM_BINDGEN_VERSION"; then
+  # Not --locked: its own lockfile pins a crate version crates.io no longer serves.
+  log "installing wasm-bindgen-cli $LEQI_WASM_BINDGEN_VERSION (Cargo.lock's version)"
+  cargo install "wasm-bindgen-cli@$LEQI_WASM_BINDGEN_VERSION" --root "$LEQI_CACHE/tools" --quiet
+fi
+
+# --- npm tools -------------------------------------------------------------
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${LEQI_BINARYEN_VERSION%%.*}"; then
+  log "installing wasm-opt (npm binaryen@$LEQI_BINARYEN_VERSION; Debian's binaryen is too old)"
+  printf '{ "name": "leqi-tools", "private": true, "dependencies": { "binaryen": "%s" } }\n' "$LEQI_BINARYEN_VERSION" > "$LEQI_CACHE/npm/package.json"
+  (cd "$LEQI_CACHE/npm" && npm install --no-audit --no-fund --silent)
+fi
+if [ "$want_test" = 1 ] && [ ! -x end2end/node_modules/.bin/playwright ]; then
+  log "installing @playwright/test (browser: Debian's /usr/bin/chromium; no download)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+fi
+log "set-up complete"

@@ -1,0 +1,94 @@
+//! Configuration from the environment (see README, "Configuration").
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use app::ports::Mode;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// trunk's output: the portal at the root, the H5 app in `kkjrh5/`.
+    pub site_dir: PathBuf,
+    pub secure_cookies: bool,
+    /// Demo mode only: every captcha's answer (for automated tests).
+    pub fixed_captcha: Option<String>,
+    /// Production: the program that sends SMS (phone as argument, text on stdin).
+    pub sms_command: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("LEQI_MODE must be `demo` or `production`, not `{0}`")]
+    Mode(String),
+    #[error("LEQI_ADDR is not a socket address: {0}")]
+    Addr(String),
+    #[error("production mode needs LEQI_SMS_COMMAND (the program that sends SMS)")]
+    NoSms,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mode = match get("LEQI_MODE").as_deref().unwrap_or("production") {
+            "demo" => Mode::Demo,
+            "production" => Mode::Production,
+            other => return Err(ConfigError::Mode(other.into())),
+        };
+        let addr_text = get("LEQI_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_text.parse().map_err(|_| ConfigError::Addr(addr_text))?;
+        let data_dir = PathBuf::from(get("LEQI_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = get("DATABASE_URL")
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("leqi.db").display()));
+        let site_dir = PathBuf::from(get("LEQI_SITE_DIR").unwrap_or_else(|| "dist".into()));
+        let secure_cookies = matches!(get("LEQI_SECURE_COOKIES").as_deref(), Some("1" | "true"));
+        // The fixed captcha exists only in demo mode, whatever the environment says.
+        let fixed_captcha = get("LEQI_FIXED_CAPTCHA").filter(|c| !c.is_empty() && mode == Mode::Demo);
+        let sms_command = get("LEQI_SMS_COMMAND").filter(|c| !c.is_empty());
+        if mode == Mode::Production && sms_command.is_none() {
+            return Err(ConfigError::NoSms);
+        }
+        Ok(Config { mode, addr, database_url, data_dir, site_dir, secure_cookies, fixed_captcha, sms_command })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn demo_defaults_to_sqlite_in_the_data_folder_on_loopback() {
+        let c = cfg(&[("LEQI_MODE", "demo")]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/leqi.db");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.mode, Mode::Demo);
+    }
+
+    #[test]
+    fn the_fixed_captcha_never_reaches_production() {
+        let c = cfg(&[("LEQI_MODE", "production"), ("LEQI_FIXED_CAPTCHA", "AAAA"), ("LEQI_SMS_COMMAND", "/bin/true")]).unwrap();
+        assert_eq!(c.fixed_captcha, None);
+        let d = cfg(&[("LEQI_MODE", "demo"), ("LEQI_FIXED_CAPTCHA", "AAAA")]).unwrap();
+        assert_eq!(d.fixed_captcha.as_deref(), Some("AAAA"));
+    }
+
+    #[test]
+    fn production_needs_an_sms_sender_and_bad_values_are_refused() {
+        assert!(matches!(cfg(&[]), Err(ConfigError::NoSms)));
+        assert!(matches!(cfg(&[("LEQI_MODE", "test")]), Err(ConfigError::Mode(_))));
+        assert!(matches!(cfg(&[("LEQI_MODE", "demo"), ("LEQI_ADDR", "localhost")]), Err(ConfigError::Addr(_))));
+    }
+}

@@ -1,0 +1,213 @@
+//! Demo data (demo mode): two provinces, their tax offices and officers, a
+//! 联用 and a 自用 direct unit, use units in every relationship, and people in
+//! every identity. Credit codes and ID numbers carry valid check characters.
+
+use app::domain::{CreditCode, IdNumber, Identity, OfficerRole};
+use app::ports::Secrets;
+use sqlx::Row;
+
+use crate::store::{unavailable, SqlStore};
+use app::ports::StoreError;
+
+pub const DEMO_PASSWORD: &str = "Demo1234";
+
+pub struct DemoEnterprise {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub first17: &'static str,
+    pub office: &'static str,
+    pub direct_unit_type: Option<&'static str>,
+    /// How it relates to a direct unit (shown in the README; invitations come with issue 5).
+    pub note: &'static str,
+}
+
+pub const PROVINCES: &[(&str, &str, &str)] = &[
+    ("51", "四川省", "国家税务总局四川省税务局"),
+    ("15", "内蒙古自治区", "国家税务总局内蒙古自治区税务局"),
+];
+
+/// (key, name, province)
+pub const OFFICES: &[(&str, &str, &str)] = &[
+    ("sc_jj", "国家税务总局成都市锦江区税务局", "51"),
+    ("sc_gx", "国家税务总局成都高新技术产业开发区税务局", "51"),
+    ("sc_my", "国家税务总局绵阳市涪城区税务局", "51"),
+    ("nm_sh", "国家税务总局呼和浩特市赛罕区税务局", "15"),
+    ("nm_bt", "国家税务总局包头市昆都仑区税务局", "15"),
+];
+
+pub const ENTERPRISES: &[DemoEnterprise] = &[
+    DemoEnterprise { key: "shule", name: "四川蜀乐科技集团有限公司", first17: "91510104MA6CLQ001", office: "sc_jj", direct_unit_type: Some("lianyong"), note: "乐企联用直连单位" },
+    DemoEnterprise { key: "caoyuan", name: "内蒙古草原云链能源股份有限公司", first17: "91150105MA0NCY002", office: "nm_sh", direct_unit_type: Some("ziyong"), note: "乐企自用直连单位" },
+    DemoEnterprise { key: "shule_my", name: "四川蜀乐科技集团有限公司绵阳分公司", first17: "91510703MA6CLQ011", office: "sc_my", direct_unit_type: None, note: "使用单位：与蜀乐科技为总分公司关系" },
+    DemoEnterprise { key: "shule_soft", name: "成都蜀乐软件有限公司", first17: "91510100MA6CLQ012", office: "sc_gx", direct_unit_type: None, note: "使用单位：与蜀乐科技为母子公司关系" },
+    DemoEnterprise { key: "shule_wuye", name: "四川蜀乐物业服务有限公司", first17: "91510104MA6CLQ013", office: "sc_jj", direct_unit_type: None, note: "使用单位：与蜀乐科技为其他控制关系" },
+    DemoEnterprise { key: "tianfu_jt", name: "四川天府数字交通投资有限公司", first17: "91510100MA6CLQ014", office: "sc_gx", direct_unit_type: None, note: "使用单位：与蜀乐科技为同一监管部门" },
+    DemoEnterprise { key: "qinghe", name: "成都青禾餐饮管理有限公司", first17: "91510104MA6CLQ015", office: "sc_jj", direct_unit_type: None, note: "使用单位：与蜀乐科技不具有控制关系（联用类）" },
+    DemoEnterprise { key: "caoyuan_bt", name: "包头草原云链储运有限公司", first17: "91150203MA0NCY021", office: "nm_bt", direct_unit_type: None, note: "使用单位：与草原云链为母子公司关系" },
+    DemoEnterprise { key: "tianfu_sm", name: "四川天府数智商贸有限公司", first17: "91510100MA6CLQ030", office: "sc_gx", direct_unit_type: None, note: "尚未接入，可发起接入申请" },
+];
+
+/// (name, ID first 17, phone, has own password, [(enterprise key, identity)])
+pub const PEOPLE: &[(&str, &str, &str, bool, &[(&str, Identity)])] = &[
+    ("王建国", "51010419750312001", "13908000001", true, &[("shule", Identity::LegalRepresentative)]),
+    ("李秀英", "51010419820623002", "13908000002", true, &[("shule", Identity::FinanceManager)]),
+    ("张伟", "51010719900105003", "13908000003", true, &[("shule", Identity::TaxClerk), ("shule_soft", Identity::FinanceManager)]),
+    ("刘洋", "51010819950817004", "13908000004", false, &[("shule", Identity::InvoiceClerk)]),
+    ("巴特尔", "15010519700402005", "13904710005", true, &[("caoyuan", Identity::LegalRepresentative)]),
+    ("其其格", "15010519850919006", "13904710006", true, &[("caoyuan", Identity::FinanceManager)]),
+    ("赵磊", "15020319880228007", "13904710007", true, &[("caoyuan", Identity::TaxClerk)]),
+    ("孙丽", "15020319930511008", "13904710008", true, &[("caoyuan", Identity::InvoiceClerk)]),
+    ("周敏", "51070319781130009", "13908160009", true, &[("shule_my", Identity::LegalRepresentative), ("shule_my", Identity::FinanceManager)]),
+    ("吴强", "51070319920707010", "13908160010", true, &[("shule_my", Identity::InvoiceClerk)]),
+    ("郑浩", "51010019800101011", "13908000011", true, &[("shule_soft", Identity::LegalRepresentative)]),
+    ("冯雪", "51010019960214012", "13908000012", true, &[("shule_soft", Identity::InvoiceClerk)]),
+    ("陈静", "51010419790505013", "13908000013", true, &[("shule_wuye", Identity::LegalRepresentative), ("shule_wuye", Identity::FinanceManager)]),
+    ("杨帆", "51010019760808014", "13908000014", true, &[("tianfu_jt", Identity::LegalRepresentative)]),
+    ("黄蓉", "51010019870303015", "13908000015", true, &[("tianfu_jt", Identity::FinanceManager)]),
+    ("何青", "51010419830606016", "13908000016", true, &[("qinghe", Identity::LegalRepresentative)]),
+    ("罗琳", "51010419910909017", "13908000017", true, &[("qinghe", Identity::FinanceManager)]),
+    ("马超", "51010419970120018", "13908000018", true, &[("qinghe", Identity::InvoiceClerk), ("qinghe", Identity::TaxClerk)]),
+    ("乌云", "15020319811010019", "13904720019", true, &[("caoyuan_bt", Identity::LegalRepresentative), ("caoyuan_bt", Identity::FinanceManager)]),
+    ("高远", "51010019840404020", "13908000020", true, &[("tianfu_sm", Identity::LegalRepresentative)]),
+    ("林小雨", "51010019940606021", "13908000021", true, &[("tianfu_sm", Identity::FinanceManager), ("tianfu_sm", Identity::TaxClerk)]),
+];
+
+/// (username, name, role, office key or province code)
+pub const OFFICERS: &[(&str, &str, OfficerRole, &str)] = &[
+    ("sc_jj_shouli", "陈晓（锦江受理）", OfficerRole::Acceptance, "sc_jj"),
+    ("sc_jj_fuhe", "邓琪（锦江复核）", OfficerRole::Review, "sc_jj"),
+    ("sc_gx_shouli", "蒋涛（高新受理）", OfficerRole::Acceptance, "sc_gx"),
+    ("sc_gx_fuhe", "谢婷（高新复核）", OfficerRole::Review, "sc_gx"),
+    ("sc_my_shouli", "唐亮（涪城受理）", OfficerRole::Acceptance, "sc_my"),
+    ("sc_my_fuhe", "韩梅（涪城复核）", OfficerRole::Review, "sc_my"),
+    ("sc_queren", "曾伟（四川省局确认）", OfficerRole::Confirmation, "51"),
+    ("nm_sh_shouli", "苏和（赛罕受理）", OfficerRole::Acceptance, "nm_sh"),
+    ("nm_sh_fuhe", "娜仁（赛罕复核）", OfficerRole::Review, "nm_sh"),
+    ("nm_bt_shouli", "王刚（昆都仑受理）", OfficerRole::Acceptance, "nm_bt"),
+    ("nm_bt_fuhe", "刘芳（昆都仑复核）", OfficerRole::Review, "nm_bt"),
+    ("nm_queren", "包海（内蒙古区局确认）", OfficerRole::Confirmation, "15"),
+];
+
+pub fn credit_code(e: &DemoEnterprise) -> CreditCode {
+    CreditCode::from_first17(e.first17).expect("demo first17 is well formed")
+}
+
+pub fn id_number(first17: &str) -> IdNumber {
+    IdNumber::from_first17(first17).expect("demo ID first17 is well formed")
+}
+
+/// Loads the demo data unless the registry already has enterprises.
+pub async fn seed(store: &SqlStore, secrets: &dyn Secrets, now_ms: i64) -> Result<bool, StoreError> {
+    let pool = store.pool();
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM enterprises").fetch_one(pool).await.map_err(unavailable)?.get("n");
+    if count > 0 {
+        return Ok(false);
+    }
+    let hash = secrets.hash_password(DEMO_PASSWORD);
+    let mut tx = pool.begin().await.map_err(unavailable)?;
+    for (code, name, bureau) in PROVINCES {
+        sqlx::query("INSERT INTO provinces (code, name, bureau_name) VALUES ($1, $2, $3)")
+            .bind(*code).bind(*name).bind(*bureau)
+            .execute(&mut *tx).await.map_err(unavailable)?;
+    }
+    let mut office_ids = std::collections::HashMap::new();
+    for (key, name, province) in OFFICES {
+        let id: i64 = sqlx::query("INSERT INTO tax_offices (name, province_code) VALUES ($1, $2) RETURNING id")
+            .bind(*name).bind(*province)
+            .fetch_one(&mut *tx).await.map_err(unavailable)?.get("id");
+        office_ids.insert(*key, (id, *province));
+    }
+    let mut enterprise_ids = std::collections::HashMap::new();
+    for e in ENTERPRISES {
+        let id: i64 = sqlx::query(
+            "INSERT INTO enterprises (credit_code, name, password_hash, tax_office_id, direct_unit_type, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(credit_code(e).as_str()).bind(e.name).bind(&hash).bind(office_ids[e.office].0)
+        .bind(e.direct_unit_type).bind(now_ms)
+        .fetch_one(&mut *tx).await.map_err(unavailable)?.get("id");
+        enterprise_ids.insert(e.key, id);
+    }
+    for (name, id17, phone, has_password, links) in PEOPLE {
+        let person_id: i64 = sqlx::query(
+            "INSERT INTO people (name, id_number, phone, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(*name).bind(id_number(id17).as_str()).bind(*phone)
+        .bind(has_password.then(|| hash.clone())).bind(now_ms)
+        .fetch_one(&mut *tx).await.map_err(unavailable)?.get("id");
+        for (ent, identity) in links.iter() {
+            sqlx::query("INSERT INTO enterprise_people (enterprise_id, person_id, identity, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(enterprise_ids[ent]).bind(person_id).bind(identity.code()).bind(now_ms)
+                .execute(&mut *tx).await.map_err(unavailable)?;
+        }
+    }
+    for (username, name, role, unit) in OFFICERS {
+        let (office, province) = match office_ids.get(unit) {
+            Some((id, province)) => (Some(*id), province.to_string()),
+            None => (None, unit.to_string()),
+        };
+        sqlx::query(
+            "INSERT INTO officers (username, name, password_hash, role, tax_office_id, province_code) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(*username).bind(*name).bind(&hash).bind(role.code()).bind(office).bind(province)
+        .execute(&mut *tx).await.map_err(unavailable)?;
+    }
+    tx.commit().await.map_err(unavailable)?;
+    Ok(true)
+}
+
+/// The demo accounts as Markdown (README; `leqi-server --demo-accounts`).
+pub fn accounts_markdown() -> String {
+    let mut out = String::from("| 单位 | 统一社会信用代码 | 说明 | 办税人员（身份，手机） |\n|---|---|---|---|\n");
+    for e in ENTERPRISES {
+        let people: Vec<String> = PEOPLE
+            .iter()
+            .flat_map(|(name, _, phone, pw, links)| {
+                links.iter().filter(|(k, _)| *k == e.key).map(move |(_, i)| {
+                    format!("{name}（{}，{phone}{}）", i.label(), if *pw { "" } else { "，仅短信" })
+                })
+            })
+            .collect();
+        out += &format!("| {} | `{}` | {} | {} |\n", e.name, credit_code(e), e.note, people.join("；"));
+    }
+    out += "\n| 税务人员用户名 | 姓名 | 岗位 |\n|---|---|---|\n";
+    for (u, n, r, _) in OFFICERS {
+        out += &format!("| `{u}` | {n} | {} |\n", r.label());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_code_and_id_is_valid_and_unique() {
+        let mut codes: Vec<String> = ENTERPRISES.iter().map(|e| credit_code(e).to_string()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), ENTERPRISES.len());
+        for (_, id17, phone, _, _) in PEOPLE {
+            let id = id_number(id17);
+            assert!(IdNumber::parse(id.as_str()).is_ok());
+            assert!(app::domain::MobilePhone::parse(phone).is_ok());
+        }
+    }
+
+    #[test]
+    fn demo_covers_every_identity_and_officer_role_in_both_provinces() {
+        for identity in Identity::ALL {
+            assert!(PEOPLE.iter().any(|p| p.4.iter().any(|(_, i)| *i == identity)), "{}", identity.label());
+        }
+        for province in ["51", "15"] {
+            for role in OfficerRole::ALL {
+                assert!(
+                    OFFICERS.iter().any(|(_, _, r, unit)| *r == role
+                        && (*unit == province || OFFICES.iter().any(|(k, _, p)| k == unit && *p == province))),
+                    "{province} {}",
+                    role.label()
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The HTTP surface: server fns under /api, the generated service worker,
+//! and trunk's build served as two SPAs (portal at /, H5 at /kkjrh5/) with
+//! deep-link fallback, compression and cache headers.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use app::ports::Ctx;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Response, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use sha2::{Digest, Sha256};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub ctx: Ctx,
+    /// The portal's worker (scope /) and the H5 app's (scope /kkjrh5/).
+    pub portal_worker: Arc<String>,
+    pub h5_worker: Arc<String>,
+}
+
+pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
+    app::api::register_server_fns();
+    let h5_dir = site_dir.join("kkjrh5");
+    let state = AppState {
+        ctx,
+        portal_worker: Arc::new(service_worker(site_dir, "/", "/index.html")),
+        h5_worker: Arc::new(service_worker(&h5_dir, "/kkjrh5/", "/kkjrh5/index.html")),
+    };
+    Router::new()
+        .route("/api/{*fn_name}", post(server_fn).get(server_fn))
+        .route("/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.portal_worker) }))
+        .route("/kkjrh5/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.h5_worker) }))
+        .route("/healthz", get(|| async { "ok" }))
+        .nest_service("/kkjrh5", spa(&h5_dir))
+        .fallback_service(spa(site_dir))
+        .layer(middleware::from_fn(cache_headers))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+fn spa(dir: &Path) -> ServeDir<tower_http::set_status::SetStatus<ServeFile>> {
+    ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("index.html")))
+}
+
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    let ctx = state.ctx.clone();
+    leptos_axum::handle_server_fns_with_context(move || provide_context(ctx.clone()), req).await
+}
+
+fn javascript(body: &str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], body.to_owned())
+}
+
+/// Whether a file name carries trunk's content hash (`name-0123456789abcdef.js`).
+pub fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.split(['-', '.', '_']).any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+async fn cache_headers(req: Request, next: Next) -> Response<Body> {
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    // The SPA fallback answers deep links with index.html and a 404 status; a deep link is a page.
+    let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if res.status() == StatusCode::NOT_FOUND && is_html && !path.starts_with("/api/") {
+        *res.status_mut() = StatusCode::OK;
+    }
+    let policy = if path.starts_with("/api/") {
+        "no-store"
+    } else if is_html || path.ends_with("/sw.js") || path.ends_with(".webmanifest") {
+        "no-cache"
+    } else if is_hashed_asset(&path) && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    res
+}
+
+/// The shell files of one app (not its sub-apps' folders), as served URLs.
+fn shell_files(site_dir: &Path, prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(site_dir) else { return out };
+    for entry in entries.flatten() {
+        let p: PathBuf = entry.path();
+        if p.is_file() {
+            if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
+                let url = format!("{prefix}{name}");
+                // The pages themselves are fetched network-first; icons are not shell.
+                if [".js", ".wasm", ".css", ".webmanifest", "index.html"].iter().any(|ext| url.ends_with(ext)) {
+                    out.push(url);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The service worker: caches the app shell under a name derived from the
+/// build's hashed files, and never caches server fns or API responses.
+pub fn service_worker(site_dir: &Path, prefix: &str, shell_page: &str) -> String {
+    let files = shell_files(site_dir, prefix);
+    let version: String = Sha256::digest(files.join("\n").as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let list = serde_json::to_string(&files).unwrap_or_else(|_| "[]".into());
+    include_str!("sw.js.tmpl")
+        .replace("__VERSION__", &version)
+        .replace("__SHELL__", &list)
+        .replace("__PAGE__", shell_page)
+        .replace("__PREFIX__", prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_hashes_are_recognised() {
+        assert!(is_hashed_asset("/portal-3f2a9c0d1e4b5a6c_bg.wasm"));
+        assert!(is_hashed_asset("/kkjrh5/h5-3f2a9c0d1e4b5a6c.js"));
+        assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/icons/icon-192.png"));
+        assert!(!is_hashed_asset("/sw.js"));
+    }
+
+    #[test]
+    fn service_worker_lists_the_shell_and_changes_with_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("kkjrh5")).unwrap();
+        std::fs::write(dir.path().join("index.html"), "x").unwrap();
+        std::fs::write(dir.path().join("portal-0123456789abcdef.js"), "x").unwrap();
+        std::fs::write(dir.path().join("kkjrh5/index.html"), "x").unwrap();
+        let sw = service_worker(dir.path(), "/", "/index.html");
+        assert!(sw.contains("\"/portal-0123456789abcdef.js\""));
+        assert!(!sw.contains("kkjrh5/index.html"), "the portal worker must not cache the H5 app");
+        assert!(sw.contains("/api/"), "the worker must exclude the API");
+        let h5 = service_worker(&dir.path().join("kkjrh5"), "/kkjrh5/", "/kkjrh5/index.html");
+        assert!(h5.contains("\"/kkjrh5/index.html\""));
+        std::fs::write(dir.path().join("portal-fedcba9876543210.js"), "x").unwrap();
+        assert_ne!(service_worker(dir.path(), "/", "/index.html"), sw, "a new build must get a new cache");
+    }
+}
