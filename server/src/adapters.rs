@@ -34,6 +34,15 @@ impl OsSecrets {
     }
 }
 
+impl OsSecrets {
+    /// `n` random bytes as lowercase hex (names, ids).
+    pub fn random_hex(&self, n: usize) -> String {
+        let mut bytes = vec![0u8; n];
+        rand::rng().fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 impl Default for OsSecrets {
     fn default() -> Self {
         Self::new()

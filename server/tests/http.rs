@@ -1,0 +1,159 @@
+//! The HTTP surface through the real router: SPA deep links, cache headers,
+//! compression, service workers, and the login over server-fn calls.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use common::*;
+use http_body_util::BodyExt;
+use leptos::server_fn::ServerFn;
+use tower::ServiceExt;
+
+use app::api::auth::{CurrentPrincipal, EnterpriseLogin, Logout, NewCaptcha, PersonLoginPassword, SmsOutbox};
+use app::ports::Mode;
+
+struct Site {
+    _dir: tempfile::TempDir,
+    _db: TestDb,
+    router: Router,
+}
+
+async fn site(mode: Mode) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("kkjrh5")).unwrap();
+    std::fs::write(root.join("index.html"), "<!doctype html><title>portal</title>").unwrap();
+    std::fs::write(root.join("portal-0123456789abcdef.js"), "export default function init(){}\n".repeat(50)).unwrap();
+    std::fs::write(root.join("kkjrh5/index.html"), "<!doctype html><title>h5</title>").unwrap();
+    let db = sqlite().await;
+    seeded(&db.store).await;
+    let router = server::web::router(ctx(&db.store, clock(), mode), root);
+    Site { _dir: dir, _db: db, router }
+}
+
+async fn get(router: &Router, uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut req = Request::get(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let (parts, body) = res.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Calls a server fn as the browser does (POST, url-encoded arguments).
+async fn call(router: &Router, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let body = form.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&");
+    let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let res = router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+    let (parts, body) = res.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn deep_links_fall_back_to_their_app_and_caching_follows_the_file() {
+    let s = site(Mode::Demo).await;
+    let (status, h, body) = get(&s.router, "/leqi/access/apply", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("portal"));
+    assert_eq!(h[header::CACHE_CONTROL], "no-cache");
+    let (status, _, body) = get(&s.router, "/kkjrh5/invitation/42", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("h5"), "H5 deep links get the H5 app");
+    let (_, h, _) = get(&s.router, "/portal-0123456789abcdef.js", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(h[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(h[header::CONTENT_ENCODING], "gzip");
+    for (sw, page) in [("/sw.js", "/index.html"), ("/kkjrh5/sw.js", "/kkjrh5/index.html")] {
+        let (status, h, body) = get(&s.router, sw, &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
+        assert_eq!(h[header::CACHE_CONTROL], "no-cache");
+        assert!(body.contains(&format!("caches.match('{page}')")));
+    }
+}
+
+#[tokio::test]
+async fn login_over_http_sets_a_strict_httponly_cookie() {
+    let s = site(Mode::Demo).await;
+    let (status, _, body) = call(&s.router, NewCaptcha::PATH, &[], None).await;
+    assert_eq!(status, StatusCode::OK);
+    let captcha: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let cid = captcha["id"].as_str().unwrap().to_string();
+    let (status, _, body) = call(
+        &s.router,
+        EnterpriseLogin::PATH,
+        &[("code", "91510104MA6CLQ001T"), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sel: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let flow = sel["flow_id"].as_str().unwrap().to_string();
+    let link = sel["people"][0]["link_id"].as_i64().unwrap().to_string();
+    let (status, headers, body) =
+        call(&s.router, PersonLoginPassword::PATH, &[("flow_id", &flow), ("link_id", &link), ("password", "Demo1234")], None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("leqi_sid="));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"));
+    let pair = cookie.split(';').next().unwrap().to_string();
+
+    let (_, headers, body) = call(&s.router, CurrentPrincipal::PATH, &[], Some(&pair)).await;
+    assert!(body.contains("王建国") && body.contains("LegalRepresentative"), "{body}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store", "server fn answers are never cached");
+    let (_, _, body) = call(&s.router, CurrentPrincipal::PATH, &[], Some("leqi_sid=forged")).await;
+    assert_eq!(body, "null");
+    let (_, headers, _) = call(&s.router, Logout::PATH, &[], Some(&pair)).await;
+    assert!(headers[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    let (_, _, body) = call(&s.router, CurrentPrincipal::PATH, &[], Some(&pair)).await;
+    assert_eq!(body, "null", "logged out on the server, not only in the browser");
+}
+
+#[tokio::test]
+async fn errors_arrive_typed_and_without_internals() {
+    let s = site(Mode::Demo).await;
+    let (_, _, body) = call(&s.router, NewCaptcha::PATH, &[], None).await;
+    let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
+    let (status, _, body) = call(
+        &s.router,
+        EnterpriseLogin::PATH,
+        &[("code", "91510104MA6CLQ001T"), ("password", "Wrong1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)],
+        None,
+    )
+    .await;
+    assert!(!status.is_success());
+    let err: app::error::AppError = serde_json::from_str(&body).expect("a typed AppError");
+    assert_eq!(err, app::error::AppError::LoginFailed("统一社会信用代码（纳税人识别号）或密码错误".into()));
+    // Malformed arguments: a typed error too, with no parser internals.
+    let (status, _, body) = call(&s.router, PersonLoginPassword::PATH, &[("flow_id", "x"), ("link_id", "not-a-number")], None).await;
+    assert!(!status.is_success());
+    let err: app::error::AppError = serde_json::from_str(&body).expect("a typed AppError");
+    assert!(!err.to_string().contains("invalid digit"), "{err}");
+}
+
+#[tokio::test]
+async fn the_sms_outbox_is_demo_only() {
+    let demo = site(Mode::Demo).await;
+    let (status, _, _) = call(&demo.router, SmsOutbox::PATH, &[], None).await;
+    assert_eq!(status, StatusCode::OK);
+    let prod = site(Mode::Production).await;
+    let (status, _, body) = call(&prod.router, SmsOutbox::PATH, &[], None).await;
+    assert!(!status.is_success());
+    assert_eq!(serde_json::from_str::<app::error::AppError>(&body).unwrap(), app::error::AppError::NotFound);
+}
