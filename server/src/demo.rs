@@ -47,8 +47,10 @@ pub const ENTERPRISES: &[DemoEnterprise] = &[
     DemoEnterprise { key: "tianfu_sm", name: "四川天府数智商贸有限公司", first17: "91510100MA6CLQ030", office: "sc_gx", direct_unit_type: None, note: "尚未接入，可发起接入申请" },
 ];
 
-/// (name, ID first 17, phone, has own password, [(enterprise key, identity)])
-pub const PEOPLE: &[(&str, &str, &str, bool, &[(&str, Identity)])] = &[
+/// A demo person: (name, ID first 17, phone, has own password, [(enterprise key, identity)]).
+pub type DemoPerson = (&'static str, &'static str, &'static str, bool, &'static [(&'static str, Identity)]);
+
+pub const PEOPLE: &[DemoPerson] = &[
     ("王建国", "51010419750312001", "13908000001", true, &[("shule", Identity::LegalRepresentative)]),
     ("李秀英", "51010419820623002", "13908000002", true, &[("shule", Identity::FinanceManager)]),
     ("张伟", "51010719900105003", "13908000003", true, &[("shule", Identity::TaxClerk), ("shule_soft", Identity::FinanceManager)]),
