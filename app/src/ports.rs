@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::domain::accounts::{GrantOutcome, Grants, PersonName};
 use crate::domain::auth::{Captcha, FailureCounter, SessionClock, SmsChallenge};
 use crate::domain::audit::AuditRecord;
-use crate::domain::{CreditCode, Identity, MobilePhone, OfficerSession, Principal, Timestamp};
+use crate::domain::{CreditCode, IdNumber, Identity, MobilePhone, OfficerSession, Principal, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -40,6 +41,101 @@ pub struct BoundPerson {
     pub phone: MobilePhone,
     /// The password for identity checks: the one set for this enterprise, else the person's own.
     pub password_hash: Option<String>,
+    /// False once every permission was removed (授权信息): shown, but 未绑定企业.
+    pub bound: bool,
+}
+
+/// A registered natural person (自然人注册 done).
+#[derive(Debug, Clone)]
+pub struct PersonRecord {
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub name: PersonName,
+    pub id_number: IdNumber,
+    pub phone: MobilePhone,
+    pub password_hash: String,
+    pub tax_office_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxOffice {
+    pub id: i64,
+    pub name: String,
+    pub province_name: String,
+}
+
+/// One user of an enterprise as 授权信息 lists it.
+#[derive(Debug, Clone)]
+pub struct EnterpriseUser {
+    pub link_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub identity: Identity,
+    pub grants: Grants,
+    pub bound: bool,
+    pub source: LinkSource,
+}
+
+/// How a person came to be linked to an enterprise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkSource {
+    /// 在核心征管系统登记的法人、财务负责人及办税人
+    Registry,
+    /// 企业用户注册（办税人绑定企业）
+    SelfBound,
+    /// 授权信息-添加用户（企业绑定办税人）
+    Added,
+}
+
+impl LinkSource {
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkSource::Registry => "registry",
+            LinkSource::SelfBound => "self_bound",
+            LinkSource::Added => "added",
+        }
+    }
+    pub fn from_code(c: &str) -> Self {
+        match c {
+            "self_bound" => LinkSource::SelfBound,
+            "added" => LinkSource::Added,
+            _ => LinkSource::Registry,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkSource::Registry => "登记信息",
+            LinkSource::SelfBound => "企业用户注册",
+            LinkSource::Added => "添加用户",
+        }
+    }
+}
+
+/// A live session of a person, for 登录设备管理.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub user_agent: String,
+    pub enterprise_name: String,
+}
+
+/// A stored multi-step flow: its state (JSON of a domain enum) and version.
+#[derive(Debug, Clone)]
+pub struct StoredFlow {
+    pub state: String,
+    pub version: i64,
+    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +173,37 @@ pub trait AccountStore: Send + Sync {
     async fn enterprise_by_code(&self, code: &CreditCode) -> StoreResult<Option<EnterpriseLogin>>;
     async fn bound_people(&self, enterprise_id: i64) -> StoreResult<Vec<BoundPerson>>;
     async fn officer_by_username(&self, username: &str) -> StoreResult<Option<OfficerLogin>>;
+    async fn enterprise_by_id(&self, id: i64) -> StoreResult<Option<EnterpriseLogin>>;
+    async fn set_enterprise_password(&self, enterprise_id: i64, hash: &str) -> StoreResult<()>;
+    async fn tax_offices(&self) -> StoreResult<Vec<TaxOffice>>;
+    async fn person_by_phone(&self, phone: &str) -> StoreResult<Option<PersonRecord>>;
+    async fn person_by_id_number(&self, id_number: &str) -> StoreResult<Option<PersonRecord>>;
+    async fn person_by_id(&self, id: i64) -> StoreResult<Option<PersonRecord>>;
+    /// A phone or ID number already registered is a `Conflict`.
+    async fn insert_person(&self, person: &NewPerson, now: Timestamp) -> StoreResult<i64>;
+    async fn set_person_password(&self, person_id: i64, hash: &str) -> StoreResult<()>;
+    /// Every user linked to the enterprise, bound or not.
+    async fn enterprise_users(&self, enterprise_id: i64) -> StoreResult<Vec<EnterpriseUser>>;
+    /// Binds (or binds again) a person with an identity and all of `grants`.
+    #[allow(clippy::too_many_arguments)]
+    async fn bind_person(&self, enterprise_id: i64, person_id: i64, identity: Identity, source: LinkSource, password_hash: Option<&str>, grants: &Grants, now: Timestamp) -> StoreResult<i64>;
+    /// Applies new grants to a user of that enterprise, or unbinds them (and
+    /// ends their sessions), in one transaction. False when no such user.
+    async fn apply_grants(&self, enterprise_id: i64, link_id: i64, outcome: &GrantOutcome) -> StoreResult<bool>;
+    /// The link's own password (set by 添加用户), if it has one.
+    async fn link_has_password(&self, link_id: i64) -> StoreResult<bool>;
+    async fn set_link_password(&self, link_id: i64, hash: &str) -> StoreResult<()>;
+    /// "lianyong" / "ziyong" / "tayong" for a direct unit.
+    async fn direct_unit_type(&self, enterprise_id: i64) -> StoreResult<Option<String>>;
+}
+
+#[async_trait]
+pub trait FlowStore: Send + Sync {
+    async fn insert_flow(&self, id: &str, kind: &str, state: &str, now: Timestamp) -> StoreResult<()>;
+    async fn flow(&self, id: &str, kind: &str) -> StoreResult<Option<StoredFlow>>;
+    /// Optimistic: fails with `Conflict` when the version moved on.
+    async fn update_flow(&self, id: &str, state: &str, expected_version: i64) -> StoreResult<()>;
+    async fn delete_flow(&self, id: &str) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -98,11 +225,14 @@ pub trait ChallengeStore: Send + Sync {
 
 #[async_trait]
 pub trait SessionStore: Send + Sync {
-    async fn insert_session(&self, token_hash: &str, subject: SessionSubject, now: Timestamp) -> StoreResult<()>;
+    async fn insert_session(&self, token_hash: &str, subject: SessionSubject, user_agent: &str, now: Timestamp) -> StoreResult<()>;
     /// The principal behind a session, resolved afresh (an unbound person has none).
     async fn session(&self, token_hash: &str) -> StoreResult<Option<(Principal, SessionClock)>>;
     async fn touch_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// The person's sessions in every enterprise, newest first.
+    async fn sessions_of_person(&self, person_id: i64) -> StoreResult<Vec<SessionRecord>>;
+    async fn delete_sessions_of_person(&self, person_id: i64) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -118,8 +248,15 @@ pub trait OutboxStore: Send + Sync {
 }
 
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore> Store for T {}
+
+/// 实人认证 (real-person verification: face scan by 微信/支付宝 in the guide).
+/// Demo mode: the person confirms on screen.
+#[async_trait]
+pub trait RealPersonCheck: Send + Sync {
+    async fn verify(&self, name: &str, id_number: &str) -> Result<(), String>;
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("SMS not sent: {0}")]
@@ -170,6 +307,7 @@ pub struct Ctx {
     pub captcha: Arc<dyn CaptchaImages>,
     pub secrets: Arc<dyn Secrets>,
     pub clock: Arc<dyn Clock>,
+    pub real_person: Arc<dyn RealPersonCheck>,
     pub mode: Mode,
     /// Set the `Secure` attribute on cookies (the site is served over https).
     pub secure_cookies: bool,

@@ -122,6 +122,24 @@ impl SmsGateway for CommandSms {
     }
 }
 
+/// Demo mode: 实人认证 is a confirmation step on screen, so the check passes.
+/// Production has no verification service configured here and refuses, so
+/// nothing is bound or reset without a real check.
+pub struct ConfiguredRealPerson {
+    pub demo: bool,
+}
+
+#[async_trait]
+impl app::ports::RealPersonCheck for ConfiguredRealPerson {
+    async fn verify(&self, _name: &str, _id_number: &str) -> Result<(), String> {
+        if self.demo {
+            Ok(())
+        } else {
+            Err("实人认证服务未配置".into())
+        }
+    }
+}
+
 pub struct PngCaptcha {
     /// Demo mode only: every captcha has this answer (for automated tests).
     pub fixed_answer: Option<String>,

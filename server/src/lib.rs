@@ -41,6 +41,7 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
         captcha: Arc::new(PngCaptcha { fixed_answer: config.fixed_captcha.clone() }),
         secrets,
         clock,
+        real_person: Arc::new(adapters::ConfiguredRealPerson { demo: config.mode == Mode::Demo }),
         mode: config.mode,
         secure_cookies: config.secure_cookies,
     };

@@ -2,6 +2,7 @@
 //! same statements run on SQLite (default) and PostgreSQL (`DATABASE_URL`).
 //! Schema differences live only in the two migration folders.
 
+use app::domain::accounts::{effective_grants, GrantOutcome, Grants};
 use app::domain::audit::{AuditOutcome, AuditRecord};
 use app::domain::auth::{Captcha, FailureCounter, SessionClock, SmsChallenge};
 use app::domain::{CreditCode, Identity, MobilePhone, OfficerRole, OfficerSession, Principal, TaxpayerSession, Timestamp};
@@ -24,6 +25,20 @@ pub struct SqlStore {
 
 pub(crate) fn unavailable(e: sqlx::Error) -> StoreError {
     StoreError::Unavailable(e.to_string())
+}
+
+/// A unique-constraint violation is a conflict; anything else is an outage.
+fn conflict_or_unavailable(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict,
+        _ => unavailable(e),
+    }
+}
+
+const PERSON_SELECT: &str = "SELECT id, name, id_number, phone, password_hash FROM people";
+
+fn person_record(r: AnyRow) -> PersonRecord {
+    PersonRecord { id: r.get("id"), name: r.get("name"), id_number: r.get("id_number"), phone: r.get("phone"), password_hash: r.get("password_hash") }
 }
 
 impl SqlStore {
@@ -109,7 +124,7 @@ impl AccountStore for SqlStore {
 
     async fn bound_people(&self, enterprise_id: i64) -> StoreResult<Vec<BoundPerson>> {
         let rows = sqlx::query(
-            "SELECT ep.id AS link_id, p.id AS person_id, p.name, ep.identity, p.phone, \
+            "SELECT ep.id AS link_id, p.id AS person_id, p.name, ep.identity, p.phone, ep.bound, \
                     COALESCE(ep.password_hash, p.password_hash) AS password_hash \
              FROM enterprise_people ep JOIN people p ON p.id = ep.person_id \
              WHERE ep.enterprise_id = $1 ORDER BY ep.id",
@@ -129,6 +144,199 @@ impl AccountStore for SqlStore {
             .map_err(unavailable)?;
         row.map(|r| Ok(OfficerLogin { username: r.get("username"), password_hash: r.get("password_hash"), session: officer_session(&r)? }))
             .transpose()
+    }
+
+    async fn enterprise_by_id(&self, id: i64) -> StoreResult<Option<EnterpriseLogin>> {
+        let code: Option<String> = sqlx::query("SELECT credit_code FROM enterprises WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?
+            .map(|r| r.get("credit_code"));
+        match code {
+            Some(c) => self.enterprise_by_code(&CreditCode::parse(&c).map_err(|e| StoreError::Unavailable(e.to_string()))?).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn set_enterprise_password(&self, enterprise_id: i64, hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE enterprises SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(enterprise_id)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn tax_offices(&self) -> StoreResult<Vec<TaxOffice>> {
+        let rows = sqlx::query("SELECT t.id, t.name, p.name AS province_name FROM tax_offices t JOIN provinces p ON p.code = t.province_code ORDER BY t.province_code DESC, t.id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.into_iter().map(|r| TaxOffice { id: r.get("id"), name: r.get("name"), province_name: r.get("province_name") }).collect())
+    }
+
+    async fn person_by_phone(&self, phone: &str) -> StoreResult<Option<PersonRecord>> {
+        let row = sqlx::query(&format!("{PERSON_SELECT} WHERE phone = $1")).bind(phone).fetch_optional(&self.pool).await.map_err(unavailable)?;
+        Ok(row.map(person_record))
+    }
+
+    async fn person_by_id_number(&self, id_number: &str) -> StoreResult<Option<PersonRecord>> {
+        let row = sqlx::query(&format!("{PERSON_SELECT} WHERE id_number = $1")).bind(id_number).fetch_optional(&self.pool).await.map_err(unavailable)?;
+        Ok(row.map(person_record))
+    }
+
+    async fn person_by_id(&self, id: i64) -> StoreResult<Option<PersonRecord>> {
+        let row = sqlx::query(&format!("{PERSON_SELECT} WHERE id = $1")).bind(id).fetch_optional(&self.pool).await.map_err(unavailable)?;
+        Ok(row.map(person_record))
+    }
+
+    async fn insert_person(&self, p: &NewPerson, now: Timestamp) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "INSERT INTO people (name, id_number, phone, password_hash, tax_office_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(p.name.as_str())
+        .bind(p.id_number.as_str())
+        .bind(p.phone.as_str())
+        .bind(&p.password_hash)
+        .bind(p.tax_office_id)
+        .bind(now.0)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(conflict_or_unavailable)?;
+        Ok(row.get("id"))
+    }
+
+    async fn set_person_password(&self, person_id: i64, hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2").bind(hash).bind(person_id).execute(&self.pool).await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn enterprise_users(&self, enterprise_id: i64) -> StoreResult<Vec<EnterpriseUser>> {
+        let rows = sqlx::query(
+            "SELECT ep.id AS link_id, p.id AS person_id, p.name, p.id_number, p.phone, ep.identity, ep.grants, ep.bound, ep.source \
+             FROM enterprise_people ep JOIN people p ON p.id = ep.person_id WHERE ep.enterprise_id = $1 ORDER BY ep.id",
+        )
+        .bind(enterprise_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        rows.into_iter()
+            .map(|r| {
+                let identity: String = r.get("identity");
+                Ok(EnterpriseUser {
+                    link_id: r.get("link_id"),
+                    person_id: r.get("person_id"),
+                    name: r.get("name"),
+                    id_number: r.get("id_number"),
+                    phone: r.get("phone"),
+                    identity: Identity::from_code(&identity).ok_or_else(|| StoreError::Unavailable(format!("identity {identity}")))?,
+                    grants: Grants::from_codes(&r.get::<String, _>("grants")),
+                    bound: r.get::<i64, _>("bound") != 0,
+                    source: LinkSource::from_code(&r.get::<String, _>("source")),
+                })
+            })
+            .collect()
+    }
+
+    async fn bind_person(&self, enterprise_id: i64, person_id: i64, identity: Identity, source: LinkSource, password_hash: Option<&str>, grants: &Grants, now: Timestamp) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "INSERT INTO enterprise_people (enterprise_id, person_id, identity, password_hash, created_at, source, grants, bound) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1) \
+             ON CONFLICT (enterprise_id, person_id, identity) DO UPDATE SET bound = 1, grants = excluded.grants, \
+                source = excluded.source, password_hash = COALESCE(excluded.password_hash, enterprise_people.password_hash) \
+             RETURNING id",
+        )
+        .bind(enterprise_id)
+        .bind(person_id)
+        .bind(identity.code())
+        .bind(password_hash)
+        .bind(now.0)
+        .bind(source.code())
+        .bind(grants.to_codes())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(row.get("id"))
+    }
+
+    async fn apply_grants(&self, enterprise_id: i64, link_id: i64, outcome: &GrantOutcome) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        let (grants, bound) = match outcome {
+            GrantOutcome::Granted(g) => (g.to_codes(), 1i64),
+            GrantOutcome::Unbound => (String::new(), 0i64),
+        };
+        let done = sqlx::query("UPDATE enterprise_people SET grants = $1, bound = $2 WHERE id = $3 AND enterprise_id = $4")
+            .bind(grants)
+            .bind(bound)
+            .bind(link_id)
+            .bind(enterprise_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        if done.rows_affected() == 1 && bound == 0 {
+            sqlx::query("DELETE FROM sessions WHERE link_id = $1").bind(link_id).execute(&mut *tx).await.map_err(unavailable)?;
+        }
+        tx.commit().await.map_err(unavailable)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn link_has_password(&self, link_id: i64) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT password_hash FROM enterprise_people WHERE id = $1").bind(link_id).fetch_optional(&self.pool).await.map_err(unavailable)?;
+        Ok(row.and_then(|r| r.get::<Option<String>, _>("password_hash")).is_some())
+    }
+
+    async fn direct_unit_type(&self, enterprise_id: i64) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT direct_unit_type FROM enterprises WHERE id = $1").bind(enterprise_id).fetch_optional(&self.pool).await.map_err(unavailable)?;
+        Ok(row.and_then(|r| r.get::<Option<String>, _>("direct_unit_type")))
+    }
+
+    async fn set_link_password(&self, link_id: i64, hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE enterprise_people SET password_hash = $1 WHERE id = $2").bind(hash).bind(link_id).execute(&self.pool).await.map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl FlowStore for SqlStore {
+    async fn insert_flow(&self, id: &str, kind: &str, state: &str, now: Timestamp) -> StoreResult<()> {
+        sqlx::query("DELETE FROM flows WHERE created_at < $1").bind(now.0 - 86_400_000).execute(&self.pool).await.map_err(unavailable)?;
+        sqlx::query("INSERT INTO flows (id, kind, state, created_at, version) VALUES ($1, $2, $3, $4, 1)")
+            .bind(id)
+            .bind(kind)
+            .bind(state)
+            .bind(now.0)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn flow(&self, id: &str, kind: &str) -> StoreResult<Option<StoredFlow>> {
+        let row = sqlx::query("SELECT state, version, created_at FROM flows WHERE id = $1 AND kind = $2")
+            .bind(id)
+            .bind(kind)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|r| StoredFlow { state: r.get("state"), version: r.get("version"), created_at: Timestamp(r.get("created_at")) }))
+    }
+
+    async fn update_flow(&self, id: &str, state: &str, expected_version: i64) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE flows SET state = $1, version = version + 1 WHERE id = $2 AND version = $3")
+            .bind(state)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        if done.rows_affected() == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+    }
+
+    async fn delete_flow(&self, id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM flows WHERE id = $1").bind(id).execute(&self.pool).await.map_err(unavailable)?;
+        Ok(())
     }
 }
 
@@ -160,6 +368,7 @@ fn bound_person(r: AnyRow) -> StoreResult<BoundPerson> {
         identity: Identity::from_code(&identity).ok_or_else(|| StoreError::Unavailable(format!("unknown identity {identity}")))?,
         phone: MobilePhone::parse(&phone).map_err(|e| StoreError::Unavailable(format!("stored phone: {e}")))?,
         password_hash: r.get("password_hash"),
+        bound: r.get::<i64, _>("bound") != 0,
     })
 }
 
@@ -295,17 +504,19 @@ impl ChallengeStore for SqlStore {
 
 #[async_trait]
 impl SessionStore for SqlStore {
-    async fn insert_session(&self, token_hash: &str, subject: SessionSubject, now: Timestamp) -> StoreResult<()> {
+    async fn insert_session(&self, token_hash: &str, subject: SessionSubject, user_agent: &str, now: Timestamp) -> StoreResult<()> {
         let (kind, link, officer) = match subject {
             SessionSubject::Taxpayer { link_id } => ("taxpayer", Some(link_id), None),
             SessionSubject::Officer { officer_id } => ("officer", None, Some(officer_id)),
         };
-        sqlx::query("INSERT INTO sessions (token_hash, kind, link_id, officer_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5)")
+        let ua: String = user_agent.chars().take(300).collect();
+        sqlx::query("INSERT INTO sessions (token_hash, kind, link_id, officer_id, created_at, last_seen_at, user_agent) VALUES ($1, $2, $3, $4, $5, $5, $6)")
             .bind(token_hash)
             .bind(kind)
             .bind(link)
             .bind(officer)
             .bind(now.0)
+            .bind(ua)
             .execute(&self.pool)
             .await
             .map_err(unavailable)?;
@@ -332,10 +543,10 @@ impl SessionStore for SqlStore {
             row.map(|r| officer_session(&r).map(Principal::Officer)).transpose()?
         } else {
             let row = sqlx::query(
-                "SELECT e.id AS enterprise_id, e.name AS enterprise_name, e.credit_code, p.id AS person_id, \
-                        p.name AS person_name, ep.identity \
+                "SELECT ep.id AS link_id, e.id AS enterprise_id, e.name AS enterprise_name, e.credit_code, p.id AS person_id, \
+                        p.name AS person_name, ep.identity, ep.grants \
                  FROM enterprise_people ep JOIN enterprises e ON e.id = ep.enterprise_id JOIN people p ON p.id = ep.person_id \
-                 WHERE ep.id = $1",
+                 WHERE ep.id = $1 AND ep.bound = 1",
             )
             .bind(s.get::<Option<i64>, _>("link_id"))
             .fetch_optional(&self.pool)
@@ -343,13 +554,16 @@ impl SessionStore for SqlStore {
             .map_err(unavailable)?;
             row.map(|r| -> StoreResult<Principal> {
                 let identity: String = r.get("identity");
+                let identity = Identity::from_code(&identity).ok_or_else(|| StoreError::Unavailable(format!("identity {identity}")))?;
                 Ok(Principal::Taxpayer(TaxpayerSession {
+                    link_id: r.get("link_id"),
+                    grants: effective_grants(identity, &Grants::from_codes(&r.get::<String, _>("grants"))),
                     enterprise_id: r.get("enterprise_id"),
                     enterprise_name: r.get("enterprise_name"),
                     credit_code: r.get("credit_code"),
                     person_id: r.get("person_id"),
                     person_name: r.get("person_name"),
-                    identity: Identity::from_code(&identity).ok_or_else(|| StoreError::Unavailable(format!("identity {identity}")))?,
+                    identity,
                 }))
             })
             .transpose()?
@@ -369,6 +583,37 @@ impl SessionStore for SqlStore {
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn sessions_of_person(&self, person_id: i64) -> StoreResult<Vec<SessionRecord>> {
+        let rows = sqlx::query(
+            "SELECT s.token_hash, s.created_at, s.last_seen_at, s.user_agent, e.name AS enterprise_name \
+             FROM sessions s JOIN enterprise_people ep ON ep.id = s.link_id JOIN enterprises e ON e.id = ep.enterprise_id \
+             WHERE ep.person_id = $1 ORDER BY s.created_at DESC",
+        )
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| SessionRecord {
+                token_hash: r.get("token_hash"),
+                created_at: Timestamp(r.get("created_at")),
+                last_seen_at: Timestamp(r.get("last_seen_at")),
+                user_agent: r.get("user_agent"),
+                enterprise_name: r.get("enterprise_name"),
+            })
+            .collect())
+    }
+
+    async fn delete_sessions_of_person(&self, person_id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE link_id IN (SELECT id FROM enterprise_people WHERE person_id = $1)")
+            .bind(person_id)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
         Ok(())
     }
 }

@@ -87,7 +87,7 @@ async fn sessions_resolve_the_principal_afresh(store: &SqlStore) {
     let shule = server::demo::credit_code(&server::demo::ENTERPRISES[0]);
     let ent = store.enterprise_by_code(&shule).await.unwrap().unwrap();
     let clerk = store.bound_people(ent.id).await.unwrap().into_iter().find(|p| p.name == "张伟").unwrap();
-    store.insert_session("h1", SessionSubject::Taxpayer { link_id: clerk.link_id }, Timestamp(T0)).await.unwrap();
+    store.insert_session("h1", SessionSubject::Taxpayer { link_id: clerk.link_id }, "test-agent", Timestamp(T0)).await.unwrap();
     let (p, clock) = store.session("h1").await.unwrap().unwrap();
     match p {
         Principal::Taxpayer(t) => {
@@ -100,7 +100,7 @@ async fn sessions_resolve_the_principal_afresh(store: &SqlStore) {
     store.touch_session("h1", Timestamp(T0 + 5_000)).await.unwrap();
     assert_eq!(store.session("h1").await.unwrap().unwrap().1.last_seen_at, Timestamp(T0 + 5_000));
     let officer = store.officer_by_username("sc_jj_shouli").await.unwrap().unwrap();
-    store.insert_session("h2", SessionSubject::Officer { officer_id: officer.session.officer_id }, Timestamp(T0)).await.unwrap();
+    store.insert_session("h2", SessionSubject::Officer { officer_id: officer.session.officer_id }, "test-agent", Timestamp(T0)).await.unwrap();
     assert!(matches!(store.session("h2").await.unwrap().unwrap().0, Principal::Officer(o) if o.role == OfficerRole::Acceptance));
     store.delete_session("h1").await.unwrap();
     assert!(store.session("h1").await.unwrap().is_none());

@@ -23,6 +23,8 @@ pub struct PersonChoice {
     pub identity: Identity,
     pub phone_masked: String,
     pub has_password: bool,
+    /// False: 未绑定企业 (every permission was removed).
+    pub bound: bool,
 }
 
 /// The enterprise password was right: choose who you are.

@@ -2,7 +2,9 @@
 //! exchange. On the client each is an HTTP call; on the server (feature
 //! `ssr`) each body authorizes and delegates to `crate::services`.
 
+pub mod accounts;
 pub mod auth;
+pub mod leqi;
 
 /// Registers every server fn with the axum integration (explicitly, so no
 /// linker can drop one).
@@ -20,4 +22,24 @@ pub fn register_server_fns() {
     register_explicit::<auth::SwitchIdentity>();
     register_explicit::<auth::OfficerLogin>();
     register_explicit::<auth::SmsOutbox>();
+    register_explicit::<accounts::TaxOfficeOptions>();
+    register_explicit::<accounts::SendPhoneCode>();
+    register_explicit::<accounts::RegisterNaturalPerson>();
+    register_explicit::<accounts::BindingStart>();
+    register_explicit::<accounts::BindingVerifyPerson>();
+    register_explicit::<accounts::BindingFindEnterprise>();
+    register_explicit::<accounts::BindingSendApproval>();
+    register_explicit::<accounts::BindingApprove>();
+    register_explicit::<accounts::ResetPersonPassword>();
+    register_explicit::<accounts::ForgotEnterpriseStart>();
+    register_explicit::<accounts::ForgotEnterpriseSend>();
+    register_explicit::<accounts::ForgotEnterpriseReset>();
+    register_explicit::<accounts::ListUsers>();
+    register_explicit::<accounts::FindRegisteredPerson>();
+    register_explicit::<accounts::AddUser>();
+    register_explicit::<accounts::SetUserGrants>();
+    register_explicit::<accounts::ChangePassword>();
+    register_explicit::<accounts::MySessions>();
+    register_explicit::<accounts::EndSession>();
+    register_explicit::<leqi::AccessHome>();
 }

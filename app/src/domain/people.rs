@@ -96,12 +96,21 @@ pub enum Principal {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxpayerSession {
+    pub link_id: i64,
     pub enterprise_id: i64,
     pub enterprise_name: String,
     pub credit_code: String,
     pub person_id: i64,
     pub person_name: String,
     pub identity: Identity,
+    /// What this user may use (法定代表人/财务负责人: everything).
+    pub grants: super::accounts::Grants,
+}
+
+impl TaxpayerSession {
+    pub fn may_use(&self, m: super::accounts::Module) -> bool {
+        self.grants.allows(m)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ const KIND_OFFICER: &str = "税务人员登录";
 const KIND_SMS: &str = "发送短信验证码";
 const KIND_LOGOUT: &str = "退出登录";
 
-async fn audit(ctx: &Ctx, actor: &str, unit: &str, kind: &str, description: String, outcome: AuditOutcome) -> AppResult<()> {
+pub(crate) async fn audit(ctx: &Ctx, actor: &str, unit: &str, kind: &str, description: String, outcome: AuditOutcome) -> AppResult<()> {
     let record = AuditRecord::new(ctx.clock.now(), actor, unit, kind, description, outcome);
     ctx.store.append_audit(&record).await?;
     Ok(())
@@ -31,7 +31,7 @@ pub async fn new_captcha(ctx: &Ctx) -> AppResult<CaptchaImage> {
 }
 
 /// Consumes the captcha whatever the answer: one image, one try.
-async fn check_captcha(ctx: &Ctx, id: &str, input: &str) -> AppResult<()> {
+pub(crate) async fn check_captcha(ctx: &Ctx, id: &str, input: &str) -> AppResult<()> {
     if input.trim().is_empty() {
         return Err(AppError::field("captcha", "请输入图形验证码"));
     }
@@ -85,6 +85,7 @@ async fn selection(ctx: &Ctx, enterprise_id: i64, enterprise_name: String, credi
             identity: p.identity,
             phone_masked: p.phone.masked(),
             has_password: p.password_hash.is_some(),
+            bound: p.bound,
         })
         .collect();
     Ok(PersonSelection { flow_id: flow.id, enterprise_name, people })
@@ -131,19 +132,27 @@ async fn live_flow(ctx: &Ctx, flow_id: &str) -> AppResult<LoginFlow> {
     Ok(flow)
 }
 
+pub const NOT_BOUND: &str = "未绑定企业：该办税人员已被解除与本企业的绑定，请通过【企业用户注册】重新绑定，或联系法定代表人、财务负责人添加";
+
 async fn chosen_person(ctx: &Ctx, flow: &LoginFlow, link_id: i64) -> AppResult<BoundPerson> {
-    ctx.store
+    let person = ctx
+        .store
         .bound_people(flow.enterprise_id)
         .await?
         .into_iter()
         .find(|p| p.link_id == link_id)
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    if !person.bound {
+        return Err(AppError::Refused(NOT_BOUND.into()));
+    }
+    Ok(person)
 }
 
 async fn start_session(ctx: &Ctx, subject: SessionSubject) -> AppResult<(String, Principal)> {
     let token = ctx.secrets.random_token();
     let hash = ctx.secrets.hash_token(&token);
-    ctx.store.insert_session(&hash, subject, ctx.clock.now()).await?;
+    let agent = super::web::user_agent().await;
+    ctx.store.insert_session(&hash, subject, &agent, ctx.clock.now()).await?;
     let (principal, _) = ctx.store.session(&hash).await?.ok_or(AppError::Internal)?;
     Ok((token, principal))
 }

@@ -1,7 +1,9 @@
 //! Server-side use cases behind the server fns: authorize, apply the domain
 //! rules, persist through the ports. Compiled only with the `ssr` feature.
 
+pub mod accounts;
 pub mod auth;
+pub mod leqi;
 pub mod web;
 
 use crate::error::AppError;

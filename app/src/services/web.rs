@@ -13,6 +13,12 @@ pub async fn session_token() -> Option<String> {
     cookie_value(&headers, SESSION_COOKIE)
 }
 
+/// The browser's User-Agent (for the list of one's sessions), or "".
+pub async fn user_agent() -> String {
+    let Ok(headers) = leptos_axum::extract::<HeaderMap>().await else { return String::new() };
+    headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+}
+
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)

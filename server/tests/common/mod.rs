@@ -63,6 +63,7 @@ pub fn ctx(store: &SqlStore, clock: Arc<TestClock>, mode: Mode) -> Ctx {
         captcha: Arc::new(PngCaptcha { fixed_answer: Some(CAPTCHA.into()) }),
         secrets: Arc::new(OsSecrets::new()),
         clock,
+        real_person: Arc::new(server::adapters::ConfiguredRealPerson { demo: true }),
         mode,
         secure_cookies: false,
     }
@@ -94,4 +95,68 @@ macro_rules! on_both_backends {
             }
         }
     )*};
+}
+
+pub mod http {
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use axum::Router;
+    use http_body_util::BodyExt;
+    use leptos::server_fn::ServerFn;
+    use tower::ServiceExt;
+
+    pub fn urlencode(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    /// Calls a server fn as the browser does (POST, url-encoded arguments).
+    pub async fn call(router: &Router, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let body = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
+        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
+        let bytes = body.collect().await.unwrap().to_bytes();
+        (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The typed result of a server fn call.
+    pub async fn call_typed<T: serde::de::DeserializeOwned>(router: &Router, path: &str, form: &[(&str, &str)], cookie: &str) -> Result<T, app::error::AppError> {
+        let (status, _, body) = call(router, path, form, Some(cookie)).await;
+        if status.is_success() {
+            Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")))
+        } else {
+            Err(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: not an AppError ({e}): {body}")))
+        }
+    }
+
+    /// Logs in by enterprise password + person password; returns the cookie pair.
+    pub async fn login(router: &Router, code: &str, person: &str, identity: &str) -> Result<String, app::error::AppError> {
+        let (_, _, body) = call(router, app::api::auth::NewCaptcha::PATH, &[], None).await;
+        let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
+        let (_, _, body) = call(router, app::api::auth::EnterpriseLogin::PATH, &[("code", code), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", super::CAPTCHA)], None).await;
+        let sel: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let link = sel["people"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .find(|p| p["name"] == person && p["identity"] == identity)
+            .unwrap_or_else(|| panic!("{person} {identity} in {body}"))["link_id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let flow = sel["flow_id"].as_str().unwrap().to_string();
+        let (status, headers, body) = call(router, app::api::auth::PersonLoginPassword::PATH, &[("flow_id", &flow), ("link_id", &link), ("password", "Demo1234")], None).await;
+        if !status.is_success() {
+            return Err(serde_json::from_str(&body).unwrap());
+        }
+        Ok(headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string())
+    }
 }

@@ -1,0 +1,225 @@
+//! Accounts (etax-login-guide §2–4): 注册, 企业用户注册, 授权信息, 忘记密码,
+//! 修改密码 and one's sessions.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::api::auth::SmsSent;
+use crate::domain::accounts::Grants;
+use crate::domain::Identity;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::services::{accounts as svc, ctx};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxOfficeOption {
+    pub id: i64,
+    pub name: String,
+    pub province_name: String,
+}
+
+/// What an SMS code sent to a phone is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhonePurpose {
+    /// 自然人注册: the phone must not be registered yet.
+    Register,
+    /// 企业用户注册: any phone.
+    BindEnterprise,
+    /// 忘记密码（自然人）: the phone must be registered.
+    ResetPassword,
+}
+
+impl PhonePurpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            PhonePurpose::Register => "register",
+            PhonePurpose::BindEnterprise => "bind",
+            PhonePurpose::ResetPassword => "reset",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterForm {
+    pub phone: String,
+    pub sms_code: String,
+    pub name: String,
+    pub id_number: String,
+    pub tax_office_id: String,
+    pub password: String,
+    pub confirm: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindingStartForm {
+    pub phone: String,
+    pub sms_code: String,
+    pub name: String,
+    pub id_number: String,
+    pub password: String,
+    pub confirm: String,
+}
+
+/// A 法定代表人 or 财务负责人 who can approve (认证人员).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approver {
+    pub link_id: i64,
+    pub name_masked: String,
+    pub identity: Identity,
+    pub phone_masked: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnterpriseApprovers {
+    pub flow_id: String,
+    pub enterprise_name: String,
+    pub approvers: Vec<Approver>,
+}
+
+/// One row of 授权信息.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub link_id: i64,
+    pub name: String,
+    pub id_number_masked: String,
+    pub phone_masked: String,
+    pub identity: Identity,
+    pub grants: Grants,
+    pub bound: bool,
+    pub source: String,
+    /// Whether the signed-in principal may change this user's grants.
+    pub manageable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredPerson {
+    pub name_masked: String,
+    pub id_number_masked: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub id: String,
+    pub enterprise_name: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub device: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetPersonForm {
+    pub phone: String,
+    pub sms_code: String,
+    pub name: String,
+    pub id_number: String,
+    pub password: String,
+    pub confirm: String,
+}
+
+#[server]
+pub async fn tax_office_options() -> Result<Vec<TaxOfficeOption>, AppError> {
+    svc::tax_office_options(&ctx()?).await
+}
+
+/// Sends an SMS code to a phone (registration, binding, password reset).
+#[server]
+pub async fn send_phone_code(phone: String, purpose: PhonePurpose) -> Result<SmsSent, AppError> {
+    svc::send_phone_code(&ctx()?, &phone, purpose).await
+}
+
+/// 【注册】→【账户注册】→【自然人注册】
+#[server]
+pub async fn register_natural_person(form: RegisterForm) -> Result<(), AppError> {
+    svc::register_natural_person(&ctx()?, form).await
+}
+
+/// 【企业用户注册】 step 1: phone, SMS code, real-name data and password.
+#[server]
+pub async fn binding_start(form: BindingStartForm) -> Result<String, AppError> {
+    svc::binding_start(&ctx()?, form).await
+}
+
+/// Step 2: 实人认证 (in demo mode, the person confirms on screen).
+#[server]
+pub async fn binding_verify_person(flow_id: String) -> Result<(), AppError> {
+    svc::binding_verify_person(&ctx()?, &flow_id).await
+}
+
+/// Step 3: search the enterprise by credit code; lists its 认证人员.
+#[server]
+pub async fn binding_find_enterprise(flow_id: String, code: String) -> Result<EnterpriseApprovers, AppError> {
+    svc::binding_find_enterprise(&ctx()?, &flow_id, &code).await
+}
+
+/// Step 4: the chosen 法定代表人/财务负责人 receives an SMS code.
+#[server]
+pub async fn binding_send_approval(flow_id: String, approver_link_id: i64) -> Result<SmsSent, AppError> {
+    svc::binding_send_approval(&ctx()?, &flow_id, approver_link_id).await
+}
+
+/// Step 5: the approver's code binds the person (returns the enterprise's name).
+#[server]
+pub async fn binding_approve(flow_id: String, code: String) -> Result<String, AppError> {
+    svc::binding_approve(&ctx()?, &flow_id, &code).await
+}
+
+/// 【忘记密码】 for a natural person.
+#[server]
+pub async fn reset_person_password(form: ResetPersonForm) -> Result<(), AppError> {
+    svc::reset_person_password(&ctx()?, form).await
+}
+
+/// 【忘记密码】 for an enterprise, step 1: tax number + captcha.
+#[server]
+pub async fn forgot_enterprise_start(code: String, captcha_id: String, captcha: String) -> Result<EnterpriseApprovers, AppError> {
+    svc::forgot_enterprise_start(&ctx()?, &code, &captcha_id, &captcha).await
+}
+
+#[server]
+pub async fn forgot_enterprise_send(flow_id: String, approver_link_id: i64) -> Result<SmsSent, AppError> {
+    svc::forgot_enterprise_send(&ctx()?, &flow_id, approver_link_id).await
+}
+
+#[server]
+pub async fn forgot_enterprise_reset(flow_id: String, sms_code: String, password: String, confirm: String) -> Result<(), AppError> {
+    svc::forgot_enterprise_reset(&ctx()?, &flow_id, &sms_code, &password, &confirm).await
+}
+
+/// 【我的信息】→【用户管理】→【授权信息】 (法定代表人、财务负责人 only).
+#[server]
+pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
+    svc::list_users(&ctx()?).await
+}
+
+/// 【添加用户】: look up a person who completed real-name registration.
+#[server]
+pub async fn find_registered_person(id_number: String) -> Result<RegisteredPerson, AppError> {
+    svc::find_registered_person(&ctx()?, &id_number).await
+}
+
+#[server]
+pub async fn add_user(id_number: String, identity: Identity, password: String, confirm: String) -> Result<(), AppError> {
+    svc::add_user(&ctx()?, &id_number, identity, &password, &confirm).await
+}
+
+/// 【授权】/【回收权限】: the modules the user may use, as codes. None unbinds.
+#[server]
+pub async fn set_user_grants(link_id: i64, modules: String) -> Result<bool, AppError> {
+    svc::set_user_grants(&ctx()?, link_id, &modules).await
+}
+
+#[server]
+pub async fn change_password(old: String, new: String, confirm: String) -> Result<(), AppError> {
+    svc::change_password(&ctx()?, &old, &new, &confirm).await
+}
+
+#[server]
+pub async fn my_sessions() -> Result<Vec<SessionRow>, AppError> {
+    svc::my_sessions(&ctx()?).await
+}
+
+#[server]
+pub async fn end_session(id: String) -> Result<(), AppError> {
+    svc::end_session(&ctx()?, &id).await
+}

@@ -1,0 +1,505 @@
+//! Accounts use cases (etax-login-guide §2–4). Every change is audited.
+
+use crate::api::accounts::*;
+use crate::api::auth::SmsSent;
+use crate::domain::accounts::{may_manage, mask_name, set_grants, Binding, GrantOutcome, Grants, Module, PersonName};
+use crate::domain::audit::AuditOutcome;
+use crate::domain::auth::SmsChallenge;
+use crate::domain::{CreditCode, IdNumber, Identity, MobilePhone, Password, Principal, TaxpayerSession, Timestamp};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::ports::{Ctx, LinkSource, NewPerson, StoreError};
+
+use super::auth::{audit, check_captcha, require_principal};
+
+const FLOW_MINUTES: i64 = 30;
+const KIND_BINDING: &str = "binding";
+const KIND_FORGOT_ENT: &str = "forgot_enterprise";
+
+/// Collects field errors; `finish` fails when any were found.
+#[derive(Default)]
+struct Fields(Vec<FieldError>);
+
+impl Fields {
+    fn check<T, E: ToString>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e.to_string());
+                None
+            }
+        }
+    }
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        if !self.0.iter().any(|f| f.field == field) {
+            self.0.push(FieldError { field: field.into(), message: message.into() });
+        }
+    }
+    fn finish(self) -> AppResult<()> {
+        if self.0.is_empty() { Ok(()) } else { Err(AppError::Invalid(self.0)) }
+    }
+}
+
+fn new_password(f: &mut Fields, password: &str, confirm: &str) -> Option<Password> {
+    let p = f.check("password", Password::parse(password));
+    if p.is_some() && password != confirm {
+        f.add("confirm", "两次输入的密码不一致");
+        return None;
+    }
+    p
+}
+
+/// The signed-in taxpayer, or `NotAuthenticated` (an officer is `Forbidden`).
+pub async fn require_taxpayer(ctx: &Ctx) -> AppResult<TaxpayerSession> {
+    match require_principal(ctx).await? {
+        Principal::Taxpayer(t) => Ok(t),
+        Principal::Officer(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// The signed-in taxpayer if granted `module`; a clear refusal otherwise.
+pub async fn require_module(ctx: &Ctx, module: Module) -> AppResult<TaxpayerSession> {
+    let t = require_taxpayer(ctx).await?;
+    if !t.may_use(module) {
+        return Err(AppError::Refused(format!("您没有【{}】的权限，请联系法定代表人或财务负责人授权", module.label())));
+    }
+    Ok(t)
+}
+
+/// 法定代表人 or 财务负责人 of the signed-in enterprise.
+async fn require_manager(ctx: &Ctx) -> AppResult<TaxpayerSession> {
+    let t = require_taxpayer(ctx).await?;
+    if !t.identity.is_principal() {
+        return Err(AppError::Refused("仅法定代表人或财务负责人可以管理授权信息".into()));
+    }
+    Ok(t)
+}
+
+pub async fn tax_office_options(ctx: &Ctx) -> AppResult<Vec<TaxOfficeOption>> {
+    Ok(ctx.store.tax_offices().await?.into_iter().map(|t| TaxOfficeOption { id: t.id, name: t.name, province_name: t.province_name }).collect())
+}
+
+fn phone_key(purpose: PhonePurpose, phone: &MobilePhone) -> String {
+    format!("phone:{}:{}", purpose.code(), phone.as_str())
+}
+
+/// Sends a code to `phone` under `key`, at most once a minute.
+async fn send_code(ctx: &Ctx, key: &str, phone: &MobilePhone, what: &str, actor: &str, unit: &str) -> AppResult<SmsSent> {
+    let now = ctx.clock.now();
+    if let Some(wait) = ctx.store.latest_sms(key).await?.and_then(|s| s.resend_wait(now)) {
+        return Err(AppError::TooFrequent { seconds: wait });
+    }
+    let challenge = SmsChallenge { code: SmsChallenge::code_from_random(ctx.secrets.random_u32()), sent_at: now, used: false };
+    ctx.store.insert_sms(key, &challenge).await?;
+    let text = format!("【电子税务局】您正在{what}，验证码为{}，5分钟内有效，请勿泄露。", challenge.code);
+    if let Err(e) = ctx.sms.send(phone, &text, now).await {
+        tracing::error!(error = %e, "sms gateway");
+        return Err(AppError::Refused("短信发送失败，请稍后重试".into()));
+    }
+    audit(ctx, actor, unit, "发送短信验证码", format!("{what}验证码已发送至{}", phone.masked()), AuditOutcome::Success).await?;
+    Ok(SmsSent { phone_masked: phone.masked(), resend_after_secs: 60 })
+}
+
+/// Checks and spends the newest code under `key`.
+async fn use_code(ctx: &Ctx, key: &str, field: &str, input: &str) -> AppResult<()> {
+    if input.trim().is_empty() {
+        return Err(AppError::field(field, "请输入短信验证码"));
+    }
+    let c = ctx.store.latest_sms(key).await?.ok_or_else(|| AppError::field(field, "请先获取短信验证码"))?;
+    c.check(input, ctx.clock.now()).map_err(|e| AppError::field(field, e.message("短信验证码")))?;
+    if !ctx.store.use_sms(key).await? {
+        return Err(AppError::field(field, "短信验证码已使用，请重新获取"));
+    }
+    Ok(())
+}
+
+pub async fn send_phone_code(ctx: &Ctx, phone: &str, purpose: PhonePurpose) -> AppResult<SmsSent> {
+    let phone = MobilePhone::parse(phone).map_err(|e| AppError::field("phone", e.to_string()))?;
+    let registered = ctx.store.person_by_phone(phone.as_str()).await?.is_some();
+    let what = match purpose {
+        PhonePurpose::Register if registered => return Err(AppError::field("phone", "该手机号码已注册")),
+        PhonePurpose::ResetPassword if !registered => return Err(AppError::field("phone", "该手机号码未注册")),
+        PhonePurpose::Register => "自然人注册",
+        PhonePurpose::BindEnterprise => "企业用户注册",
+        PhonePurpose::ResetPassword => "找回密码",
+    };
+    send_code(ctx, &phone_key(purpose, &phone), &phone, what, phone.as_str(), "").await
+}
+
+pub async fn register_natural_person(ctx: &Ctx, form: RegisterForm) -> AppResult<()> {
+    let mut f = Fields::default();
+    let phone = f.check("phone", MobilePhone::parse(&form.phone));
+    let name = f.check("name", PersonName::parse(&form.name));
+    let id = f.check("id_number", IdNumber::parse(&form.id_number));
+    let office: Option<i64> = form.tax_office_id.parse().ok();
+    let offices = ctx.store.tax_offices().await?;
+    if !office.is_some_and(|o| offices.iter().any(|t| t.id == o)) {
+        f.add("tax_office_id", "请选择所属税务机关");
+    }
+    let password = new_password(&mut f, &form.password, &form.confirm);
+    if let Some(p) = &phone {
+        if ctx.store.person_by_phone(p.as_str()).await?.is_some() {
+            f.add("phone", "该手机号码已注册");
+        }
+    }
+    if let Some(i) = &id {
+        if ctx.store.person_by_id_number(i.as_str()).await?.is_some() {
+            f.add("id_number", "该证件号码已注册");
+        }
+    }
+    if form.sms_code.trim().is_empty() {
+        f.add("sms_code", "请输入短信验证码");
+    }
+    f.finish()?;
+    let (phone, name, id, password) = (phone.unwrap(), name.unwrap(), id.unwrap(), password.unwrap());
+    use_code(ctx, &phone_key(PhonePurpose::Register, &phone), "sms_code", &form.sms_code).await?;
+    let person = NewPerson { name, id_number: id, phone, password_hash: ctx.secrets.hash_password(password.expose()), tax_office_id: office };
+    match ctx.store.insert_person(&person, ctx.clock.now()).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict) => return Err(AppError::field("phone", "该手机号码或证件号码已注册")),
+        Err(e) => return Err(e.into()),
+    }
+    audit(ctx, person.name.as_str(), "", "自然人注册", format!("证件号码{}完成注册", person.id_number.masked()), AuditOutcome::Success).await
+}
+
+async fn load_flow<T: serde::de::DeserializeOwned>(ctx: &Ctx, id: &str, kind: &str) -> AppResult<(T, i64)> {
+    let expired = || AppError::Refused("操作已超时，请重新开始".into());
+    let flow = ctx.store.flow(id, kind).await?.ok_or_else(expired)?;
+    if ctx.clock.now() >= flow.created_at.plus_mins(FLOW_MINUTES) {
+        ctx.store.delete_flow(id).await?;
+        return Err(expired());
+    }
+    let state = serde_json::from_str(&flow.state).map_err(|e| {
+        tracing::error!(error = %e, "flow state");
+        AppError::Internal
+    })?;
+    Ok((state, flow.version))
+}
+
+async fn save_flow<T: serde::Serialize>(ctx: &Ctx, id: &str, state: &T, version: i64) -> AppResult<()> {
+    let json = serde_json::to_string(state).map_err(|_| AppError::Internal)?;
+    ctx.store.update_flow(id, &json, version).await?;
+    Ok(())
+}
+
+fn out_of_order(e: crate::domain::accounts::BindingError) -> AppError {
+    AppError::Refused(e.to_string())
+}
+
+pub async fn binding_start(ctx: &Ctx, form: BindingStartForm) -> AppResult<String> {
+    let mut f = Fields::default();
+    let phone = f.check("phone", MobilePhone::parse(&form.phone));
+    let name = f.check("name", PersonName::parse(&form.name));
+    let id = f.check("id_number", IdNumber::parse(&form.id_number));
+    if form.password.is_empty() {
+        f.add("password", "请输入密码");
+    }
+    if form.sms_code.trim().is_empty() {
+        f.add("sms_code", "请输入短信验证码");
+    }
+    f.finish()?;
+    let (phone, name, id) = (phone.unwrap(), name.unwrap(), id.unwrap());
+    let by_phone = ctx.store.person_by_phone(phone.as_str()).await?;
+    let by_id = ctx.store.person_by_id_number(id.as_str()).await?;
+    // Check everything that can be checked before the code is spent.
+    let person_id = match (&by_phone, &by_id) {
+        (Some(p), Some(q)) if p.id == q.id => {
+            if p.name != name.as_str() {
+                return Err(AppError::field("name", "姓名与自然人注册信息不一致"));
+            }
+            let ok = p.password_hash.as_deref().is_some_and(|h| ctx.secrets.verify_password(&form.password, h));
+            if !ok {
+                return Err(AppError::field("password", "密码须与自然人注册时设置的密码一致（可使用“忘记密码”重置）"));
+            }
+            Some(p.id)
+        }
+        (None, None) => None,
+        (Some(_), _) => return Err(AppError::field("id_number", "证件号码与该手机号码的注册信息不一致")),
+        (None, Some(_)) => return Err(AppError::field("phone", "该证件号码已使用其他手机号码注册")),
+    };
+    let password = if person_id.is_none() {
+        let mut f = Fields::default();
+        let p = new_password(&mut f, &form.password, &form.confirm);
+        f.finish()?;
+        p
+    } else {
+        None
+    };
+    use_code(ctx, &phone_key(PhonePurpose::BindEnterprise, &phone), "sms_code", &form.sms_code).await?;
+    let person_id = match (person_id, password) {
+        (Some(id), _) => id,
+        (None, Some(pw)) => {
+            let person = NewPerson { name, id_number: id, phone, password_hash: ctx.secrets.hash_password(pw.expose()), tax_office_id: None };
+            let id = ctx.store.insert_person(&person, ctx.clock.now()).await.map_err(|e| match e {
+                StoreError::Conflict => AppError::field("phone", "该手机号码或证件号码已注册"),
+                e => e.into(),
+            })?;
+            audit(ctx, person.name.as_str(), "", "自然人注册", "企业用户注册时完成自然人注册".into(), AuditOutcome::Success).await?;
+            id
+        }
+        (None, None) => return Err(AppError::Internal),
+    };
+    let flow_id = ctx.secrets.random_token();
+    let state = serde_json::to_string(&Binding::PhoneVerified { person_id }).map_err(|_| AppError::Internal)?;
+    ctx.store.insert_flow(&flow_id, KIND_BINDING, &state, ctx.clock.now()).await?;
+    Ok(flow_id)
+}
+
+pub async fn binding_verify_person(ctx: &Ctx, flow_id: &str) -> AppResult<()> {
+    let (b, v): (Binding, i64) = load_flow(ctx, flow_id, KIND_BINDING).await?;
+    let person = ctx.store.person_by_id(b.person_id()).await?.ok_or(AppError::NotFound)?;
+    ctx.real_person.verify(&person.name, &person.id_number).await.map_err(AppError::Refused)?;
+    let next = b.verify_person().map_err(out_of_order)?;
+    save_flow(ctx, flow_id, &next, v).await?;
+    audit(ctx, &person.name, "", "实人认证", "企业用户注册实人认证通过".into(), AuditOutcome::Success).await
+}
+
+async fn approvers(ctx: &Ctx, enterprise_id: i64) -> AppResult<Vec<Approver>> {
+    Ok(ctx
+        .store
+        .bound_people(enterprise_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.identity.is_principal() && p.bound)
+        .map(|p| Approver { link_id: p.link_id, name_masked: mask_name(&p.name), identity: p.identity, phone_masked: p.phone.masked() })
+        .collect())
+}
+
+pub async fn binding_find_enterprise(ctx: &Ctx, flow_id: &str, code: &str) -> AppResult<EnterpriseApprovers> {
+    let code = CreditCode::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
+    let (b, v): (Binding, i64) = load_flow(ctx, flow_id, KIND_BINDING).await?;
+    let ent = ctx.store.enterprise_by_code(&code).await?.ok_or_else(|| AppError::field("code", "未查询到该企业，请核对统一社会信用代码"))?;
+    let next = b.choose_enterprise(ent.id).map_err(out_of_order)?;
+    save_flow(ctx, flow_id, &next, v).await?;
+    Ok(EnterpriseApprovers { flow_id: flow_id.to_string(), enterprise_name: ent.name, approvers: approvers(ctx, ent.id).await? })
+}
+
+fn approval_key(flow_id: &str) -> String {
+    format!("approve:{flow_id}")
+}
+
+pub async fn binding_send_approval(ctx: &Ctx, flow_id: &str, approver_link_id: i64) -> AppResult<SmsSent> {
+    let (b, v): (Binding, i64) = load_flow(ctx, flow_id, KIND_BINDING).await?;
+    let (Binding::EnterpriseChosen { enterprise_id, .. } | Binding::AwaitingApproval { enterprise_id, .. }) = b else {
+        return Err(out_of_order(crate::domain::accounts::BindingError::OutOfOrder));
+    };
+    let approver = ctx.store.bound_people(enterprise_id).await?.into_iter().find(|p| p.link_id == approver_link_id && p.bound).ok_or(AppError::NotFound)?;
+    let next = b.ask_approval(approver.link_id, approver.identity).map_err(out_of_order)?;
+    let registrant = ctx.store.person_by_id(next.person_id()).await?.ok_or(AppError::NotFound)?;
+    let ent = ctx.store.enterprise_by_id(enterprise_id).await?.ok_or(AppError::NotFound)?;
+    let sent = send_code(ctx, &approval_key(flow_id), &approver.phone, &format!("授权{}绑定{}", mask_name(&registrant.name), ent.name), &approver.name, ent.credit_code.as_str()).await?;
+    save_flow(ctx, flow_id, &next, v).await?;
+    Ok(sent)
+}
+
+pub async fn binding_approve(ctx: &Ctx, flow_id: &str, code: &str) -> AppResult<String> {
+    let (b, v): (Binding, i64) = load_flow(ctx, flow_id, KIND_BINDING).await?;
+    let next = b.clone().approve().map_err(out_of_order)?;
+    use_code(ctx, &approval_key(flow_id), "approval_code", code).await?;
+    let Binding::Bound { person_id, enterprise_id } = next else { return Err(AppError::Internal) };
+    save_flow(ctx, flow_id, &next, v).await?;
+    let now = ctx.clock.now();
+    ctx.store.bind_person(enterprise_id, person_id, Identity::TaxClerk, LinkSource::SelfBound, None, &Grants::all(), now).await?;
+    let ent = ctx.store.enterprise_by_id(enterprise_id).await?.ok_or(AppError::NotFound)?;
+    let person = ctx.store.person_by_id(person_id).await?.ok_or(AppError::NotFound)?;
+    audit(ctx, &person.name, ent.credit_code.as_str(), "企业用户注册", format!("{}以办税员身份绑定{}", person.name, ent.name), AuditOutcome::Success).await?;
+    ctx.store.delete_flow(flow_id).await?;
+    Ok(ent.name)
+}
+
+pub async fn reset_person_password(ctx: &Ctx, form: ResetPersonForm) -> AppResult<()> {
+    let mut f = Fields::default();
+    let phone = f.check("phone", MobilePhone::parse(&form.phone));
+    let name = f.check("name", PersonName::parse(&form.name));
+    let id = f.check("id_number", IdNumber::parse(&form.id_number));
+    let password = new_password(&mut f, &form.password, &form.confirm);
+    if form.sms_code.trim().is_empty() {
+        f.add("sms_code", "请输入短信验证码");
+    }
+    f.finish()?;
+    let (phone, name, id, password) = (phone.unwrap(), name.unwrap(), id.unwrap(), password.unwrap());
+    let person = ctx.store.person_by_phone(phone.as_str()).await?.ok_or_else(|| AppError::field("phone", "该手机号码未注册"))?;
+    use_code(ctx, &phone_key(PhonePurpose::ResetPassword, &phone), "sms_code", &form.sms_code).await?;
+    // 实名核验: the name and ID number must be the registered ones.
+    if person.name != name.as_str() || person.id_number != id.as_str() {
+        audit(ctx, &person.name, "", "忘记密码", "实名信息核验不通过".into(), AuditOutcome::Failure).await?;
+        return Err(AppError::Refused("实名信息核验不通过：姓名或证件号码与注册信息不一致".into()));
+    }
+    ctx.real_person.verify(&person.name, &person.id_number).await.map_err(AppError::Refused)?;
+    ctx.store.set_person_password(person.id, &ctx.secrets.hash_password(password.expose())).await?;
+    ctx.store.delete_sessions_of_person(person.id).await?;
+    audit(ctx, &person.name, "", "忘记密码", "自然人密码已重置".into(), AuditOutcome::Success).await
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ForgotEnterprise {
+    enterprise_id: i64,
+    approver_link_id: Option<i64>,
+}
+
+pub async fn forgot_enterprise_start(ctx: &Ctx, code: &str, captcha_id: &str, captcha: &str) -> AppResult<EnterpriseApprovers> {
+    let code = CreditCode::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
+    check_captcha(ctx, captcha_id, captcha).await?;
+    let ent = ctx.store.enterprise_by_code(&code).await?.ok_or_else(|| AppError::field("code", "未查询到该企业，请核对统一社会信用代码（纳税人识别号）"))?;
+    let flow_id = ctx.secrets.random_token();
+    let state = serde_json::to_string(&ForgotEnterprise { enterprise_id: ent.id, approver_link_id: None }).map_err(|_| AppError::Internal)?;
+    ctx.store.insert_flow(&flow_id, KIND_FORGOT_ENT, &state, ctx.clock.now()).await?;
+    Ok(EnterpriseApprovers { flow_id, enterprise_name: ent.name, approvers: approvers(ctx, ent.id).await? })
+}
+
+pub async fn forgot_enterprise_send(ctx: &Ctx, flow_id: &str, approver_link_id: i64) -> AppResult<SmsSent> {
+    let (mut st, v): (ForgotEnterprise, i64) = load_flow(ctx, flow_id, KIND_FORGOT_ENT).await?;
+    let approver = ctx
+        .store
+        .bound_people(st.enterprise_id)
+        .await?
+        .into_iter()
+        .find(|p| p.link_id == approver_link_id && p.identity.is_principal() && p.bound)
+        .ok_or(AppError::NotFound)?;
+    let ent = ctx.store.enterprise_by_id(st.enterprise_id).await?.ok_or(AppError::NotFound)?;
+    let sent = send_code(ctx, &format!("forgot:{flow_id}"), &approver.phone, "重置企业密码", &approver.name, ent.credit_code.as_str()).await?;
+    st.approver_link_id = Some(approver.link_id);
+    save_flow(ctx, flow_id, &st, v).await?;
+    Ok(sent)
+}
+
+pub async fn forgot_enterprise_reset(ctx: &Ctx, flow_id: &str, sms_code: &str, password: &str, confirm: &str) -> AppResult<()> {
+    let (st, _): (ForgotEnterprise, i64) = load_flow(ctx, flow_id, KIND_FORGOT_ENT).await?;
+    let Some(link) = st.approver_link_id else { return Err(AppError::field("sms_code", "请先获取短信验证码")) };
+    let mut f = Fields::default();
+    let pw = new_password(&mut f, password, confirm);
+    f.finish()?;
+    use_code(ctx, &format!("forgot:{flow_id}"), "sms_code", sms_code).await?;
+    let approver = ctx.store.bound_people(st.enterprise_id).await?.into_iter().find(|p| p.link_id == link).ok_or(AppError::NotFound)?;
+    ctx.real_person.verify(&approver.name, "").await.map_err(AppError::Refused)?;
+    ctx.store.set_enterprise_password(st.enterprise_id, &ctx.secrets.hash_password(pw.unwrap().expose())).await?;
+    ctx.store.delete_flow(flow_id).await?;
+    let ent = ctx.store.enterprise_by_id(st.enterprise_id).await?.ok_or(AppError::NotFound)?;
+    audit(ctx, &approver.name, ent.credit_code.as_str(), "忘记密码", format!("{}重置企业密码", approver.identity.label()), AuditOutcome::Success).await
+}
+
+fn mask_id(id: &str) -> String {
+    IdNumber::parse(id).map(|i| i.masked()).unwrap_or_else(|_| "*".repeat(id.chars().count()))
+}
+
+fn mask_phone(p: &str) -> String {
+    MobilePhone::parse(p).map(|m| m.masked()).unwrap_or_default()
+}
+
+pub async fn list_users(ctx: &Ctx) -> AppResult<Vec<UserRow>> {
+    let me = require_manager(ctx).await?;
+    Ok(ctx
+        .store
+        .enterprise_users(me.enterprise_id)
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            link_id: u.link_id,
+            id_number_masked: mask_id(&u.id_number),
+            phone_masked: mask_phone(&u.phone),
+            manageable: may_manage(me.identity, u.identity).is_ok(),
+            grants: crate::domain::accounts::effective_grants(u.identity, &u.grants),
+            name: u.name,
+            identity: u.identity,
+            bound: u.bound,
+            source: u.source.label().into(),
+        })
+        .collect())
+}
+
+pub async fn find_registered_person(ctx: &Ctx, id_number: &str) -> AppResult<RegisteredPerson> {
+    require_manager(ctx).await?;
+    let id = IdNumber::parse(id_number).map_err(|e| AppError::field("id_number", e.to_string()))?;
+    let p = ctx.store.person_by_id_number(id.as_str()).await?.ok_or_else(|| AppError::field("id_number", "未查询到该人员的实名注册信息，请先完成自然人注册"))?;
+    Ok(RegisteredPerson { name_masked: mask_name(&p.name), id_number_masked: id.masked() })
+}
+
+pub async fn add_user(ctx: &Ctx, id_number: &str, identity: Identity, password: &str, confirm: &str) -> AppResult<()> {
+    let me = require_manager(ctx).await?;
+    let mut f = Fields::default();
+    let id = f.check("id_number", IdNumber::parse(id_number));
+    if identity.is_principal() {
+        f.add("identity", "只能添加办税员或开票员");
+    }
+    let pw = new_password(&mut f, password, confirm);
+    f.finish()?;
+    let person = ctx.store.person_by_id_number(id.unwrap().as_str()).await?.ok_or_else(|| AppError::field("id_number", "未查询到该人员的实名注册信息，请先完成自然人注册"))?;
+    let existing = ctx.store.enterprise_users(me.enterprise_id).await?;
+    if existing.iter().any(|u| u.person_id == person.id && u.identity == identity && u.bound) {
+        return Err(AppError::field("id_number", format!("该人员已是本企业的{}", identity.label())));
+    }
+    let hash = ctx.secrets.hash_password(pw.unwrap().expose());
+    ctx.store.bind_person(me.enterprise_id, person.id, identity, LinkSource::Added, Some(&hash), &Grants::all(), ctx.clock.now()).await?;
+    audit(ctx, &me.person_name, &me.credit_code, "添加用户", format!("添加{}为{}", person.name, identity.label()), AuditOutcome::Success).await
+}
+
+pub async fn set_user_grants(ctx: &Ctx, link_id: i64, modules: &str) -> AppResult<bool> {
+    let me = require_manager(ctx).await?;
+    let user = ctx.store.enterprise_users(me.enterprise_id).await?.into_iter().find(|u| u.link_id == link_id).ok_or(AppError::NotFound)?;
+    may_manage(me.identity, user.identity).map_err(|e| AppError::Refused(e.to_string()))?;
+    let outcome = set_grants(Grants::from_codes(modules));
+    if !ctx.store.apply_grants(me.enterprise_id, link_id, &outcome).await? {
+        return Err(AppError::NotFound);
+    }
+    let (desc, bound) = match &outcome {
+        GrantOutcome::Granted(g) => (format!("{}（{}）的权限：{}", user.name, user.identity.label(), g.0.iter().map(|m| m.label()).collect::<Vec<_>>().join("、")), true),
+        GrantOutcome::Unbound => (format!("回收{}（{}）的全部权限，已自动解绑", user.name, user.identity.label()), false),
+    };
+    audit(ctx, &me.person_name, &me.credit_code, "授权", desc, AuditOutcome::Success).await?;
+    Ok(bound)
+}
+
+pub async fn change_password(ctx: &Ctx, old: &str, new: &str, confirm: &str) -> AppResult<()> {
+    let me = require_taxpayer(ctx).await?;
+    let person = ctx.store.bound_people(me.enterprise_id).await?.into_iter().find(|p| p.link_id == me.link_id).ok_or(AppError::NotFound)?;
+    let ok = person.password_hash.as_deref().is_some_and(|h| ctx.secrets.verify_password(old, h));
+    if !ok {
+        audit(ctx, &me.person_name, &me.credit_code, "修改密码", "原密码错误".into(), AuditOutcome::Failure).await?;
+        return Err(AppError::field("old", "原密码错误"));
+    }
+    let mut f = Fields::default();
+    let pw = new_password(&mut f, new, confirm);
+    f.finish()?;
+    let hash = ctx.secrets.hash_password(pw.unwrap().expose());
+    if ctx.store.link_has_password(me.link_id).await? {
+        ctx.store.set_link_password(me.link_id, &hash).await?;
+    } else {
+        ctx.store.set_person_password(me.person_id, &hash).await?;
+    }
+    audit(ctx, &me.person_name, &me.credit_code, "修改密码", "密码已修改".into(), AuditOutcome::Success).await
+}
+
+fn device(ua: &str) -> String {
+    let os = ["Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"].into_iter().find(|o| ua.contains(o)).unwrap_or("未知设备");
+    let browser = ["Edg", "Chrome", "Firefox", "Safari"].into_iter().find(|b| ua.contains(b)).map(|b| if b == "Edg" { "Edge" } else { b }).unwrap_or("浏览器");
+    format!("{os} · {browser}")
+}
+
+fn ts(t: Timestamp) -> String {
+    t.beijing_time()
+}
+
+pub async fn my_sessions(ctx: &Ctx) -> AppResult<Vec<SessionRow>> {
+    let me = require_taxpayer(ctx).await?;
+    let current = super::web::session_token().await.map(|t| ctx.secrets.hash_token(&t));
+    Ok(ctx
+        .store
+        .sessions_of_person(me.person_id)
+        .await?
+        .into_iter()
+        .map(|s| SessionRow {
+            id: s.token_hash[..16].to_string(),
+            current: current.as_deref() == Some(s.token_hash.as_str()),
+            enterprise_name: s.enterprise_name,
+            created_at: ts(s.created_at),
+            last_seen_at: ts(s.last_seen_at),
+            device: device(&s.user_agent),
+        })
+        .collect())
+}
+
+pub async fn end_session(ctx: &Ctx, id: &str) -> AppResult<()> {
+    let me = require_taxpayer(ctx).await?;
+    let target = ctx.store.sessions_of_person(me.person_id).await?.into_iter().find(|s| s.token_hash.starts_with(id) && id.len() == 16).ok_or(AppError::NotFound)?;
+    ctx.store.delete_session(&target.token_hash).await?;
+    audit(ctx, &me.person_name, &me.credit_code, "退出登录", format!("结束{}上的会话", device(&target.user_agent)), AuditOutcome::Success).await
+}
