@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Leqi Portal app: the domain (pure), the server-fn declarations shared by
 //! client and server, and the pages (web portal, H5, tax console).
 

@@ -69,3 +69,17 @@ export async function loginByPassword(page: Page, ent: { code: string; name: str
 export const QINGHE = { code: '91510104MA6CLQ0158', name: '成都青禾餐饮管理有限公司' };
 export const TIANFU_SM = { code: '91510100MA6CLQ0301', name: '四川天府数智商贸有限公司' };
 export const WUYE = { code: '91510104MA6CLQ0132', name: '四川蜀乐物业服务有限公司' };
+
+/** GB 11643 check character for the first 17 digits of an ID number. */
+export function idNumber(first17: string): string {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, c, i) => s + Number(c) * w[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+export async function loginAs(page: Page, ent: { code: string; name: string }, person: string, identity: string, password = PASSWORD) {
+  await page.goto('/login');
+  await enterEnterprise(page, ent.code);
+  await choosePerson(page, person, identity);
+  await verifyByPassword(page, password);
+}

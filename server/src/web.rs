@@ -46,8 +46,11 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .with_state(state)
 }
 
-fn spa(dir: &Path) -> ServeDir<tower_http::set_status::SetStatus<ServeFile>> {
-    ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("index.html")))
+/// Files of one app, and its index.html for any other path (deep links). The
+/// fallback keeps ServeFile's own status, so a conditional re-request of a
+/// deep link gets 304, not an error.
+fn spa(dir: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))
 }
 
 async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
@@ -68,11 +71,8 @@ pub fn is_hashed_asset(path: &str) -> bool {
 async fn cache_headers(req: Request, next: Next) -> Response<Body> {
     let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
-    // The SPA fallback answers deep links with index.html and a 404 status; a deep link is a page.
-    let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if res.status() == StatusCode::NOT_FOUND && is_html && !path.starts_with("/api/") {
-        *res.status_mut() = StatusCode::OK;
-    }
+    let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+        || (res.status() == StatusCode::NOT_MODIFIED && !path.contains('.'));
     let policy = if path.starts_with("/api/") {
         "no-store"
     } else if is_html || path.ends_with("/sw.js") || path.ends_with(".webmanifest") {

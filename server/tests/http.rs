@@ -73,6 +73,12 @@ async fn deep_links_fall_back_to_their_app_and_caching_follows_the_file() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("portal"));
     assert_eq!(h[header::CACHE_CONTROL], "no-cache");
+    // A reload of a deep link (conditional request) is 304 or 200, never an error.
+    let (_, h, _) = get(&s.router, "/leqi/access/apply", &[]).await;
+    let modified = h[header::LAST_MODIFIED].to_str().unwrap().to_string();
+    let (status, h, _) = get(&s.router, "/me/users", &[("if-modified-since", &modified)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(h[header::CACHE_CONTROL], "no-cache");
     let (status, _, body) = get(&s.router, "/kkjrh5/invitation/42", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("h5"), "H5 deep links get the H5 app");

@@ -1,28 +1,98 @@
 //! The H5 mobile entry at /kkjrh5/ (manual §4.3.1.2): login, then
 //! 【接入确认】→【待确认】. Built for touch at 360 px.
+//!
+//! No leptos_router here: it costs the H5 bundle about 20 KB gzip for what
+//! is a handful of paths. [`H5Route`] is parsed from `location.pathname`,
+//! [`navigate`] pushes a history entry, and a `popstate` listener follows
+//! the back button. To add a page: a variant, a match arm in `parse` and
+//! `path`, and an arm in `H5App`'s view.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::api::auth::logout;
 use crate::components::session::{use_session, Session};
 use crate::domain::Principal;
 use crate::pages::login::EnterpriseLoginFlow;
 
+/// The pages of the H5 app, below [`H5Route::BASE`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum H5Route {
+    /// `/kkjrh5/`: login, then 【接入确认】→【待确认】. Unknown paths land here too.
+    Home,
+}
+
+impl H5Route {
+    pub const BASE: &'static str = "/kkjrh5";
+
+    /// The route for a `location.pathname` (with or without the base).
+    pub fn parse(pathname: &str) -> Self {
+        let rest = pathname.strip_prefix(Self::BASE).unwrap_or(pathname);
+        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        match segments.as_slice() {
+            // e.g. ["invitation", id] => H5Route::Invitation(id.to_string()),
+            _ => H5Route::Home,
+        }
+    }
+
+    /// The absolute path, for `href` and `history.pushState`.
+    pub fn path(&self) -> String {
+        match self {
+            H5Route::Home => format!("{}/", Self::BASE),
+        }
+    }
+
+    /// The route of the page the browser shows now.
+    pub fn current() -> Self {
+        #[cfg(feature = "csr")]
+        if let Some(path) = web_sys::window().and_then(|w| w.location().pathname().ok()) {
+            return Self::parse(&path);
+        }
+        H5Route::Home
+    }
+}
+
+/// The current route, shared through context by [`H5App`].
+#[derive(Clone, Copy)]
+pub struct H5Nav(pub RwSignal<H5Route>);
+
+pub fn use_h5_route() -> RwSignal<H5Route> {
+    expect_context::<H5Nav>().0
+}
+
+/// Goes to `route` inside the H5 app, with a history entry (the back button
+/// returns). Does nothing when already there.
+pub fn navigate(route: H5Route) {
+    let current = use_h5_route();
+    if current.get_untracked() == route {
+        return;
+    }
+    #[cfg(feature = "csr")]
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&route.path()));
+    }
+    current.set(route);
+}
+
 #[component]
 pub fn H5App() -> impl IntoView {
     Session::provide();
     crate::components::register_service_worker("/kkjrh5/sw.js");
+    let route = RwSignal::new(H5Route::current());
+    provide_context(H5Nav(route));
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        let now = H5Route::current();
+        if route.get_untracked() != now {
+            route.set(now);
+        }
+    });
+    on_cleanup(move || popstate.remove());
     view! {
-        <Router base="/kkjrh5">
-            <div class="h5">
-                <Routes fallback=|| view! { <H5Home /> }>
-                    <Route path=path!("/") view=H5Home />
-                </Routes>
-            </div>
-        </Router>
+        <div class="h5">
+            {move || match route.get() {
+                H5Route::Home => view! { <H5Home /> }.into_any(),
+            }}
+        </div>
     }
 }
 

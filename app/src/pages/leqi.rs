@@ -4,8 +4,12 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_params_map;
 
+use leptos::task::spawn_local;
+
+use crate::api::leqi::access_home;
 use crate::components::session::use_session;
 use crate::components::NotYetOpen;
+use crate::domain::accounts::Module;
 use crate::domain::Principal;
 
 /// (path, label) of 【接入管理】's entries.
@@ -41,19 +45,47 @@ pub fn TaxpayerOnly(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// The menus this user was granted (the server checks again on every call).
 #[component]
 fn Menus() -> impl IntoView {
+    let session = use_session();
+    let may = move |m: Module| matches!(session.principal.get(), Some(Principal::Taxpayer(t)) if t.may_use(m));
     view! {
         <nav class="menus" aria-label="乐企菜单">
-            <div class="menu">
-                <h3>"接入管理"</h3>
-                <ul>
-                    {ACCESS_MENU.iter().map(|(href, label)| view! { <li><A href=*href>{*label}</A></li> }).collect_view()}
-                </ul>
-            </div>
-            <div class="menu"><h3><A href="/leqi/capability">"能力中心"</A></h3></div>
-            <div class="menu"><h3><A href="/leqi/messages">"消息中心"</A></h3></div>
+            <Show when=move || may(Module::LeqiAccess)>
+                <div class="menu">
+                    <h3>"接入管理"</h3>
+                    <ul>
+                        {ACCESS_MENU.iter().map(|(href, label)| view! { <li><A href=*href>{*label}</A></li> }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
+            <Show when=move || may(Module::LeqiCapability)>
+                <div class="menu"><h3><A href="/leqi/capability">"能力中心"</A></h3></div>
+            </Show>
+            <Show when=move || may(Module::LeqiMessages)>
+                <div class="menu"><h3><A href="/leqi/messages">"消息中心"</A></h3></div>
+            </Show>
         </nav>
+    }
+}
+
+/// 【接入管理】 pages: what the server says about this unit (or why not).
+#[component]
+fn AccessSection(title: String) -> impl IntoView {
+    let info = RwSignal::new(None);
+    spawn_local(async move { info.set(Some(access_home().await)) });
+    move || match info.get() {
+        None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+        Some(Err(e)) => view! {
+            <section class="card refused"><h2>{title.clone()}</h2><p class="form-error" role="alert">{e.to_string()}</p></section>
+        }.into_any(),
+        Some(Ok(i)) => view! {
+            <div>
+                <p class="muted unit-line">{i.enterprise_name}" · "{i.credit_code}{i.direct_unit.map(|d| format!(" · 直连单位（{d}）"))}</p>
+                <NotYetOpen title=title.clone() />
+            </div>
+        }.into_any(),
     }
 }
 
@@ -85,7 +117,14 @@ pub fn LeqiPage() -> impl IntoView {
         <TaxpayerOnly>
             <div class="leqi">
                 <Menus />
-                {move || view! { <NotYetOpen title=title() /> }}
+                {move || {
+                    let section = params.get().get("section").unwrap_or_default();
+                    if section == "access" {
+                        view! { <AccessSection title=title() /> }.into_any()
+                    } else {
+                        view! { <NotYetOpen title=title() /> }.into_any()
+                    }
+                }}
             </div>
         </TaxpayerOnly>
     }

@@ -102,10 +102,10 @@ fn ChoosePerson(sel: PersonSelection, chosen: RwSignal<Option<PersonChoice>>) ->
                             let pick = p.clone();
                             view! {
                                 <li>
-                                    <button type="button" class="person" on:click=move |_| chosen.set(Some(pick.clone()))>
+                                    <button type="button" class="person" class:unbound=!p.bound on:click=move |_| chosen.set(Some(pick.clone()))>
                                         <span class="name">{p.name.clone()}</span>
                                         <span class="identity">{p.identity.label()}</span>
-                                        <span class="phone">{p.phone_masked.clone()}</span>
+                                        <span class="phone">{p.phone_masked.clone()}{(!p.bound).then(|| view! { <span class="tag warn">"未绑定企业"</span> })}</span>
                                     </button>
                                 </li>
                             }

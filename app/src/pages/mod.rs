@@ -4,6 +4,9 @@
 pub mod login;
 pub mod h5;
 pub mod leqi;
+pub mod me;
 pub mod outbox;
 pub mod portal;
+pub mod register;
+pub mod forgot;
 pub mod tax;

@@ -10,6 +10,9 @@ use crate::api::auth::{logout, switch_identity};
 use crate::components::session::{use_session, Session};
 use crate::domain::Principal;
 use crate::pages::leqi::{LeqiHome, LeqiPage};
+use crate::pages::forgot::ForgotPage;
+use crate::pages::me::{MePage, PasswordPage, SessionsPage, UsersPage};
+use crate::pages::register::RegisterPage;
 use crate::pages::login::EnterpriseLoginFlow;
 use crate::pages::outbox::Outbox;
 use crate::pages::tax::{OfficerLoginPage, OfficerQueue};
@@ -28,6 +31,12 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("/leqi") view=LeqiHome />
                     <Route path=path!("/leqi/:section/:page") view=LeqiPage />
                     <Route path=path!("/leqi/:section") view=LeqiPage />
+                    <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/forgot") view=ForgotPage />
+                    <Route path=path!("/me") view=MePage />
+                    <Route path=path!("/me/users") view=UsersPage />
+                    <Route path=path!("/me/password") view=PasswordPage />
+                    <Route path=path!("/me/sessions") view=SessionsPage />
                     <Route path=path!("/tax/login") view=OfficerLoginPage />
                     <Route path=path!("/tax") view=OfficerQueue />
                     <Route path=path!("/dev/outbox") view=Outbox />
@@ -71,7 +80,11 @@ fn LoginPage() -> impl IntoView {
     view! {
         <div class="login-page">
             <EnterpriseLoginFlow on_done=done />
-            <p class="muted small">
+            <p class="muted small links">
+                <a href="/register">"注册"</a>
+                " · "
+                <a href="/forgot">"忘记密码"</a>
+                " · "
                 <a href="/tax/login">"税务人员登录"</a>
                 " · "
                 <a href="/kkjrh5/">"移动端（H5）"</a>
@@ -113,6 +126,7 @@ fn Header() -> impl IntoView {
                         <span class="enterprise">{t.enterprise_name}</span>
                         <span class="person">{t.person_name}</span>
                         <span class="identity">{t.identity.label()}</span>
+                        <A href="/me" attr:class="link">"我的信息"</A>
                         <button class="link" on:click=do_switch.clone()>"切换身份"</button>
                         <button class="link" on:click=do_logout.clone()>"退出"</button>
                     </div>

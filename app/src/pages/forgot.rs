@@ -1,0 +1,302 @@
+//! 【首页】→【登录】→【忘记密码】 (etax-login-guide §4): 【自然人】 resets a
+//! natural person's password; 【企业】 resets the enterprise password with the
+//! SMS code of its 法定代表人 or 财务负责人.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::accounts::{
+    forgot_enterprise_reset, forgot_enterprise_send, forgot_enterprise_start, reset_person_password, send_phone_code, EnterpriseApprovers,
+    PhonePurpose, ResetPersonForm,
+};
+use crate::components::captcha::{CaptchaField, CaptchaState};
+use crate::components::{FieldMsg, FormMsg};
+use crate::error::AppError;
+use crate::pages::register::{after_send, countdown, reveal_error, ApproverChoice, Field, Notice, SmsField, Stepper, PASSWORD_HINT};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Person,
+    Enterprise,
+}
+
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let query = use_query_map();
+    let first = if query.with_untracked(|q| q.get("tab").as_deref() == Some("enterprise")) { Tab::Enterprise } else { Tab::Person };
+    let tab = RwSignal::new(first);
+    let tab_button = move |t: Tab, label: &'static str| {
+        view! {
+            <button type="button" role="tab" class="tab" class:active=move || tab.get() == t
+                aria-selected=move || (tab.get() == t).to_string()
+                on:click=move |_| tab.set(t)>{label}</button>
+        }
+    };
+    view! {
+        <div class="account-page">
+            <section class="card account">
+                <h2>"忘记密码"</h2>
+                <div class="tabs" role="tablist">
+                    {tab_button(Tab::Person, "自然人")}
+                    {tab_button(Tab::Enterprise, "企业")}
+                </div>
+                {move || match tab.get() {
+                    Tab::Person => view! { <PersonReset /> }.into_any(),
+                    Tab::Enterprise => view! { <EnterpriseReset /> }.into_any(),
+                }}
+            </section>
+            <p class="muted small account-links">
+                <a href="/login">"返回登录"</a>
+                " · "
+                <a href="/register">"注册"</a>
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn Done(text: &'static str) -> impl IntoView {
+    view! {
+        <div class="success" role="status">
+            <h3>"密码重置成功"</h3>
+            <p>{text}</p>
+            <div class="actions">
+                <a class="button-link" href="/login">"去登录"</a>
+            </div>
+        </div>
+    }
+}
+
+/// 【忘记密码】--自然人
+#[component]
+fn PersonReset() -> impl IntoView {
+    let phone = RwSignal::new(String::new());
+    let sms_code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let id_number = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let wait = countdown();
+
+    let send = Callback::new(move |_| {
+        if wait.get_untracked() > 0 || sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        spawn_local(async move {
+            let r = send_phone_code(phone.get_untracked(), PhonePurpose::ResetPassword).await;
+            sending.set(false);
+            after_send(r, wait, notice, error);
+        });
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let form = ResetPersonForm {
+            phone: phone.get_untracked().trim().to_string(),
+            sms_code: sms_code.get_untracked().trim().to_string(),
+            name: name.get_untracked().trim().to_string(),
+            id_number: id_number.get_untracked().trim().to_uppercase(),
+            password: password.get_untracked(),
+            confirm: confirm.get_untracked(),
+        };
+        spawn_local(async move {
+            let r = reset_person_password(form).await;
+            busy.set(false);
+            match r {
+                Ok(()) => {
+                    error.set(None);
+                    done.set(true);
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    reveal_error();
+                }
+            }
+        });
+    };
+
+    view! {
+        <Show when=move || done.get() fallback=move || view! {
+            <form class="reset-person" on:submit=submit novalidate>
+                <Field label="手机号码" name="phone" value=phone error kind="tel" inputmode="numeric" maxlength="11" autocomplete="tel" placeholder="请输入已注册的手机号码" />
+                <SmsField label="短信验证码" name="sms_code" value=sms_code error wait sending on_send=send />
+                <Notice notice />
+                <h3 class="section">"实名核验"</h3>
+                <p class="muted small">"演示环境：以姓名和证件号码核验代替微信/支付宝扫码实名认证。"</p>
+                <Field label="姓名" name="name" value=name error autocomplete="name" placeholder="请输入姓名" />
+                <Field label="证件号码（居民身份证）" name="id_number" value=id_number error maxlength="18" placeholder="请输入18位居民身份证号码" />
+                <h3 class="section">"重新设置密码"</h3>
+                <Field label="新密码" name="password" value=password error kind="password" autocomplete="new-password" placeholder=PASSWORD_HINT />
+                <Field label="确认密码" name="confirm" value=confirm error kind="password" autocomplete="new-password" placeholder="请再次输入新密码" />
+                <FormMsg error />
+                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "提交中…" } else { "重置密码" }}</button>
+            </form>
+        }>
+            <Done text="请使用新密码登录。企业登录时，办税人员身份验证使用此密码。" />
+        </Show>
+    }
+}
+
+const ENTERPRISE_STEPS: &[&str] = &["输入税号", "验证并重置"];
+
+/// 【忘记密码】--企业
+#[component]
+fn EnterpriseReset() -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let captcha = CaptchaState::new();
+    let flow: RwSignal<Option<EnterpriseApprovers>> = RwSignal::new(None);
+    let chosen: RwSignal<Option<i64>> = RwSignal::new(None);
+    let verified = RwSignal::new(false);
+    let sms_code = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let wait = countdown();
+
+    let fail = move |e: AppError| {
+        error.set(Some(e));
+        reveal_error();
+    };
+
+    let start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let r = forgot_enterprise_start(code.get_untracked().trim().to_uppercase(), captcha.id.get_untracked(), captcha.answer.get_untracked()).await;
+            busy.set(false);
+            match r {
+                Ok(ea) => {
+                    error.set(None);
+                    notice.set(None);
+                    chosen.set(None);
+                    flow.set(Some(ea));
+                }
+                Err(e) => {
+                    captcha.refresh();
+                    fail(e);
+                }
+            }
+        });
+    };
+
+    let flow_id = move || flow.with_untracked(|f| f.as_ref().map(|f| f.flow_id.clone()).unwrap_or_default());
+
+    let send = Callback::new(move |_| {
+        let Some(link_id) = chosen.get_untracked() else {
+            fail(AppError::field("approver", "请选择短信验证码接收人"));
+            return;
+        };
+        if wait.get_untracked() > 0 || sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        spawn_local(async move {
+            let r = forgot_enterprise_send(flow_id(), link_id).await;
+            sending.set(false);
+            after_send(r, wait, notice, error);
+        });
+    });
+
+    let reset = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        if !verified.get_untracked() {
+            fail(AppError::field("real_person", "请先完成法定代表人/财务负责人实人认证"));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let r = forgot_enterprise_reset(flow_id(), sms_code.get_untracked().trim().to_string(), password.get_untracked(), confirm.get_untracked()).await;
+            busy.set(false);
+            match r {
+                Ok(()) => {
+                    error.set(None);
+                    done.set(true);
+                }
+                Err(e) => fail(e),
+            }
+        });
+    };
+
+    let restart = move |_: leptos::ev::MouseEvent| {
+        flow.set(None);
+        chosen.set(None);
+        verified.set(false);
+        sms_code.set(String::new());
+        error.set(None);
+        notice.set(None);
+        captcha.refresh();
+    };
+
+    let step1 = move || {
+        view! {
+            <form class="forgot-enterprise" on:submit=start novalidate>
+                <label class="field">
+                    <span>"税号（统一社会信用代码）"</span>
+                    <input name="code" maxlength="20" autocomplete="username" placeholder="请输入统一社会信用代码/纳税人识别号" bind:value=code />
+                    <FieldMsg error field="code" />
+                </label>
+                <CaptchaField state=captcha error />
+                <FormMsg error />
+                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "查询中…" } else { "下一步" }}</button>
+            </form>
+        }
+    };
+
+    let step2 = move |f: EnterpriseApprovers| {
+        view! {
+            <form class="forgot-reset" on:submit=reset novalidate>
+                <p class="enterprise-name" data-testid="enterprise-name">{f.enterprise_name.clone()}</p>
+                <ApproverChoice legend="短信验证码接收人（法定代表人或财务负责人）" approvers=f.approvers.clone() chosen error />
+                <SmsField label="短信验证码" name="sms_code" value=sms_code error wait sending on_send=send />
+                <Notice notice />
+                <label class="check">
+                    <input type="checkbox" name="real_person" bind:checked=verified />
+                    <span>"已完成法定代表人/财务负责人实人认证（演示）"</span>
+                </label>
+                <FieldMsg error field="real_person" />
+                <Field label="新密码" name="password" value=password error kind="password" autocomplete="new-password" placeholder=PASSWORD_HINT />
+                <Field label="确认密码" name="confirm" value=confirm error kind="password" autocomplete="new-password" placeholder="请再次输入新密码" />
+                <FormMsg error />
+                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "提交中…" } else { "重置密码" }}</button>
+                <p class="restart"><button type="button" class="link" on:click=restart>"重新开始"</button></p>
+            </form>
+        }
+    };
+
+    view! {
+        {move || if done.get() {
+            view! { <Done text="企业密码已重置，请使用新密码登录。" /> }.into_any()
+        } else {
+            view! {
+                <div class="forgot-enterprise-flow">
+                    <Stepper labels=ENTERPRISE_STEPS current=Signal::derive(move || if flow.with(Option::is_some) { 2 } else { 1 }) />
+                    {move || match flow.get() {
+                        None => step1().into_any(),
+                        Some(f) => step2(f).into_any(),
+                    }}
+                </div>
+            }.into_any()
+        }}
+    }
+}
