@@ -1,6 +1,7 @@
 //! The domain: validated values, state machines and rules. Pure — no I/O,
 //! no clock, no randomness; callers pass `Timestamp`s and random material in.
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
