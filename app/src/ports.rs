@@ -233,6 +233,7 @@ pub trait SessionStore: Send + Sync {
     /// The person's sessions in every enterprise, newest first.
     async fn sessions_of_person(&self, person_id: i64) -> StoreResult<Vec<SessionRecord>>;
     async fn delete_sessions_of_person(&self, person_id: i64) -> StoreResult<()>;
+    async fn delete_sessions_of_enterprise(&self, enterprise_id: i64) -> StoreResult<()>;
 }
 
 #[async_trait]

@@ -608,6 +608,15 @@ impl SessionStore for SqlStore {
             .collect())
     }
 
+    async fn delete_sessions_of_enterprise(&self, enterprise_id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE link_id IN (SELECT id FROM enterprise_people WHERE enterprise_id = $1)")
+            .bind(enterprise_id)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
     async fn delete_sessions_of_person(&self, person_id: i64) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE link_id IN (SELECT id FROM enterprise_people WHERE person_id = $1)")
             .bind(person_id)

@@ -86,7 +86,7 @@ async fn register(ctx: &Ctx, phone: &str, id: &str) {
 }
 
 async fn binding_needs_the_principals_code(store: &SqlStore) {
-    let (ctx, _) = setup(store).await;
+    let (ctx, clock) = setup(store).await;
     register(&ctx, "13700000011", &id17(11)).await;
     svc::send_phone_code(&ctx, "13700000011", PhonePurpose::BindEnterprise).await.unwrap();
     let code = code_for(&ctx, "13700000011").await;
@@ -98,9 +98,15 @@ async fn binding_needs_the_principals_code(store: &SqlStore) {
         password: password.into(),
         confirm: password.into(),
     };
-    // Already registered: the password must be the natural-person password.
+    // Already registered: the password must be the natural-person password. The code is
+    // spent by the attempt, so each guess costs a new SMS.
     let e = svc::binding_start(&ctx, start("Other1234", &code)).await.unwrap_err();
     assert!(e.message_for("password").unwrap().contains("自然人注册时设置的密码一致"));
+    let e = svc::binding_start(&ctx, start("Newpass123", &code)).await.unwrap_err();
+    assert_eq!(e.message_for("sms_code").as_deref(), Some("短信验证码已使用，请重新获取"));
+    clock.advance_secs(61);
+    svc::send_phone_code(&ctx, "13700000011", PhonePurpose::BindEnterprise).await.unwrap();
+    let code = code_for(&ctx, "13700000011").await;
     let flow = svc::binding_start(&ctx, start("Newpass123", &code)).await.unwrap();
     // Steps in order only: the enterprise cannot be chosen before 实人认证.
     assert!(matches!(svc::binding_find_enterprise(&ctx, &flow, SHULE).await, Err(AppError::Refused(_))));
@@ -187,7 +193,49 @@ async fn personal_and_enterprise_passwords_can_be_recovered(store: &SqlStore) {
     assert!(auth::enterprise_login(&ctx, CAOYUAN, "Ent2025abc", &c.id, CAPTCHA).await.is_ok());
 }
 
+async fn sms_codes_and_binding_guesses_are_limited(store: &SqlStore) {
+    let (ctx, clock) = setup(store).await;
+    register(&ctx, "13700000031", &id17(31)).await;
+    // Five wrong codes spend the code: the right one no longer works.
+    svc::send_phone_code(&ctx, "13700000031", PhonePurpose::BindEnterprise).await.unwrap();
+    let code = code_for(&ctx, "13700000031").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let form = |password: &str, code: &str| BindingStartForm {
+        phone: "13700000031".into(),
+        sms_code: code.into(),
+        name: "赵新人".into(),
+        id_number: id17(31),
+        password: password.into(),
+        confirm: password.into(),
+    };
+    for _ in 0..4 {
+        let e = svc::binding_start(&ctx, form("Newpass123", wrong)).await.unwrap_err();
+        assert_eq!(e.message_for("sms_code").as_deref(), Some("短信验证码不正确"));
+    }
+    let e = svc::binding_start(&ctx, form("Newpass123", wrong)).await.unwrap_err();
+    assert_eq!(e.message_for("sms_code").as_deref(), Some("短信验证码错误次数过多，请重新获取"));
+    let e = svc::binding_start(&ctx, form("Newpass123", &code)).await.unwrap_err();
+    assert_eq!(e.message_for("sms_code").as_deref(), Some("短信验证码已使用，请重新获取"));
+    // Five wrong passwords (each with a fresh code) lock binding for that phone.
+    for i in 0..5 {
+        clock.advance_secs(61);
+        svc::send_phone_code(&ctx, "13700000031", PhonePurpose::BindEnterprise).await.unwrap();
+        let code = code_for(&ctx, "13700000031").await;
+        let e = svc::binding_start(&ctx, form("Guess1234", &code)).await.unwrap_err();
+        if i < 4 {
+            assert!(e.message_for("password").is_some(), "{e:?}");
+        } else {
+            assert_eq!(e, AppError::Locked { minutes: 15 });
+        }
+    }
+    clock.advance_secs(61);
+    svc::send_phone_code(&ctx, "13700000031", PhonePurpose::BindEnterprise).await.unwrap();
+    let code = code_for(&ctx, "13700000031").await;
+    assert_eq!(svc::binding_start(&ctx, form("Newpass123", &code)).await.unwrap_err(), AppError::Locked { minutes: 14 });
+}
+
 on_both_backends!(
+    sms_codes_and_binding_guesses_are_limited,
     natural_person_registration,
     binding_needs_the_principals_code,
     binding_can_register_a_new_person,

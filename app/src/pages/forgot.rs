@@ -13,7 +13,7 @@ use crate::api::accounts::{
 use crate::components::captcha::{CaptchaField, CaptchaState};
 use crate::components::{FieldMsg, FormMsg};
 use crate::error::AppError;
-use crate::pages::register::{after_send, countdown, reveal_error, ApproverChoice, Field, Notice, SmsField, Stepper, PASSWORD_HINT};
+use crate::pages::register::{after_send, Countdown, reveal_error, ApproverChoice, Field, Notice, SmsField, Stepper, PASSWORD_HINT};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -82,10 +82,10 @@ fn PersonReset() -> impl IntoView {
     let busy = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let done = RwSignal::new(false);
-    let wait = countdown();
+    let wait = Countdown::new();
 
     let send = Callback::new(move |_| {
-        if wait.get_untracked() > 0 || sending.get_untracked() {
+        if wait.running() || sending.get_untracked() {
             return;
         }
         sending.set(true);
@@ -166,7 +166,7 @@ fn EnterpriseReset() -> impl IntoView {
     let busy = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let done = RwSignal::new(false);
-    let wait = countdown();
+    let wait = Countdown::new();
 
     let fail = move |e: AppError| {
         error.set(Some(e));
@@ -204,7 +204,7 @@ fn EnterpriseReset() -> impl IntoView {
             fail(AppError::field("approver", "请选择短信验证码接收人"));
             return;
         };
-        if wait.get_untracked() > 0 || sending.get_untracked() {
+        if wait.running() || sending.get_untracked() {
             return;
         }
         sending.set(true);

@@ -42,16 +42,51 @@ pub(crate) fn Field(
     }
 }
 
-/// A resend countdown in seconds, ticking down once a second while the component lives.
-pub(crate) fn countdown() -> RwSignal<u32> {
-    let wait = RwSignal::new(0u32);
-    let handle = set_interval_with_handle(move || wait.update(|w| *w = w.saturating_sub(1)), std::time::Duration::from_secs(1)).ok();
-    on_cleanup(move || {
-        if let Some(h) = handle {
-            h.clear();
-        }
-    });
-    wait
+/// A resend countdown. It ticks in quarter seconds and starts one quarter late, so it never
+/// ends before the server allows the next code (the interval is not aligned with `set`).
+#[derive(Clone, Copy)]
+pub struct Countdown {
+    quarters: RwSignal<u32>,
+}
+
+impl Default for Countdown {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Countdown {
+    pub fn new() -> Self {
+        let quarters = RwSignal::new(0u32);
+        let handle = set_interval_with_handle(
+            move || {
+                if quarters.get_untracked() > 0 {
+                    quarters.update(|q| *q -= 1);
+                }
+            },
+            std::time::Duration::from_millis(250),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+        Countdown { quarters }
+    }
+
+    pub fn set(self, secs: u32) {
+        self.quarters.set(secs * 4 + 1);
+    }
+
+    /// Whole seconds left (reactive).
+    pub fn get(self) -> u32 {
+        self.quarters.get().div_ceil(4)
+    }
+
+    pub fn running(self) -> bool {
+        self.quarters.get_untracked() > 0
+    }
 }
 
 /// An SMS code input with its 【获取验证码】 button and countdown.
@@ -61,7 +96,7 @@ pub(crate) fn SmsField(
     name: &'static str,
     value: RwSignal<String>,
     error: RwSignal<Option<AppError>>,
-    wait: RwSignal<u32>,
+    wait: Countdown,
     sending: RwSignal<bool>,
     on_send: Callback<()>,
     #[prop(default = "获取验证码")] button: &'static str,
@@ -82,7 +117,7 @@ pub(crate) fn SmsField(
 }
 
 /// Applies the answer to a "send code" call: the notice and countdown, or the error.
-pub(crate) fn after_send(r: Result<SmsSent, AppError>, wait: RwSignal<u32>, notice: RwSignal<Option<String>>, error: RwSignal<Option<AppError>>) -> bool {
+pub(crate) fn after_send(r: Result<SmsSent, AppError>, wait: Countdown, notice: RwSignal<Option<String>>, error: RwSignal<Option<AppError>>) -> bool {
     match r {
         Ok(s) => {
             error.set(None);
@@ -234,11 +269,11 @@ fn PersonRegister(tab: RwSignal<Tab>, prefill: RwSignal<Prefill>) -> impl IntoVi
     let busy = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let done = RwSignal::new(false);
-    let wait = countdown();
+    let wait = Countdown::new();
     let offices = LocalResource::new(tax_office_options);
 
     let send = Callback::new(move |_| {
-        if wait.get_untracked() > 0 || sending.get_untracked() {
+        if wait.running() || sending.get_untracked() {
             return;
         }
         sending.set(true);
@@ -351,8 +386,8 @@ fn EnterpriseRegister(prefill: RwSignal<Prefill>) -> impl IntoView {
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
     let sending = RwSignal::new(false);
-    let wait_phone = countdown();
-    let wait_approval = countdown();
+    let wait_phone = Countdown::new();
+    let wait_approval = Countdown::new();
 
     let go = move |n: usize| {
         error.set(None);
@@ -374,7 +409,7 @@ fn EnterpriseRegister(prefill: RwSignal<Prefill>) -> impl IntoView {
 
     // Step 1
     let send_phone = Callback::new(move |_| {
-        if wait_phone.get_untracked() > 0 || sending.get_untracked() {
+        if wait_phone.running() || sending.get_untracked() {
             return;
         }
         sending.set(true);
@@ -456,7 +491,7 @@ fn EnterpriseRegister(prefill: RwSignal<Prefill>) -> impl IntoView {
             fail(AppError::field("approver", "请选择认证人员"));
             return;
         };
-        if wait_approval.get_untracked() > 0 || sending.get_untracked() {
+        if wait_approval.running() || sending.get_untracked() {
             return;
         }
         sending.set(true);

@@ -99,13 +99,25 @@ async fn send_code(ctx: &Ctx, key: &str, phone: &MobilePhone, what: &str, actor:
     Ok(SmsSent { phone_masked: phone.masked(), resend_after_secs: 60 })
 }
 
-/// Checks and spends the newest code under `key`.
+/// Checks and spends the newest code under `key`. Five wrong entries spend the
+/// code, so a 6-digit code cannot be guessed within its 5 minutes.
 async fn use_code(ctx: &Ctx, key: &str, field: &str, input: &str) -> AppResult<()> {
     if input.trim().is_empty() {
         return Err(AppError::field(field, "请输入短信验证码"));
     }
     let c = ctx.store.latest_sms(key).await?.ok_or_else(|| AppError::field(field, "请先获取短信验证码"))?;
-    c.check(input, ctx.clock.now()).map_err(|e| AppError::field(field, e.message("短信验证码")))?;
+    let tries_key = format!("sms-tries:{key}:{}", c.sent_at.0);
+    if let Err(e) = c.check(input, ctx.clock.now()) {
+        if e == crate::domain::auth::CodeCheck::Mismatch {
+            let tries = ctx.store.failure_counter(&tries_key).await?.after_failure(ctx.clock.now());
+            ctx.store.save_failure_counter(&tries_key, tries).await?;
+            if tries.locked_until.is_some() {
+                ctx.store.use_sms(key).await?;
+                return Err(AppError::field(field, "短信验证码错误次数过多，请重新获取"));
+            }
+        }
+        return Err(AppError::field(field, e.message("短信验证码")));
+    }
     if !ctx.store.use_sms(key).await? {
         return Err(AppError::field(field, "短信验证码已使用，请重新获取"));
     }
@@ -200,23 +212,14 @@ pub async fn binding_start(ctx: &Ctx, form: BindingStartForm) -> AppResult<Strin
     let (phone, name, id) = (phone.unwrap(), name.unwrap(), id.unwrap());
     let by_phone = ctx.store.person_by_phone(phone.as_str()).await?;
     let by_id = ctx.store.person_by_id_number(id.as_str()).await?;
-    // Check everything that can be checked before the code is spent.
-    let person_id = match (&by_phone, &by_id) {
-        (Some(p), Some(q)) if p.id == q.id => {
-            if p.name != name.as_str() {
-                return Err(AppError::field("name", "姓名与自然人注册信息不一致"));
-            }
-            let ok = p.password_hash.as_deref().is_some_and(|h| ctx.secrets.verify_password(&form.password, h));
-            if !ok {
-                return Err(AppError::field("password", "密码须与自然人注册时设置的密码一致（可使用“忘记密码”重置）"));
-            }
-            Some(p.id)
-        }
+    let existing = match (&by_phone, &by_id) {
+        (Some(p), Some(q)) if p.id == q.id => Some(p.clone()),
         (None, None) => None,
         (Some(_), _) => return Err(AppError::field("id_number", "证件号码与该手机号码的注册信息不一致")),
         (None, Some(_)) => return Err(AppError::field("phone", "该证件号码已使用其他手机号码注册")),
     };
-    let password = if person_id.is_none() {
+    // A new person's password must follow the rules (no secret in that).
+    let password = if existing.is_none() {
         let mut f = Fields::default();
         let p = new_password(&mut f, &form.password, &form.confirm);
         f.finish()?;
@@ -224,7 +227,28 @@ pub async fn binding_start(ctx: &Ctx, form: BindingStartForm) -> AppResult<Strin
     } else {
         None
     };
+    // The phone is proven before any secret is compared: every guess costs an SMS code.
+    let lock = format!("bind:{}", phone.as_str());
+    if let Some(minutes) = ctx.store.failure_counter(&lock).await?.locked_minutes(ctx.clock.now()) {
+        return Err(AppError::Locked { minutes });
+    }
     use_code(ctx, &phone_key(PhonePurpose::BindEnterprise, &phone), "sms_code", &form.sms_code).await?;
+    let person_id = match existing {
+        Some(p) => {
+            let ok = p.name == name.as_str() && p.password_hash.as_deref().is_some_and(|h| ctx.secrets.verify_password(&form.password, h));
+            if !ok {
+                let c = ctx.store.failure_counter(&lock).await?.after_failure(ctx.clock.now());
+                ctx.store.save_failure_counter(&lock, c).await?;
+                audit(ctx, phone.as_str(), "", "企业用户注册", "实名信息或密码核验不通过".into(), AuditOutcome::Failure).await?;
+                if let Some(minutes) = c.locked_minutes(ctx.clock.now()) {
+                    return Err(AppError::Locked { minutes });
+                }
+                return Err(AppError::field("password", "姓名或密码与自然人注册信息不一致（密码须与自然人注册时设置的密码一致，可使用“忘记密码”重置），请重新获取验证码"));
+            }
+            Some(p.id)
+        }
+        None => None,
+    };
     let person_id = match (person_id, password) {
         (Some(id), _) => id,
         (None, Some(pw)) => {
@@ -372,6 +396,7 @@ pub async fn forgot_enterprise_reset(ctx: &Ctx, flow_id: &str, sms_code: &str, p
     let approver = ctx.store.bound_people(st.enterprise_id).await?.into_iter().find(|p| p.link_id == link).ok_or(AppError::NotFound)?;
     ctx.real_person.verify(&approver.name, "").await.map_err(AppError::Refused)?;
     ctx.store.set_enterprise_password(st.enterprise_id, &ctx.secrets.hash_password(pw.unwrap().expose())).await?;
+    ctx.store.delete_sessions_of_enterprise(st.enterprise_id).await?;
     ctx.store.delete_flow(flow_id).await?;
     let ent = ctx.store.enterprise_by_id(st.enterprise_id).await?.ok_or(AppError::NotFound)?;
     audit(ctx, &approver.name, ent.credit_code.as_str(), "忘记密码", format!("{}重置企业密码", approver.identity.label()), AuditOutcome::Success).await
