@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::domain::access::{AccessType, Applicant, ApplicationStatus, PastExit, ProvinceRules, UnitFigures};
 use crate::domain::accounts::{GrantOutcome, Grants, PersonName};
 use crate::domain::auth::{Captcha, FailureCounter, SessionClock, SmsChallenge};
 use crate::domain::audit::AuditRecord;
@@ -248,9 +249,74 @@ pub trait OutboxStore: Send + Sync {
     async fn outbox(&self, limit: u32) -> StoreResult<Vec<OutboxSms>>;
 }
 
+/// A unit's registry data (核心征管系统) as the access conditions see it.
+#[derive(Debug, Clone)]
+pub struct RegistryProfile {
+    pub enterprise_id: i64,
+    pub tax_office_id: i64,
+    pub province_code: String,
+    pub applicant: Applicant,
+    pub exit: Option<PastExit>,
+    pub direct_unit: Option<AccessType>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredApplication {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub tax_office_id: i64,
+    pub province_code: String,
+    pub status: ApplicationStatus,
+    /// The application form as JSON (drafts may be incomplete).
+    pub form: String,
+    pub version: i64,
+    pub previous_id: Option<i64>,
+    pub created_at: Timestamp,
+    pub submitted_at: Option<Timestamp>,
+}
+
+/// One step of an application's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationEvent {
+    pub at: Timestamp,
+    pub actor: String,
+    pub actor_unit: String,
+    pub action: String,
+    pub from: String,
+    pub to: String,
+    pub reason: Option<String>,
+}
+
+/// What confirming makes of the unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub access_type: AccessType,
+    /// "YYYY-12-31"
+    pub qualification_end: String,
+}
+
+#[async_trait]
+pub trait ApplicationStore: Send + Sync {
+    async fn registry_profile(&self, enterprise_id: i64) -> StoreResult<Option<RegistryProfile>>;
+    /// The registry figures of a unit by credit code (pre-invited use units).
+    async fn figures_by_code(&self, code: &CreditCode) -> StoreResult<Option<(String, UnitFigures)>>;
+    async fn province_rules(&self, province_code: &str) -> StoreResult<Option<ProvinceRules>>;
+    async fn put_province_rules(&self, rules: &ProvinceRules, now: Timestamp) -> StoreResult<()>;
+    async fn latest_application(&self, enterprise_id: i64) -> StoreResult<Option<StoredApplication>>;
+    async fn application(&self, id: i64) -> StoreResult<Option<StoredApplication>>;
+    async fn create_application(&self, enterprise_id: i64, tax_office_id: i64, province_code: &str, form: &str, previous_id: Option<i64>, now: Timestamp) -> StoreResult<StoredApplication>;
+    /// Saves a draft's form if it is still at `expected_version`; returns the new version.
+    async fn save_form(&self, id: i64, enterprise_id: i64, form: &str, expected_version: i64, now: Timestamp) -> StoreResult<i64>;
+    /// Moves the application to `to` if it is still at `expected_version`, records the
+    /// event, and on confirmation makes the unit a direct unit — in one transaction.
+    /// `Conflict` when somebody else moved it first. Returns the new version.
+    async fn transition(&self, id: i64, expected_version: i64, to: &ApplicationStatus, event: &ApplicationEvent, confirmation: Option<&Confirmation>) -> StoreResult<i64>;
+    async fn events(&self, application_id: i64) -> StoreResult<Vec<ApplicationEvent>>;
+}
+
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore> Store for T {}
 
 /// 实人认证 (real-person verification: face scan by 微信/支付宝 in the guide).
 /// Demo mode: the person confirms on screen.

@@ -13,6 +13,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// trunk's output: the portal at the root, the H5 app in `kkjrh5/`.
     pub site_dir: PathBuf,
+    /// Province rules (`province-*.json`), loaded into the database at start.
+    pub rules_dir: PathBuf,
     pub secure_cookies: bool,
     /// Demo mode only: every captcha's answer (for automated tests).
     pub fixed_captcha: Option<String>,
@@ -48,6 +50,7 @@ impl Config {
             .filter(|u| !u.is_empty())
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("leqi.db").display()));
         let site_dir = PathBuf::from(get("LEQI_SITE_DIR").unwrap_or_else(|| "dist".into()));
+        let rules_dir = PathBuf::from(get("LEQI_RULES_DIR").unwrap_or_else(|| "rules".into()));
         let secure_cookies = matches!(get("LEQI_SECURE_COOKIES").as_deref(), Some("1" | "true"));
         // The fixed captcha exists only in demo mode, whatever the environment says.
         let fixed_captcha = get("LEQI_FIXED_CAPTCHA").filter(|c| !c.is_empty() && mode == Mode::Demo);
@@ -55,7 +58,7 @@ impl Config {
         if mode == Mode::Production && sms_command.is_none() {
             return Err(ConfigError::NoSms);
         }
-        Ok(Config { mode, addr, database_url, data_dir, site_dir, secure_cookies, fixed_captcha, sms_command })
+        Ok(Config { mode, addr, database_url, data_dir, site_dir, rules_dir, secure_cookies, fixed_captcha, sms_command })
     }
 }
 

@@ -47,6 +47,23 @@ pub const ENTERPRISES: &[DemoEnterprise] = &[
     DemoEnterprise { key: "tianfu_sm", name: "四川天府数智商贸有限公司", first17: "91510100MA6CLQ030", office: "sc_gx", direct_unit_type: None, note: "尚未接入，可发起接入申请" },
 ];
 
+/// Registry figures (核心征管): (key, credit grade, 数电票 pilot, revenue 万元, invoices 份 in 12 months,
+/// invoiced 万元 in 12 months, major violation in 3 years, categories).
+pub type DemoFigures = (&'static str, &'static str, bool, i64, i64, i64, bool, &'static str);
+
+pub const FIGURES: &[DemoFigures] = &[
+    ("shule", "A", true, 60_000, 80_000, 65_000, false, ""),
+    ("caoyuan", "B", true, 12_000, 15_000, 20_000, false, "state_owned"),
+    ("shule_my", "A", true, 8_000, 12_000, 9_000, false, ""),
+    ("shule_soft", "B", true, 3_000, 9_000, 2_500, false, ""),
+    ("shule_wuye", "B", true, 1_500, 6_000, 800, false, ""),
+    ("tianfu_jt", "A", true, 2_500, 25_000, 3_000, false, "public"),
+    ("qinghe", "M", true, 900, 4_000, 600, false, ""),
+    ("caoyuan_bt", "C", false, 700, 2_000, 300, true, ""),
+    // Meets 四川's thresholds only together with its pre-invited use units.
+    ("tianfu_sm", "A", true, 3_000, 30_000, 4_000, false, ""),
+];
+
 /// A demo person: (name, ID first 17, phone, has own password, [(enterprise key, identity)]).
 pub type DemoPerson = (&'static str, &'static str, &'static str, bool, &'static [(&'static str, Identity)]);
 
@@ -129,6 +146,15 @@ pub async fn seed(store: &SqlStore, secrets: &dyn Secrets, now_ms: i64) -> Resul
         .bind(e.direct_unit_type).bind(now_ms)
         .fetch_one(&mut *tx).await.map_err(unavailable)?.get("id");
         enterprise_ids.insert(e.key, id);
+    }
+    for (key, grade, pilot, revenue, invoices, amount, violation, categories) in FIGURES {
+        sqlx::query(
+            "UPDATE enterprises SET credit_grade = $1, digital_invoice_pilot = $2, revenue_last_year_fen = $3, invoices_12m = $4, \
+             invoiced_amount_12m_fen = $5, major_violation_3y = $6, categories = $7 WHERE id = $8",
+        )
+        .bind(*grade).bind(*pilot as i64).bind(revenue * 1_000_000).bind(*invoices).bind(amount * 1_000_000)
+        .bind(*violation as i64).bind(*categories).bind(enterprise_ids[key])
+        .execute(&mut *tx).await.map_err(unavailable)?;
     }
     for (name, id17, phone, has_password, links) in PEOPLE {
         let person_id: i64 = sqlx::query(

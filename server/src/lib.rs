@@ -6,6 +6,7 @@ pub mod captcha;
 pub mod config;
 pub mod demo;
 pub mod store;
+pub mod store_access;
 pub mod web;
 
 use std::sync::Arc;
@@ -30,6 +31,7 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
             tracing::info!("demo data loaded");
         }
     }
+    load_province_rules(&store, &config.rules_dir).await?;
     let shared = Arc::new(store.clone());
     let sms: Arc<dyn SmsGateway> = match (&config.mode, &config.sms_command) {
         (Mode::Production, Some(program)) => Arc::new(CommandSms { program: program.clone() }),
@@ -46,4 +48,27 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
         secure_cookies: config.secure_cookies,
     };
     Ok((ctx, store))
+}
+
+/// Loads every `province-*.json` of the rules folder into the database, so the
+/// rules are data: edit the file (or the table) to change a province's conditions.
+pub async fn load_province_rules(store: &SqlStore, dir: &std::path::Path) -> Result<usize, Box<dyn std::error::Error>> {
+    use app::ports::{ApplicationStore, Clock};
+    let mut n = 0;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        tracing::warn!(dir = %dir.display(), "no province rules folder: rules already in the database are used");
+        return Ok(0);
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_rules = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("province-") && n.ends_with(".json"));
+        if !is_rules {
+            continue;
+        }
+        let rules: app::domain::access::ProvinceRules = serde_json::from_str(&std::fs::read_to_string(&path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        store.put_province_rules(&rules, adapters::SystemClock.now()).await?;
+        n += 1;
+    }
+    Ok(n)
 }

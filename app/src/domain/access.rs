@@ -390,6 +390,20 @@ impl ApplicationStatus {
         }
     }
 
+    /// Stable code for storage and queue filters.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApplicationStatus::Draft => "draft",
+            ApplicationStatus::PendingAcceptance => "pending_acceptance",
+            ApplicationStatus::NotAccepted { .. } => "not_accepted",
+            ApplicationStatus::PendingReview => "pending_review",
+            ApplicationStatus::ReviewRejected { .. } => "review_rejected",
+            ApplicationStatus::PendingConfirmation => "pending_confirmation",
+            ApplicationStatus::Confirmed => "confirmed",
+            ApplicationStatus::ConfirmationRejected { .. } => "confirmation_rejected",
+        }
+    }
+
     pub fn reason(&self) -> Option<&str> {
         match self {
             ApplicationStatus::NotAccepted { reason } | ApplicationStatus::ReviewRejected { reason } | ApplicationStatus::ConfirmationRejected { reason } => Some(reason),
