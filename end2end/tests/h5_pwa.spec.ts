@@ -59,3 +59,18 @@ test('the service worker registers and never caches server fns', async ({ page }
   const sw = await page.request.get('/sw.js');
   expect(sw.headers()['cache-control']).toBe('no-cache');
 });
+
+test('Chromium reports no installability errors for the portal and the H5 app', async ({ page }) => {
+  for (const url of ['/login', '/kkjrh5/']) {
+    await page.goto(url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const cdp = await page.context().newCDPSession(page);
+    await expect
+      .poll(async () => (await cdp.send('Page.getInstallabilityErrors')).installabilityErrors
+        .map((e: { errorId: string }) => e.errorId)
+        // Playwright's browser contexts are incognito; that one is about the test browser, not the app.
+        .filter((id: string) => id !== 'in-incognito'))
+      .toEqual([]);
+    await cdp.detach();
+  }
+});
