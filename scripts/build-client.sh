@@ -6,6 +6,10 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$LEQI_ROOT"
 
+# Flags for the wasm code only (host build scripts and proc macros keep theirs).
+# `erase_components` is a leptos cfg that type-erases each component's view:
+# far fewer monomorphised copies (H5 -5 KB gzip, portal -17 KB), same behaviour.
+wasm_rustflags="--cfg erase_components"
 client_env=(CARGO_TARGET_DIR="$LEQI_CACHE/target-wasm")
 if rustup_has_wasm; then
   log "client: rustup toolchain with wasm32-unknown-unknown"
@@ -17,11 +21,21 @@ else
     PATH="$LEQI_CACHE/wasm-bin:$PATH"
     RUSTC_BOOTSTRAP=1
     CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+    # std's smaller variants of sorting, formatting etc. (about -0.5/-0.9 KB gzip).
+    CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19
     RUSTUP_TOOLCHAIN=
   )
+  # A panic is a plain wasm trap: no panic messages, locations or formatting
+  # machinery in the bundle (H5 -12 KB gzip). console_error_panic_hook then
+  # has nothing to report; laptops (rustup, no build-std) keep panic=abort and
+  # the hook's messages.
+  wasm_rustflags+=" -Zunstable-options -Cpanic=immediate-abort"
   log "client: Debian rustc-web $(/usr/bin/rustc --version | cut -d' ' -f2) with build-std"
 fi
+# The target-specific variable (not RUSTFLAGS): a RUSTFLAGS or
+# CARGO_ENCODED_RUSTFLAGS set by the user still wins over it, as usual.
+client_env+=(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:+$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS }$wasm_rustflags")
 
 log "building the web portal (dist/)"
 env "${client_env[@]}" trunk build index.html --release --dist dist --public-url /

@@ -224,6 +224,25 @@ impl ApplicationStore for SqlStore {
         Ok(expected_version + 1)
     }
 
+    async fn queue(&self, status_code: &str, tax_office_id: Option<i64>, province_code: &str, limit: u32) -> StoreResult<Vec<StoredApplication>> {
+        let rows = match tax_office_id {
+            Some(office) => sqlx::query(&format!("{APP_SELECT} WHERE status_code = $1 AND tax_office_id = $2 ORDER BY submitted_at, id LIMIT $3"))
+                .bind(status_code)
+                .bind(office)
+                .bind(limit as i64)
+                .fetch_all(self.pool())
+                .await,
+            None => sqlx::query(&format!("{APP_SELECT} WHERE status_code = $1 AND province_code = $2 ORDER BY submitted_at, id LIMIT $3"))
+                .bind(status_code)
+                .bind(province_code)
+                .bind(limit as i64)
+                .fetch_all(self.pool())
+                .await,
+        }
+        .map_err(unavailable)?;
+        rows.into_iter().map(application).collect()
+    }
+
     async fn events(&self, application_id: i64) -> StoreResult<Vec<ApplicationEvent>> {
         let rows = sqlx::query("SELECT at, actor, actor_unit, action, from_status, to_status, reason FROM application_events WHERE application_id = $1 ORDER BY id")
             .bind(application_id)

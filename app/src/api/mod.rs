@@ -2,6 +2,7 @@
 //! exchange. On the client each is an HTTP call; on the server (feature
 //! `ssr`) each body authorizes and delegates to `crate::services`.
 
+pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod leqi;
@@ -42,4 +43,12 @@ pub fn register_server_fns() {
     register_explicit::<accounts::MySessions>();
     register_explicit::<accounts::EndSession>();
     register_explicit::<leqi::AccessHome>();
+    register_explicit::<access::AccessOverview>();
+    register_explicit::<access::ConfirmUnit>();
+    register_explicit::<access::SaveAccessDraft>();
+    register_explicit::<access::SubmitAccessApplication>();
+    register_explicit::<access::ReapplyAccess>();
+    register_explicit::<access::OfficerQueue>();
+    register_explicit::<access::OfficerCase>();
+    register_explicit::<access::OfficerDecide>();
 }

@@ -1,6 +1,7 @@
 //! Server-side use cases behind the server fns: authorize, apply the domain
 //! rules, persist through the ports. Compiled only with the `ssr` feature.
 
+pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod leqi;

@@ -137,6 +137,20 @@ pub mod http {
         }
     }
 
+    /// Calls a JSON-input server fn.
+    pub async fn call_json<T: serde::de::DeserializeOwned>(router: &Router, path: &str, body: serde_json::Value, cookie: &str) -> Result<T, app::error::AppError> {
+        let req = Request::post(path).header(header::CONTENT_TYPE, "application/json").header(header::COOKIE, cookie).body(Body::from(body.to_string())).unwrap();
+        let res = router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes);
+        if status.is_success() {
+            Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}")))
+        } else {
+            Err(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: not an AppError ({e}): {text}")))
+        }
+    }
+
     /// Logs in by enterprise password + person password; returns the cookie pair.
     pub async fn login(router: &Router, code: &str, person: &str, identity: &str) -> Result<String, app::error::AppError> {
         let (_, _, body) = call(router, app::api::auth::NewCaptcha::PATH, &[], None).await;

@@ -1,0 +1,169 @@
+//! 【接入管理】→【接入申请】 (manual §3.3) and its tax-authority processing.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::access::{AccessType, ApplicationStatus, CheckLine, QualificationItem};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::services::{access as svc, ctx};
+
+/// 确认单位信息: the unit's registered data (核心征管系统).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitInfo {
+    pub enterprise_name: String,
+    pub credit_code: String,
+    pub legal_representative: String,
+    pub tax_office_name: String,
+    pub province_name: String,
+    pub credit_grade: String,
+    pub digital_invoice_pilot: bool,
+    pub direct_unit: Option<String>,
+    pub qualification_end: Option<String>,
+}
+
+/// A pre-invited use unit (预邀请名单).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PreInvite {
+    pub credit_code: String,
+    pub name: String,
+    pub relationship: String,
+}
+
+/// 接入申请单, as entered (drafts may be incomplete; 提交 validates every field).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccessForm {
+    pub access_type: Option<AccessType>,
+    /// 是否政府服务机构或由民政部门等登记管理机关核准成立的行业协会
+    pub gov_or_association: bool,
+    pub contact: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    /// 相关资质信息 by item number (1–12), only the items shown for the access type.
+    pub qualifications: BTreeMap<u8, String>,
+    pub use_units: Vec<PreInvite>,
+    pub system_name: String,
+    /// Built by an authorized unit (被授权单位) rather than self-built.
+    pub built_by_authorized: bool,
+    pub builder_code: String,
+    pub builder_name: String,
+    pub deployment: String,
+    pub test_ips: String,
+    pub production_ips: String,
+    pub protocol: String,
+    pub port: String,
+    /// "short" (一年及以内) or "long" (一年以上)
+    pub period: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: String,
+    pub actor: String,
+    pub actor_unit: String,
+    pub action: String,
+    pub to: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    pub id: i64,
+    pub version: i64,
+    pub status: ApplicationStatus,
+    pub form: AccessForm,
+    pub items: Vec<QualificationItem>,
+    pub timeline: Vec<TimelineEntry>,
+    pub next_actor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessSummary {
+    pub unit: UnitInfo,
+    pub current: Option<ApplicationView>,
+    /// 【我要申请】 is offered (no active application, no re-application ban).
+    pub can_apply: bool,
+    pub ban_until: Option<String>,
+}
+
+/// The answer to 【下一步】 on 确认单位信息.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitCheck {
+    pub lines: Vec<CheckLine>,
+    /// The new draft when the check passed.
+    pub draft: Option<ApplicationView>,
+}
+
+#[server]
+pub async fn access_overview() -> Result<AccessSummary, AppError> {
+    svc::overview(&ctx()?).await
+}
+
+/// 确认单位信息 →【下一步】: 基础信息核验, and a new draft when it passes.
+#[server]
+pub async fn confirm_unit(access_type: AccessType, gov_or_association: bool, confirmed: bool) -> Result<UnitCheck, AppError> {
+    svc::confirm_unit(&ctx()?, access_type, gov_or_association, confirmed).await
+}
+
+/// 【保存草稿】: keeps everything as typed.
+#[server(input = Json)]
+pub async fn save_access_draft(id: i64, version: i64, form: AccessForm) -> Result<i64, AppError> {
+    svc::save_draft(&ctx()?, id, version, form).await
+}
+
+/// 【提交】: every field is validated; the conditions are checked again with the use units.
+#[server(input = Json)]
+pub async fn submit_access_application(id: i64, version: i64, form: AccessForm) -> Result<ApplicationView, AppError> {
+    svc::submit(&ctx()?, id, version, form).await
+}
+
+/// 重新发起: a new draft prefilled from a refused application.
+#[server]
+pub async fn reapply_access(previous_id: i64) -> Result<ApplicationView, AppError> {
+    svc::reapply(&ctx()?, previous_id).await
+}
+
+/// One row of an officer's work queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: i64,
+    pub enterprise_name: String,
+    pub credit_code: String,
+    pub access_type: String,
+    pub status: String,
+    pub submitted_at: String,
+}
+
+/// What an officer sees of one application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFile {
+    pub application: ApplicationView,
+    pub unit: UnitInfo,
+    /// 基础信息核验 with the pre-invited use units.
+    pub checks: Vec<CheckLine>,
+    /// Whether this officer's desk decides now.
+    pub can_decide: bool,
+}
+
+/// The officer's queue: 受理 / 复核 at their tax office, 确认 in their province.
+#[server]
+pub async fn officer_queue() -> Result<Vec<QueueItem>, AppError> {
+    svc::officer_queue(&ctx()?).await
+}
+
+#[server]
+pub async fn officer_case(id: i64) -> Result<CaseFile, AppError> {
+    svc::officer_case(&ctx()?, id).await
+}
+
+/// 受理 / 不予受理, 复核通过 / 复核不通过, 确认通过 / 确认不通过 (a refusal needs a reason).
+#[server]
+pub async fn officer_decide(id: i64, version: i64, approve: bool, reason: String) -> Result<ApplicationView, AppError> {
+    svc::officer_decide(&ctx()?, id, version, approve, &reason).await
+}

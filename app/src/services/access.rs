@@ -1,0 +1,392 @@
+//! The access application use cases (manual §3.3): the applicant's side and
+//! the tax officers' decisions. Every state change is a domain transition,
+//! stored with optimistic versioning, with a timeline entry and an audit record.
+
+use crate::api::access::*;
+use crate::domain::access::{
+    failed, qualification_end, qualification_items, reapplication_ban, submit as submit_transition, AccessType, ApplicationStatus, CheckOutcome,
+};
+use crate::domain::accounts::Module;
+use crate::domain::audit::AuditOutcome;
+use crate::domain::access::{decide, Decision, DecidingOfficer, Jurisdiction};
+use crate::domain::{CreditCode, Ipv4, MobilePhone, OfficerSession, Principal, TaxpayerSession, Timestamp};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::ports::{ApplicationEvent, Ctx, StoredApplication};
+
+use super::accounts::require_module;
+use super::auth::audit;
+
+/// The relationships a pre-invited use unit may have, by access type. 自用: the
+/// four control relationships (manual §3.4); 他用: none of them (third parties);
+/// 联用: all five.
+pub const RELATIONSHIPS: [&str; 5] = ["总分公司关系", "母子公司关系", "其他控制关系", "同一监管部门", "不具有控制关系"];
+
+fn relationship_allowed(t: AccessType, r: &str) -> bool {
+    match t {
+        AccessType::SelfUse => RELATIONSHIPS[..4].contains(&r),
+        AccessType::OtherUse => r == RELATIONSHIPS[4],
+        AccessType::Joint => RELATIONSHIPS.contains(&r),
+    }
+}
+
+fn view(app: StoredApplication, events: Vec<ApplicationEvent>) -> AppResult<ApplicationView> {
+    let form: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
+    Ok(ApplicationView {
+        id: app.id,
+        version: app.version,
+        items: form.access_type.map(qualification_items).unwrap_or_default(),
+        next_actor: app.status.next_actor().map(String::from),
+        status: app.status,
+        form,
+        timeline: events
+            .into_iter()
+            .map(|e| TimelineEntry { at: e.at.beijing_time(), actor: e.actor, actor_unit: e.actor_unit, action: e.action, to: e.to, reason: e.reason })
+            .collect(),
+    })
+}
+
+async fn load_view(ctx: &Ctx, app: StoredApplication) -> AppResult<ApplicationView> {
+    let events = ctx.store.events(app.id).await?;
+    view(app, events)
+}
+
+async fn unit_info(ctx: &Ctx, t: &TaxpayerSession) -> AppResult<(UnitInfo, crate::ports::RegistryProfile)> {
+    unit_info_of(ctx, t.enterprise_id, &t.enterprise_name, &t.credit_code).await
+}
+
+async fn unit_info_of(ctx: &Ctx, enterprise_id: i64, name: &str, code: &str) -> AppResult<(UnitInfo, crate::ports::RegistryProfile)> {
+    let profile = ctx.store.registry_profile(enterprise_id).await?.ok_or(AppError::NotFound)?;
+    let people = ctx.store.bound_people(enterprise_id).await?;
+    let legal = people.iter().find(|p| p.identity == crate::domain::Identity::LegalRepresentative).map(|p| p.name.clone()).unwrap_or_default();
+    let office = ctx.store.tax_offices().await?.into_iter().find(|o| o.id == profile.tax_office_id).ok_or(AppError::NotFound)?;
+    let info = UnitInfo {
+        enterprise_name: name.to_string(),
+        credit_code: code.to_string(),
+        legal_representative: legal,
+        tax_office_name: office.name,
+        province_name: office.province_name,
+        credit_grade: profile.applicant.credit_grade.map(|g| format!("{}级", g.label())).unwrap_or_else(|| "未评价".into()),
+        digital_invoice_pilot: profile.applicant.digital_invoice_pilot,
+        direct_unit: profile.direct_unit.map(|d| d.label().to_string()),
+        qualification_end: None,
+    };
+    Ok((info, profile))
+}
+
+pub async fn overview(ctx: &Ctx) -> AppResult<AccessSummary> {
+    let t = require_module(ctx, Module::LeqiAccess).await?;
+    let (unit, profile) = unit_info(ctx, &t).await?;
+    let current = match ctx.store.latest_application(t.enterprise_id).await? {
+        Some(a) => Some(load_view(ctx, a).await?),
+        None => None,
+    };
+    let rules = ctx.store.province_rules(&profile.province_code).await?;
+    let ban_until = rules.as_ref().and_then(|r| reapplication_ban(r, profile.exit, ctx.clock.now())).map(|t| t.beijing_time()[..10].to_string());
+    let active = current.as_ref().is_some_and(|c| c.status.is_active());
+    Ok(AccessSummary { can_apply: !active && ban_until.is_none() && profile.direct_unit.is_none(), unit, current, ban_until })
+}
+
+pub async fn confirm_unit(ctx: &Ctx, access_type: AccessType, gov: bool, confirmed: bool) -> AppResult<UnitCheck> {
+    let t = require_module(ctx, Module::LeqiAccess).await?;
+    if !confirmed {
+        return Err(AppError::field("confirmed", "请勾选我已确认单位信息"));
+    }
+    let (_, profile) = unit_info(ctx, &t).await?;
+    if profile.direct_unit.is_some() {
+        return Err(AppError::Refused("本单位已是直连单位".into()));
+    }
+    if let Some(a) = ctx.store.latest_application(t.enterprise_id).await? {
+        if a.status.is_active() {
+            return Err(AppError::Refused(format!("本单位已有{}的接入申请", a.status.label())));
+        }
+    }
+    let rules = ctx.store.province_rules(&profile.province_code).await?.ok_or_else(|| AppError::Refused("本省接入条件尚未配置，请咨询主管税务机关".into()))?;
+    if let Some(until) = reapplication_ban(&rules, profile.exit, ctx.clock.now()) {
+        return Err(AppError::Refused(format!("本单位退出乐企后重新申请的限制期未满，{}后可重新申请", &until.beijing_time()[..10])));
+    }
+    let mut applicant = profile.applicant.clone();
+    if gov && !applicant.categories.contains(&crate::domain::access::UnitCategory::PublicOrAssociation) {
+        applicant.categories.push(crate::domain::access::UnitCategory::PublicOrAssociation);
+    }
+    let lines = rules.evaluate(&applicant, None);
+    let passed = failed(&lines).is_empty();
+    audit(ctx, &t.person_name, &t.credit_code, "基础信息核验", format!("{}：{}", access_type.label(), if passed { "核验通过" } else { "核验不通过" }), if passed { AuditOutcome::Success } else { AuditOutcome::Failure }).await?;
+    if !passed {
+        return Ok(UnitCheck { lines, draft: None });
+    }
+    let form = AccessForm { access_type: Some(access_type), gov_or_association: gov, period: "long".into(), ..Default::default() };
+    let json = serde_json::to_string(&form).map_err(|_| AppError::Internal)?;
+    let app = ctx.store.create_application(t.enterprise_id, profile.tax_office_id, &profile.province_code, &json, None, ctx.clock.now()).await?;
+    Ok(UnitCheck { lines, draft: Some(load_view(ctx, app).await?) })
+}
+
+/// The unit's own draft, or NotFound (another unit's id is not found either).
+async fn own_draft(ctx: &Ctx, t: &TaxpayerSession, id: i64) -> AppResult<StoredApplication> {
+    let app = ctx.store.application(id).await?.filter(|a| a.enterprise_id == t.enterprise_id).ok_or(AppError::NotFound)?;
+    if app.status != ApplicationStatus::Draft {
+        return Err(AppError::Refused(format!("申请已{}，不能修改", app.status.label())));
+    }
+    Ok(app)
+}
+
+pub async fn save_draft(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> AppResult<i64> {
+    let t = require_module(ctx, Module::LeqiAccess).await?;
+    let app = own_draft(ctx, &t, id).await?;
+    // The access type was fixed at 确认单位信息.
+    let stored: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
+    form.access_type = stored.access_type;
+    let json = serde_json::to_string(&form).map_err(|_| AppError::Internal)?;
+    Ok(ctx.store.save_form(id, t.enterprise_id, &json, version, ctx.clock.now()).await?)
+}
+
+fn ips(text: &str) -> Result<Vec<Ipv4>, String> {
+    let parts: Vec<&str> = text.split([',', '，', ';', '；', ' ', '\n']).filter(|s| !s.trim().is_empty()).collect();
+    if parts.is_empty() {
+        return Err("请填写IP地址".into());
+    }
+    parts.into_iter().map(|p| Ipv4::parse(p).map_err(|e| format!("{p}：{e}"))).collect()
+}
+
+fn contact_phone_ok(p: &str) -> bool {
+    let p = p.trim();
+    MobilePhone::parse(p).is_ok() || {
+        let digits: String = p.chars().filter(|c| *c != '-').collect();
+        p.starts_with('0') && digits.chars().all(|c| c.is_ascii_digit()) && (10..=12).contains(&digits.len())
+    }
+}
+
+/// Every field of 接入申请单, each message for its own field.
+async fn validate(ctx: &Ctx, form: &AccessForm) -> AppResult<AccessType> {
+    let mut errs: Vec<FieldError> = Vec::new();
+    let mut add = |field: String, message: String| errs.push(FieldError { field, message });
+    let Some(t) = form.access_type else { return Err(AppError::field("access_type", "请选择接入类型")) };
+    if form.contact.trim().chars().count() < 2 {
+        add("contact".into(), "请填写联系人".into());
+    }
+    if !contact_phone_ok(&form.phone) {
+        add("phone".into(), "请填写正确的联系电话（手机号码或区号-电话号码）".into());
+    }
+    let email = form.email.trim();
+    if !(email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.') && !d.starts_with('.')) && !email.starts_with('@')) {
+        add("email".into(), "请填写正确的电子邮箱".into());
+    }
+    if form.address.trim().is_empty() {
+        add("address".into(), "请填写单位地址".into());
+    }
+    for item in qualification_items(t) {
+        let v = form.qualifications.get(&item.no).map(|s| s.trim()).unwrap_or("");
+        if v.is_empty() {
+            add(format!("q{}", item.no), format!("请填写第{}项：{}", item.no, item.label));
+        } else if item.no == 1 && v.parse::<u32>().is_err() {
+            add("q1".into(), "使用单位户数应为整数".into());
+        }
+    }
+    for (i, u) in form.use_units.iter().enumerate() {
+        match CreditCode::parse(&u.credit_code) {
+            Err(e) => add(format!("use_units.{i}.credit_code"), e.to_string()),
+            Ok(code) => {
+                if let Some((name, _)) = ctx.store.figures_by_code(&code).await? {
+                    if name != u.name.trim() {
+                        add(format!("use_units.{i}.name"), "单位名称与统一社会信用代码登记信息不一致".into());
+                    }
+                }
+            }
+        }
+        if u.name.trim().is_empty() {
+            add(format!("use_units.{i}.name"), "请填写单位名称".into());
+        }
+        if !relationship_allowed(t, &u.relationship) {
+            add(format!("use_units.{i}.relationship"), format!("{}不能邀请该关系的使用单位", t.label()));
+        }
+    }
+    if form.system_name.trim().is_empty() {
+        add("system_name".into(), "请填写应用系统名称".into());
+    }
+    if form.built_by_authorized {
+        if let Err(e) = CreditCode::parse(&form.builder_code) {
+            add("builder_code".into(), e.to_string());
+        }
+        if form.builder_name.trim().is_empty() {
+            add("builder_name".into(), "请填写被授权单位名称".into());
+        }
+    }
+    if form.deployment.trim().is_empty() {
+        add("deployment".into(), "请填写部署地点".into());
+    }
+    if let Err(e) = ips(&form.test_ips) {
+        add("test_ips".into(), e);
+    }
+    if let Err(e) = ips(&form.production_ips) {
+        add("production_ips".into(), e);
+    }
+    if form.protocol.trim().is_empty() {
+        add("protocol".into(), "请选择通信协议".into());
+    }
+    if !form.port.trim().parse::<u16>().is_ok_and(|p| p > 0) {
+        add("port".into(), "端口应为1至65535之间的整数".into());
+    }
+    if form.period != "short" && form.period != "long" {
+        add("period".into(), "请选择请求期限".into());
+    }
+    if errs.is_empty() { Ok(t) } else { Err(AppError::Invalid(errs)) }
+}
+
+pub async fn submit(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> AppResult<ApplicationView> {
+    let t = require_module(ctx, Module::LeqiAccess).await?;
+    let app = own_draft(ctx, &t, id).await?;
+    let stored: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
+    form.access_type = stored.access_type;
+    // Keep what was typed even when it does not validate.
+    let version = ctx.store.save_form(id, t.enterprise_id, &serde_json::to_string(&form).map_err(|_| AppError::Internal)?, version, ctx.clock.now()).await?;
+    let access_type = validate(ctx, &form).await?;
+    // 基础信息核验 again, now with the pre-invited use units.
+    let profile = ctx.store.registry_profile(t.enterprise_id).await?.ok_or(AppError::NotFound)?;
+    let rules = ctx.store.province_rules(&profile.province_code).await?.ok_or(AppError::Internal)?;
+    let mut figures = Vec::new();
+    for u in &form.use_units {
+        if let Ok(code) = CreditCode::parse(&u.credit_code) {
+            if let Some((_, f)) = ctx.store.figures_by_code(&code).await? {
+                figures.push(f);
+            }
+        }
+    }
+    let mut applicant = profile.applicant.clone();
+    if form.gov_or_association {
+        applicant.categories.push(crate::domain::access::UnitCategory::PublicOrAssociation);
+    }
+    let lines = rules.evaluate(&applicant, Some(&figures));
+    let failing: Vec<String> = lines.iter().filter(|l| l.outcome != CheckOutcome::Pass).map(|l| format!("{}（本单位及预邀请使用单位：{}；要求：{}）", l.label, l.unit_value, l.threshold)).collect();
+    if !failing.is_empty() {
+        return Err(AppError::Refused(format!("基础信息核验不通过：{}", failing.join("；"))));
+    }
+    let to = submit_transition(&app.status).map_err(|e| AppError::Refused(e.to_string()))?;
+    let event = ApplicationEvent { at: ctx.clock.now(), actor: t.person_name.clone(), actor_unit: t.enterprise_name.clone(), action: "提交接入申请".into(), from: app.status.label().into(), to: to.label().into(), reason: None };
+    ctx.store.transition(id, version, &to, &event, None).await?;
+    audit(ctx, &t.person_name, &t.credit_code, "提交接入申请", format!("{}接入申请已提交，待受理", access_type.label()), AuditOutcome::Success).await?;
+    let app = ctx.store.application(id).await?.ok_or(AppError::NotFound)?;
+    load_view(ctx, app).await
+}
+
+pub async fn reapply(ctx: &Ctx, previous_id: i64) -> AppResult<ApplicationView> {
+    let t = require_module(ctx, Module::LeqiAccess).await?;
+    let prev = ctx.store.application(previous_id).await?.filter(|a| a.enterprise_id == t.enterprise_id).ok_or(AppError::NotFound)?;
+    if !prev.status.may_reapply() {
+        return Err(AppError::Refused(format!("当前状态为{}，不能重新发起", prev.status.label())));
+    }
+    let latest = ctx.store.latest_application(t.enterprise_id).await?.ok_or(AppError::NotFound)?;
+    if latest.id != prev.id {
+        return Err(AppError::Conflict);
+    }
+    let app = ctx.store.create_application(t.enterprise_id, prev.tax_office_id, &prev.province_code, &prev.form, Some(prev.id), ctx.clock.now()).await?;
+    audit(ctx, &t.person_name, &t.credit_code, "重新发起接入申请", format!("依据{}的申请重新发起", prev.status.label()), AuditOutcome::Success).await?;
+    load_view(ctx, app).await
+}
+
+/// The term after 确认通过, for the officer's confirmation.
+pub fn term_end(now: Timestamp) -> String {
+    qualification_end(now)
+}
+
+async fn require_officer(ctx: &Ctx) -> AppResult<OfficerSession> {
+    match super::auth::require_principal(ctx).await? {
+        Principal::Officer(o) => Ok(o),
+        Principal::Taxpayer(_) => Err(AppError::Forbidden),
+    }
+}
+
+fn desk_status(o: &OfficerSession) -> ApplicationStatus {
+    match o.role {
+        crate::domain::OfficerRole::Acceptance => ApplicationStatus::PendingAcceptance,
+        crate::domain::OfficerRole::Review => ApplicationStatus::PendingReview,
+        crate::domain::OfficerRole::Confirmation => ApplicationStatus::PendingConfirmation,
+    }
+}
+
+/// Whether the application sits in this officer's office (受理/复核) or province (确认).
+fn in_jurisdiction(o: &OfficerSession, a: &StoredApplication) -> bool {
+    if o.role.is_provincial() {
+        o.province_code == a.province_code
+    } else {
+        o.tax_office_id == Some(a.tax_office_id)
+    }
+}
+
+pub async fn officer_queue(ctx: &Ctx) -> AppResult<Vec<QueueItem>> {
+    let o = require_officer(ctx).await?;
+    let status = desk_status(&o);
+    let office = if o.role.is_provincial() { None } else { o.tax_office_id };
+    let mut out = Vec::new();
+    for a in ctx.store.queue(status.code(), office, &o.province_code, 200).await? {
+        let ent = ctx.store.enterprise_by_id(a.enterprise_id).await?.ok_or(AppError::NotFound)?;
+        let form: AccessForm = serde_json::from_str(&a.form).map_err(|_| AppError::Internal)?;
+        out.push(QueueItem {
+            id: a.id,
+            enterprise_name: ent.name,
+            credit_code: ent.credit_code.to_string(),
+            access_type: form.access_type.map(|t| t.label().to_string()).unwrap_or_default(),
+            status: a.status.label().to_string(),
+            submitted_at: a.submitted_at.map(|t| t.beijing_time()).unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+async fn case_checks(ctx: &Ctx, a: &StoredApplication, form: &AccessForm) -> AppResult<Vec<crate::domain::access::CheckLine>> {
+    let profile = ctx.store.registry_profile(a.enterprise_id).await?.ok_or(AppError::NotFound)?;
+    let Some(rules) = ctx.store.province_rules(&a.province_code).await? else { return Ok(vec![]) };
+    let mut figures = Vec::new();
+    for u in &form.use_units {
+        if let Ok(code) = CreditCode::parse(&u.credit_code) {
+            if let Some((_, f)) = ctx.store.figures_by_code(&code).await? {
+                figures.push(f);
+            }
+        }
+    }
+    Ok(rules.evaluate(&profile.applicant, Some(&figures)))
+}
+
+pub async fn officer_case(ctx: &Ctx, id: i64) -> AppResult<CaseFile> {
+    let o = require_officer(ctx).await?;
+    let a = ctx.store.application(id).await?.filter(|a| in_jurisdiction(&o, a) && a.status != ApplicationStatus::Draft).ok_or(AppError::NotFound)?;
+    let ent = ctx.store.enterprise_by_id(a.enterprise_id).await?.ok_or(AppError::NotFound)?;
+    let (unit, _) = unit_info_of(ctx, a.enterprise_id, &ent.name, ent.credit_code.as_str()).await?;
+    let can_decide = a.status.deciding_role() == Some(o.role);
+    let application = load_view(ctx, a.clone()).await?;
+    let checks = case_checks(ctx, &a, &application.form).await?;
+    Ok(CaseFile { application, unit, checks, can_decide })
+}
+
+pub async fn officer_decide(ctx: &Ctx, id: i64, version: i64, approve: bool, reason: &str) -> AppResult<ApplicationView> {
+    let o = require_officer(ctx).await?;
+    let a = ctx.store.application(id).await?.filter(|a| in_jurisdiction(&o, a)).ok_or(AppError::NotFound)?;
+    if a.version != version {
+        return Err(AppError::Conflict);
+    }
+    let decision = if approve { Decision::Approve } else { Decision::Refuse { reason: reason.to_string() } };
+    let officer = DecidingOfficer { role: o.role, tax_office_id: o.tax_office_id, province_code: o.province_code.clone() };
+    let at = Jurisdiction { tax_office_id: a.tax_office_id, province_code: a.province_code.clone() };
+    let to = decide(&a.status, &decision, &officer, &at).map_err(|e| match e {
+        crate::domain::access::TransitionError::ReasonRequired => AppError::field("reason", e.to_string()),
+        crate::domain::access::TransitionError::WrongStatus(_) => AppError::Conflict,
+        other => AppError::Refused(other.to_string()),
+    })?;
+    let action = match (&a.status, approve) {
+        (ApplicationStatus::PendingAcceptance, true) => "受理",
+        (ApplicationStatus::PendingAcceptance, false) => "不予受理",
+        (ApplicationStatus::PendingReview, true) => "复核通过",
+        (ApplicationStatus::PendingReview, false) => "复核不通过",
+        (_, true) => "确认通过",
+        (_, false) => "确认不通过",
+    };
+    let now = ctx.clock.now();
+    let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: action.into(), from: a.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
+    let form: AccessForm = serde_json::from_str(&a.form).map_err(|_| AppError::Internal)?;
+    let confirmation = (to == ApplicationStatus::Confirmed)
+        .then(|| form.access_type.map(|t| crate::ports::Confirmation { access_type: t, qualification_end: term_end(now) }))
+        .flatten();
+    ctx.store.transition(id, version, &to, &event, confirmation.as_ref()).await?;
+    let ent = ctx.store.enterprise_by_id(a.enterprise_id).await?.ok_or(AppError::NotFound)?;
+    audit(ctx, &o.name, &o.unit_name, action, format!("{}的接入申请：{}{}", ent.name, to.label(), to.reason().map(|r| format!("（{r}）")).unwrap_or_default()), AuditOutcome::Success).await?;
+    let a = ctx.store.application(id).await?.ok_or(AppError::NotFound)?;
+    load_view(ctx, a).await
+}
