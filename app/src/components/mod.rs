@@ -9,9 +9,10 @@ use crate::error::AppError;
 
 /// The message for one field, shown right under it.
 #[component]
-pub fn FieldMsg(error: RwSignal<Option<AppError>>, field: &'static str) -> impl IntoView {
+pub fn FieldMsg(error: RwSignal<Option<AppError>>, #[prop(into)] field: String) -> impl IntoView {
     move || {
-        error.with(|e| e.as_ref().and_then(|e| e.message_for(field))).map(|m| {
+        let field = field.clone();
+        error.with(|e| e.as_ref().and_then(|e| e.message_for(&field))).map(|m| {
             view! { <p class="field-error" role="alert" data-field=field>{m}</p> }
         })
     }

@@ -80,6 +80,7 @@ fn AccessSection(title: String) -> impl IntoView {
         Some(Err(e)) => view! {
             <section class="card refused"><h2>{title.clone()}</h2><p class="form-error" role="alert">{e.to_string()}</p></section>
         }.into_any(),
+        Some(Ok(_)) if title == "接入申请" => view! { <crate::pages::access::AccessApplyPage /> }.into_any(),
         Some(Ok(i)) => view! {
             <div>
                 <p class="muted unit-line">{i.enterprise_name}" · "{i.credit_code}{i.direct_unit.map(|d| format!(" · 直连单位（{d}）"))}</p>

@@ -1,6 +1,7 @@
 //! Pages: one module per route group. The portal and the H5 app are
 //! separate roots (and separate wasm binaries) sharing the login.
 
+pub mod access;
 pub mod login;
 pub mod h5;
 pub mod leqi;
