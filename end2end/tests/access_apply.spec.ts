@@ -92,4 +92,7 @@ test('a unit that fails the province conditions sees each failed condition with 
   const lines = page.locator('tr.failed-line');
   await expect(lines).toHaveCount(failing.length);
   for (const v of failing) await expect(lines.filter({ hasText: v })).toHaveCount(1);
+  // Leave no session behind (another test counts this person's sessions).
+  await page.getByRole('button', { name: '退出' }).click();
+  await expect(page).toHaveURL(/\/login$/);
 });

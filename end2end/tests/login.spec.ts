@@ -112,8 +112,9 @@ test.describe('企业用户登录（用户名登录）', () => {
 
 test.describe('税务人员登录', () => {
   for (const [username, name, role] of [
-    ['sc_jj_shouli', '陈晓（锦江受理）', '受理'],
-    ['sc_jj_fuhe', '邓琪（锦江复核）', '复核'],
+    // 内蒙古's desks: no e2e test submits an application there, so their queues stay empty.
+    ['nm_sh_shouli', '苏和（赛罕受理）', '受理'],
+    ['nm_sh_fuhe', '娜仁（赛罕复核）', '复核'],
     ['nm_queren', '包海（内蒙古区局确认）', '省级确认'],
   ] as const) {
     test(`${role}岗 ${username} lands on the work queue`, async ({ page }) => {

@@ -15,7 +15,7 @@ use crate::pages::me::{MePage, PasswordPage, SessionsPage, UsersPage};
 use crate::pages::register::RegisterPage;
 use crate::pages::login::EnterpriseLoginFlow;
 use crate::pages::outbox::Outbox;
-use crate::pages::tax::{OfficerLoginPage, OfficerQueue};
+use crate::pages::tax::{OfficerCasePage, OfficerLoginPage, OfficerQueue};
 
 #[component]
 pub fn PortalApp() -> impl IntoView {
@@ -39,6 +39,7 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("/me/sessions") view=SessionsPage />
                     <Route path=path!("/tax/login") view=OfficerLoginPage />
                     <Route path=path!("/tax") view=OfficerQueue />
+                    <Route path=path!("/tax/case/:id") view=OfficerCasePage />
                     <Route path=path!("/dev/outbox") view=Outbox />
                 </Routes>
             </main>

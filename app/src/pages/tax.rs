@@ -1,15 +1,18 @@
-//! The tax console: 税务人员登录 and the officer's work queue.
+//! The tax console: 税务人员登录, the officer's work queue and the case page
+//! (manual §3.3.2: 受理 / 复核 / 省级确认).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_navigate;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::api::access::{officer_case, officer_decide, officer_queue, AccessForm, ApplicationView, CaseFile, QueueItem, TimelineEntry, UnitInfo};
 use crate::api::auth::officer_login;
 use crate::components::captcha::{CaptchaField, CaptchaState};
 use crate::components::session::use_session;
 use crate::components::{FieldMsg, FormMsg};
-use crate::domain::Principal;
+use crate::domain::access::{CheckLine, CheckOutcome, QualificationItem};
+use crate::domain::{OfficerRole, Principal};
 use crate::error::AppError;
 
 #[component]
@@ -66,27 +69,347 @@ pub fn OfficerLoginPage() -> impl IntoView {
     }
 }
 
+/// Only officers; anyone else goes to 税务人员登录.
 #[component]
-pub fn OfficerQueue() -> impl IntoView {
+fn OfficerOnly(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     move || {
         if !session.loaded.get() {
-            return view! { <p class="loading">"正在加载…"</p> }.into_any();
+            view! { <p class="loading">"正在加载…"</p> }.into_any()
+        } else if matches!(session.principal.get(), Some(Principal::Officer(_))) {
+            children().into_any()
+        } else {
+            view! { <Redirect path="/tax/login" /> }.into_any()
         }
-        match session.principal.get() {
-            Some(Principal::Officer(o)) => view! {
-                <section class="card queue">
-                    <h2>{format!("{}待办", o.role.label())}</h2>
-                    <p class="muted">{o.unit_name.clone()}</p>
-                    <table class="list">
-                        <thead><tr><th>"事项"</th><th>"单位"</th><th>"提交时间"</th><th>"状态"</th></tr></thead>
-                        <tbody></tbody>
-                    </table>
-                    <p class="empty">"暂无待办事项"</p>
-                </section>
+    }
+}
+
+/// `/tax`: the officer's work queue.
+#[component]
+pub fn OfficerQueue() -> impl IntoView {
+    let session = use_session();
+    let heading = move || match session.principal.get() {
+        Some(Principal::Officer(o)) => (format!("{}待办", o.role.label()), o.unit_name.clone()),
+        _ => (String::new(), String::new()),
+    };
+    view! {
+        <OfficerOnly>
+            <section class="card queue">
+                <h2>{move || heading().0}</h2>
+                <p class="muted">{move || heading().1}</p>
+                <QueueList />
+            </section>
+        </OfficerOnly>
+    }
+}
+
+#[component]
+fn QueueList() -> impl IntoView {
+    let items = LocalResource::new(officer_queue);
+    move || match items.get() {
+        None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"暂无待办事项"</p> }.into_any(),
+        Some(Ok(list)) => view! {
+            <table class="list queue-list">
+                <thead><tr><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"接入类型"</th><th>"状态"</th><th>"提交时间"</th><th>"操作"</th></tr></thead>
+                <tbody>{list.into_iter().map(|q| view! { <QueueRow q /> }).collect_view()}</tbody>
+            </table>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn QueueRow(q: QueueItem) -> impl IntoView {
+    let (id, code) = (q.id.to_string(), q.credit_code.clone());
+    view! {
+        <tr class="queue-item" data-id=id data-credit-code=code>
+            <td class="name">{q.enterprise_name}</td>
+            <td class="code" data-label="统一社会信用代码">{q.credit_code}</td>
+            <td data-label="接入类型">{q.access_type}</td>
+            <td class="state" data-label="状态">{q.status}</td>
+            <td data-label="提交时间">{q.submitted_at}</td>
+            <td class="ops"><A href=format!("/tax/case/{}", q.id)>"办理"</A></td>
+        </tr>
+    }
+}
+
+/// The two decisions of each desk, in the manual's words: (approve, refuse).
+fn desk_words(role: OfficerRole) -> (&'static str, &'static str) {
+    match role {
+        OfficerRole::Acceptance => ("受理", "不予受理"),
+        OfficerRole::Review => ("复核通过", "复核不通过"),
+        OfficerRole::Confirmation => ("确认通过", "确认不通过"),
+    }
+}
+
+/// `/tax/case/:id`: one application, and this desk's decision when it is this desk's turn.
+#[component]
+pub fn OfficerCasePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
+    let reload = RwSignal::new(0u32);
+    let case = LocalResource::new(move || {
+        reload.get();
+        let id = id();
+        async move {
+            match id {
+                Some(id) => officer_case(id).await,
+                None => Err(AppError::NotFound),
             }
-            .into_any(),
-            _ => view! { <Redirect path="/tax/login" /> }.into_any(),
         }
+    });
+    // The outcome of this officer's decision (shown above the refreshed case).
+    let decided: RwSignal<Option<ApplicationView>> = RwSignal::new(None);
+    view! {
+        <OfficerOnly>
+            <div class="tax-case">
+                <p class="back"><A href="/tax">"返回待办列表"</A></p>
+                {move || decided.get().map(|v| view! {
+                    <section class="card decided" role="status">
+                        <p class="notice">{format!("已办理，当前状态：{}", v.status.label())}</p>
+                        <p><A href="/tax">"返回待办列表"</A></p>
+                    </section>
+                })}
+                {move || match case.get() {
+                    None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <section class="card"><p class="form-error" role="alert">{e.to_string()}</p></section> }.into_any(),
+                    Some(Ok(c)) => view! { <CaseView case=c reload decided /> }.into_any(),
+                }}
+            </div>
+        </OfficerOnly>
+    }
+}
+
+#[component]
+fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<ApplicationView>>) -> impl IntoView {
+    let app = case.application.clone();
+    let status = app.status.clone();
+    let role = status.deciding_role();
+    view! {
+        <section class="card case-head">
+            <h2>{format!("接入申请 · {}", case.unit.enterprise_name)}</h2>
+            <dl class="kv">
+                <dt>"当前状态"</dt>
+                <dd class="case-status" data-testid="case-status">{status.label()}</dd>
+                {status.reason().map(|r| view! { <dt>"原因"</dt><dd class="case-reason">{r.to_string()}</dd> })}
+                <dt>"下一步办理"</dt>
+                <dd class="next-actor">{app.next_actor.clone().unwrap_or_else(|| "—".into())}</dd>
+            </dl>
+        </section>
+        {(case.can_decide && role.is_some()).then(|| view! { <DecisionForm id=app.id version=app.version role=role.unwrap() reload decided /> })}
+        <UnitCard unit=case.unit.clone() />
+        <ChecksCard lines=case.checks.clone() />
+        <FormCard form=app.form.clone() items=app.items.clone() />
+        <TimelineCard entries=app.timeline.clone() />
+    }
+}
+
+#[component]
+fn DecisionForm(id: i64, version: i64, role: OfficerRole, reload: RwSignal<u32>, decided: RwSignal<Option<ApplicationView>>) -> impl IntoView {
+    let (yes, no) = desk_words(role);
+    let reason = RwSignal::new(String::new());
+    let error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let conflict = move || error.with(|e| matches!(e, Some(AppError::Conflict)));
+    let decide = move |approve: bool| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let r = officer_decide(id, version, approve, reason.get_untracked()).await;
+            busy.set(false);
+            match r {
+                Ok(v) => {
+                    decided.set(Some(v));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let refresh = move |_: leptos::ev::MouseEvent| {
+        error.set(None);
+        decided.set(None);
+        reload.update(|n| *n += 1);
+    };
+    view! {
+        <section class="card decide">
+            <h3>{format!("{}办理", role.label())}</h3>
+            <label class="field">
+                <span>{format!("原因（{}时必填）", no)}</span>
+                <textarea name="reason" rows="3" placeholder="请填写原因" bind:value=reason></textarea>
+                <FieldMsg error field="reason" />
+            </label>
+            <FormMsg error />
+            <Show when=conflict>
+                <div class="actions conflict">
+                    <button class="secondary" on:click=refresh>"刷新"</button>
+                </div>
+            </Show>
+            <div class="actions decide-actions">
+                <button class="secondary refuse" disabled=move || busy.get() || conflict() on:click=move |_| decide(false)>{no}</button>
+                <button class="primary approve" disabled=move || busy.get() || conflict() on:click=move |_| decide(true)>{yes}</button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn UnitCard(unit: UnitInfo) -> impl IntoView {
+    view! {
+        <section class="card unit-info">
+            <h3>"单位信息"</h3>
+            <dl class="kv">
+                <dt>"企业名称"</dt><dd>{unit.enterprise_name}</dd>
+                <dt>"统一社会信用代码"</dt><dd>{unit.credit_code}</dd>
+                <dt>"法定代表人"</dt><dd>{unit.legal_representative}</dd>
+                <dt>"主管税务机关"</dt><dd>{unit.tax_office_name}</dd>
+                <dt>"所属省份"</dt><dd>{unit.province_name}</dd>
+                <dt>"纳税信用级别"</dt><dd>{unit.credit_grade}</dd>
+                <dt>"数电票试点"</dt><dd>{if unit.digital_invoice_pilot { "是" } else { "否" }}</dd>
+                <dt>"直连单位"</dt><dd>{unit.direct_unit.unwrap_or_else(|| "否".into())}</dd>
+                {unit.qualification_end.map(|d| view! { <dt>"资格有效期至"</dt><dd>{d}</dd> })}
+            </dl>
+        </section>
+    }
+}
+
+fn outcome_label(o: CheckOutcome) -> &'static str {
+    match o {
+        CheckOutcome::Pass => "通过",
+        CheckOutcome::Fail => "不通过",
+        CheckOutcome::NeedsUseUnits => "待结合使用单位核验",
+    }
+}
+
+#[component]
+fn ChecksCard(lines: Vec<CheckLine>) -> impl IntoView {
+    view! {
+        <section class="card checks">
+            <h3>"基础信息核验"</h3>
+            <table class="list">
+                <thead><tr><th>"核验项"</th><th>"单位值"</th><th>"要求"</th><th>"结果"</th></tr></thead>
+                <tbody>
+                    {lines.into_iter().map(|l| {
+                        let pass = l.outcome == CheckOutcome::Pass;
+                        view! {
+                            <tr class="check-line" data-rule=l.rule_id.clone()>
+                                <td class="label">{l.label}</td>
+                                <td data-label="单位值">{l.unit_value}</td>
+                                <td data-label="要求">{l.threshold}</td>
+                                <td class="outcome" class:pass=pass class:fail=!pass data-label="结果">{outcome_label(l.outcome)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+fn period_label(p: &str) -> &'static str {
+    match p {
+        "short" => "短期（一年及以内）",
+        "long" => "长期（一年以上）",
+        _ => "—",
+    }
+}
+
+fn or_dash(s: String) -> String {
+    if s.trim().is_empty() { "—".into() } else { s }
+}
+
+#[component]
+fn FormCard(form: AccessForm, items: Vec<QualificationItem>) -> impl IntoView {
+    let quals = form.qualifications.clone();
+    let (units, system) = (form.use_units.clone(), form.clone());
+    view! {
+        <section class="card access-form">
+            <h3>"接入申请单"</h3>
+            <dl class="kv">
+                <dt>"接入类型"</dt><dd>{form.access_type.map(|t| t.label()).unwrap_or("—")}</dd>
+                <dt>"联系人"</dt><dd>{or_dash(form.contact)}</dd>
+                <dt>"联系电话"</dt><dd>{or_dash(form.phone)}</dd>
+                <dt>"电子邮箱"</dt><dd>{or_dash(form.email)}</dd>
+                <dt>"地址"</dt><dd>{or_dash(form.address)}</dd>
+            </dl>
+            <h4>"相关资质信息"</h4>
+            <dl class="kv quals">
+                {items.into_iter().map(|i| {
+                    let v = quals.get(&i.no).cloned().unwrap_or_default();
+                    view! { <dt>{format!("{}. {}", i.no, i.label)}</dt><dd>{or_dash(v)}</dd> }
+                }).collect_view()}
+            </dl>
+            <UseUnits units />
+            <SystemInfo form=system />
+        </section>
+    }
+}
+
+#[component]
+fn UseUnits(units: Vec<crate::api::access::PreInvite>) -> impl IntoView {
+    view! {
+        <h4>"使用单位信息"</h4>
+        {if units.is_empty() {
+            view! { <p class="muted">"无"</p> }.into_any()
+        } else {
+            view! {
+                <table class="list use-units">
+                    <thead><tr><th>"单位名称"</th><th>"统一社会信用代码"</th><th>"关系"</th></tr></thead>
+                    <tbody>
+                        {units.into_iter().map(|u| view! {
+                            <tr class="use-unit"><td class="name">{u.name}</td><td data-label="统一社会信用代码">{u.credit_code}</td><td data-label="关系">{u.relationship}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any()
+        }}
+    }
+}
+
+#[component]
+fn SystemInfo(form: AccessForm) -> impl IntoView {
+    let builder = if form.built_by_authorized {
+        format!("被授权单位：{} {}", form.builder_code, form.builder_name)
+    } else {
+        "自建".to_string()
+    };
+    view! {
+        <h4>"应用系统信息"</h4>
+        <dl class="kv system">
+            <dt>"系统名称"</dt><dd>{or_dash(form.system_name)}</dd>
+            <dt>"建设方式"</dt><dd>{builder}</dd>
+            <dt>"部署地点"</dt><dd>{or_dash(form.deployment)}</dd>
+            <dt>"测试IP"</dt><dd class="text">{or_dash(form.test_ips)}</dd>
+            <dt>"生产IP"</dt><dd class="text">{or_dash(form.production_ips)}</dd>
+            <dt>"协议"</dt><dd>{or_dash(form.protocol)}</dd>
+            <dt>"端口"</dt><dd>{or_dash(form.port)}</dd>
+            <dt>"请求期限"</dt><dd>{period_label(&form.period)}</dd>
+        </dl>
+    }
+}
+
+#[component]
+fn TimelineCard(entries: Vec<TimelineEntry>) -> impl IntoView {
+    view! {
+        <section class="card case-timeline">
+            <h3>"时间线"</h3>
+            <ol class="timeline-list">
+                {entries.into_iter().map(|t| view! {
+                    <li class="timeline-entry">
+                        <div class="when muted small">{t.at}</div>
+                        <div class="what">
+                            <span class="action">{t.action}</span>
+                            " → "
+                            <span class="to">{t.to}</span>
+                        </div>
+                        <div class="who small">{format!("{} · {}", t.actor, t.actor_unit)}</div>
+                        {t.reason.map(|r| view! { <div class="reason small">{format!("原因：{r}")}</div> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }
