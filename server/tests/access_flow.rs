@@ -7,29 +7,12 @@ mod common;
 use app::api::access::*;
 use app::domain::access::{AccessType, ApplicationStatus, CheckOutcome};
 use app::error::AppError;
-use app::ports::Mode;
 use common::http::{call_json, call_typed, login};
 use common::*;
 use leptos::server_fn::ServerFn;
 use serde_json::json;
 
 const TIANFU_SM: &str = "91510100MA6CLQ0301";
-
-struct Site {
-    _dir: tempfile::TempDir,
-    _db: TestDb,
-    router: axum::Router,
-}
-
-async fn site() -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("index.html"), "x").unwrap();
-    let db = sqlite().await;
-    seeded(&db.store).await;
-    server::load_province_rules(&db.store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
-    let router = server::web::router(ctx(&db.store, clock(), Mode::Demo), dir.path());
-    Site { _dir: dir, _db: db, router }
-}
 
 async fn officer(r: &axum::Router, username: &str) -> String {
     let (_, _, body) = common::http::call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;

@@ -244,21 +244,6 @@ on_both_backends!(
 
 // ---- Through the real server-fn endpoints, with session cookies ----------
 
-struct Site {
-    _dir: tempfile::TempDir,
-    _db: TestDb,
-    router: axum::Router,
-}
-
-async fn site() -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("index.html"), "x").unwrap();
-    let db = sqlite().await;
-    seeded(&db.store).await;
-    let router = server::web::router(ctx(&db.store, clock(), Mode::Demo), dir.path());
-    Site { _dir: dir, _db: db, router }
-}
-
 #[tokio::test]
 async fn a_revoked_permission_is_refused_by_the_server_and_removing_all_unbinds() {
     let s = site().await;

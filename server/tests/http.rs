@@ -6,6 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use common::http::call;
 use common::*;
 use http_body_util::BodyExt;
 use leptos::server_fn::ServerFn;
@@ -14,23 +15,15 @@ use tower::ServiceExt;
 use app::api::auth::{CurrentPrincipal, EnterpriseLogin, Logout, NewCaptcha, PersonLoginPassword, SmsOutbox};
 use app::ports::Mode;
 
-struct Site {
-    _dir: tempfile::TempDir,
-    _db: TestDb,
-    router: Router,
-}
-
 async fn site(mode: Mode) -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::create_dir_all(root.join("kkjrh5")).unwrap();
-    std::fs::write(root.join("index.html"), "<!doctype html><title>portal</title>").unwrap();
-    std::fs::write(root.join("portal-0123456789abcdef.js"), "export default function init(){}\n".repeat(50)).unwrap();
-    std::fs::write(root.join("kkjrh5/index.html"), "<!doctype html><title>h5</title>").unwrap();
-    let db = sqlite().await;
-    seeded(&db.store).await;
-    let router = server::web::router(ctx(&db.store, clock(), mode), root);
-    Site { _dir: dir, _db: db, router }
+    let js = "export default function init(){}
+".repeat(50);
+    site_with(mode, &[
+        ("index.html", "<!doctype html><title>portal</title>"),
+        ("portal-0123456789abcdef.js", &js),
+        ("kkjrh5/index.html", "<!doctype html><title>h5</title>"),
+    ])
+    .await
 }
 
 async fn get(router: &Router, uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -44,27 +37,6 @@ async fn get(router: &Router, uri: &str, headers: &[(&str, &str)]) -> (StatusCod
     (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Calls a server fn as the browser does (POST, url-encoded arguments).
-async fn call(router: &Router, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let body = form.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&");
-    let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    let res = router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
-    let (parts, body) = res.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 #[tokio::test]
 async fn deep_links_fall_back_to_their_app_and_caching_follows_the_file() {

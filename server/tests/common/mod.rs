@@ -77,6 +77,32 @@ pub async fn seeded(store: &SqlStore) {
     server::demo::seed(store, &OsSecrets::new(), T0).await.unwrap();
 }
 
+/// A router over a fresh seeded SQLite database (with the province rules) and a
+/// site folder holding `files` (path, contents).
+pub struct Site {
+    pub router: axum::Router,
+    pub dir: tempfile::TempDir,
+    pub db: TestDb,
+}
+
+pub async fn site_with(mode: Mode, files: &[(&str, &str)]) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, contents) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+    }
+    let db = sqlite().await;
+    seeded(&db.store).await;
+    server::load_province_rules(&db.store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
+    let router = server::web::router(ctx(&db.store, clock(), mode), dir.path());
+    Site { router, dir, db }
+}
+
+pub async fn site() -> Site {
+    site_with(Mode::Demo, &[("index.html", "x")]).await
+}
+
 /// Runs one async scenario against SQLite and against PostgreSQL.
 #[macro_export]
 macro_rules! on_both_backends {
