@@ -101,6 +101,7 @@ fn Overview(summary: AccessSummary, stage: RwSignal<Stage>) -> impl IntoView {
                     {c.status.reason().map(|r| view! { <p class="reason">"原因："{r.to_string()}</p> })}
                     {c.next_actor.clone().map(|n| view! { <p class="muted">"待办理："{n}</p> })}
                     <Timeline app=c.clone() />
+                    <PrintLinks form=c.form.clone() />
                     {may.then(|| view! { <button class="secondary" on:click=move |_| reapply(id)>"重新发起"</button> })}
                 </section>
             }
@@ -274,6 +275,8 @@ fn ApplicationForm(app: ApplicationView, stage: RwSignal<Stage>) -> impl IntoVie
             {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
             {move || error.with(|e| matches!(e, Some(AppError::Invalid(_)))).then(|| view! { <p class="form-error" role="alert">"请按提示修改标红的项目后再提交"</p> })}
             <FormMsg error />
+            <p class="muted small">"打印材料前请先【保存草稿】："</p>
+            <PrintLinks form=app.form.clone() />
             <div class="actions">
                 <button class="secondary" on:click=save>"保存草稿"</button>
                 <button class="primary" on:click=submit>"提交"</button>
@@ -312,5 +315,18 @@ fn UseUnits(form: RwSignal<AccessForm>, error: RwSignal<Option<AppError>>) -> im
             }).collect_view()}
             <button class="secondary" name="add_use_unit" on:click=move |_| form.update(|f| f.use_units.push(PreInvite::default()))>"添加使用单位"</button>
         </div>
+    }
+}
+
+/// Links to the pre-filled printable forms (授权委托书 only when a builder is authorized).
+#[component]
+fn PrintLinks(form: AccessForm) -> impl IntoView {
+    view! {
+        <ul class="print-links">
+            {crate::pages::print::FORMS.into_iter()
+                .filter(|(kind, _)| *kind != "authorization" || form.built_by_authorized)
+                .map(|(kind, title)| view! { <li><a href=format!("/leqi/access/print/{kind}") target="_blank">{"打印《"}{title}{"》"}</a></li> })
+                .collect_view()}
+        </ul>
     }
 }

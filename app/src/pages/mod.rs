@@ -8,6 +8,7 @@ pub mod leqi;
 pub mod me;
 pub mod outbox;
 pub mod portal;
+pub mod print;
 pub mod register;
 pub mod forgot;
 pub mod tax;

@@ -29,6 +29,7 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("/") view=Landing />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/leqi") view=LeqiHome />
+                    <Route path=path!("/leqi/access/print/:kind") view=crate::pages::print::PrintPage />
                     <Route path=path!("/leqi/:section/:page") view=LeqiPage />
                     <Route path=path!("/leqi/:section") view=LeqiPage />
                     <Route path=path!("/register") view=RegisterPage />
