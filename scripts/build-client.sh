@@ -41,6 +41,8 @@ log "building the web portal (dist/)"
 env "${client_env[@]}" trunk build index.html --release --dist dist --public-url /
 log "building the H5 app (dist/kkjrh5/)"
 env "${client_env[@]}" trunk build h5.html --release --dist dist/kkjrh5 --public-url /kkjrh5/
+log "building the tax console (dist/tax/)"
+env "${client_env[@]}" trunk build tax.html --release --dist dist/tax --public-url /tax/
 # trunk names its output after the source page; the H5 page is the index of /kkjrh5/.
 if [ -f dist/kkjrh5/h5.html ]; then mv dist/kkjrh5/h5.html dist/kkjrh5/index.html; fi
 log "client built: $(du -sh dist | cut -f1)"

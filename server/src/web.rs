@@ -40,6 +40,7 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .route("/kkjrh5/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.h5_worker) }))
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/kkjrh5", spa(&h5_dir))
+        .nest_service("/tax", spa(&site_dir.join("tax")))
         .fallback_service(spa(site_dir))
         .layer(middleware::from_fn(cache_headers))
         .layer(CompressionLayer::new())

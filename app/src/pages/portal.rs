@@ -15,7 +15,14 @@ use crate::pages::me::{MePage, PasswordPage, SessionsPage, UsersPage};
 use crate::pages::register::RegisterPage;
 use crate::pages::login::EnterpriseLoginFlow;
 use crate::pages::outbox::Outbox;
-use crate::pages::tax::{OfficerCasePage, OfficerLoginPage, OfficerQueue};
+
+/// A full page load into another app of the site (the tax console, the H5 app).
+pub fn leave_for(_url: &str) {
+    #[cfg(feature = "csr")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(_url);
+    }
+}
 
 #[component]
 pub fn PortalApp() -> impl IntoView {
@@ -38,9 +45,6 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("/me/users") view=UsersPage />
                     <Route path=path!("/me/password") view=PasswordPage />
                     <Route path=path!("/me/sessions") view=SessionsPage />
-                    <Route path=path!("/tax/login") view=OfficerLoginPage />
-                    <Route path=path!("/tax") view=OfficerQueue />
-                    <Route path=path!("/tax/case/:id") view=OfficerCasePage />
                     <Route path=path!("/dev/outbox") view=Outbox />
                 </Routes>
             </main>
@@ -60,12 +64,12 @@ fn Landing() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if session.loaded.get() {
-            let to = match session.principal.get() {
-                Some(Principal::Taxpayer(_)) => "/leqi",
-                Some(Principal::Officer(_)) => "/tax",
-                None => "/login",
-            };
-            navigate(to, Default::default());
+            match session.principal.get() {
+                Some(Principal::Taxpayer(_)) => navigate("/leqi", Default::default()),
+                // The tax console is its own app (bundle) at /tax.
+                Some(Principal::Officer(_)) => leave_for("/tax"),
+                None => navigate("/login", Default::default()),
+            }
         }
     });
     view! { <p class="loading">"正在加载…"</p> }
@@ -87,7 +91,7 @@ fn LoginPage() -> impl IntoView {
                 " · "
                 <a href="/forgot">"忘记密码"</a>
                 " · "
-                <a href="/tax/login">"税务人员登录"</a>
+                <a href="/tax/login" rel="external">"税务人员登录"</a>
                 " · "
                 <a href="/kkjrh5/">"移动端（H5）"</a>
             </p>
@@ -96,16 +100,21 @@ fn LoginPage() -> impl IntoView {
 }
 
 #[component]
-fn Header() -> impl IntoView {
+pub fn Header() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let nav2 = navigate.clone();
     let do_logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
+            let officer = matches!(session.principal.get_untracked(), Some(Principal::Officer(_)));
             let _ = logout().await;
             session.principal.set(None);
-            navigate("/login", Default::default());
+            if officer {
+                leave_for("/tax/login");
+            } else {
+                navigate("/login", Default::default());
+            }
         });
     };
     let do_switch = move |_| {

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::path;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::access::{officer_case, officer_decide, officer_queue, AccessForm, ApplicationView, CaseFile, QueueItem, TimelineEntry, UnitInfo};
@@ -14,6 +15,25 @@ use crate::components::{FieldMsg, FormMsg};
 use crate::domain::access::{CheckLine, CheckOutcome, QualificationItem};
 use crate::domain::{OfficerRole, Principal};
 use crate::error::AppError;
+
+/// The tax console: its own wasm bundle (`tax.html`, served at /tax), so the
+/// taxpayers' portal does not carry the officers' pages and vice versa.
+#[component]
+pub fn TaxApp() -> impl IntoView {
+    crate::components::session::Session::provide();
+    view! {
+        <Router>
+            <crate::pages::portal::Header />
+            <main class="page">
+                <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/tax" rel="external">"返回待办列表"</a></p></section> }>
+                    <Route path=path!("/tax/login") view=OfficerLoginPage />
+                    <Route path=path!("/tax") view=OfficerQueue />
+                    <Route path=path!("/tax/case/:id") view=OfficerCasePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
 
 #[component]
 pub fn OfficerLoginPage() -> impl IntoView {
@@ -64,7 +84,7 @@ pub fn OfficerLoginPage() -> impl IntoView {
                 <FormMsg error />
                 <button class="primary" type="submit" disabled=move || busy.get()>"登录"</button>
             </form>
-            <p class="muted small"><a href="/login">"企业用户登录"</a></p>
+            <p class="muted small"><a href="/login" rel="external">"企业用户登录"</a></p>
         </div>
     }
 }

@@ -10,7 +10,22 @@ use crate::api::access::{access_overview, AccessForm, AccessSummary, UnitInfo};
 use crate::domain::access::{qualification_items, AccessType, QUALIFICATION_ITEMS};
 use crate::pages::leqi::TaxpayerOnly;
 
-const AGREEMENT: &str = include_str!("agreement.txt");
+/// The standard text of the 服务协议书, served as a static file (public/forms)
+/// so it does not weigh on the wasm bundle.
+#[cfg_attr(not(feature = "csr"), allow(dead_code))]
+const AGREEMENT_URL: &str = "/forms/agreement.txt";
+
+async fn agreement_text() -> Option<String> {
+    #[cfg(feature = "csr")]
+    {
+        let res = gloo_net::http::Request::get(AGREEMENT_URL).send().await.ok()?;
+        if res.ok() { res.text().await.ok() } else { None }
+    }
+    #[cfg(not(feature = "csr"))]
+    {
+        None
+    }
+}
 
 /// (path segment, title) of the printable forms.
 pub const FORMS: [(&str, &str); 4] = [
@@ -151,6 +166,8 @@ fn Authorization(u: UnitInfo, f: AccessForm) -> impl IntoView {
 
 #[component]
 fn Agreement(u: UnitInfo) -> impl IntoView {
+    let text: RwSignal<Option<String>> = RwSignal::new(None);
+    spawn_local(async move { text.set(Some(agreement_text().await.unwrap_or_else(|| "（协议文本加载失败，请刷新后重试）".into()))) });
     view! {
         <article class="sheet" data-form="agreement">
             <h1>"乐企直连服务协议书"</h1>
@@ -159,7 +176,7 @@ fn Agreement(u: UnitInfo) -> impl IntoView {
             <p>"统一社会信用代码："{u.credit_code.clone()}</p>
             <p>"法定代表人（负责人）姓名："{u.legal_representative.clone()}</p>
             <p>"为实现更优质高效的数电票等相关涉税服务，本着自愿、平等的原则，甲、乙双方经协商签订如下协议。"</p>
-            {AGREEMENT.lines().filter(|l| !l.trim().is_empty()).map(|l| {
+            {move || text.get().unwrap_or_default().lines().filter(|l| !l.trim().is_empty()).map(|l| {
                 if l.starts_with('第') && l.contains('条') && l.chars().count() < 20 {
                     view! { <h2 class="article">{l.to_string()}</h2> }.into_any()
                 } else {
