@@ -7,13 +7,13 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::accounts::{
-    forgot_enterprise_reset, forgot_enterprise_send, forgot_enterprise_start, reset_person_password, send_phone_code, EnterpriseApprovers,
+    forgot_enterprise_reset, forgot_enterprise_send, forgot_enterprise_start, reset_person_password, EnterpriseApprovers,
     PhonePurpose, ResetPersonForm,
 };
 use crate::components::captcha::{CaptchaField, CaptchaState};
 use crate::components::{FieldMsg, FormMsg};
 use crate::error::AppError;
-use crate::pages::register::{after_send, Countdown, reveal_error, ApproverChoice, Field, Notice, SmsField, Stepper, PASSWORD_HINT};
+use crate::pages::register::{after_send, phone_code_sender, Countdown, reveal_error, ApproverChoice, Field, Notice, SmsField, Stepper, PASSWORD_HINT};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -84,17 +84,7 @@ fn PersonReset() -> impl IntoView {
     let done = RwSignal::new(false);
     let wait = Countdown::new();
 
-    let send = Callback::new(move |_| {
-        if wait.running() || sending.get_untracked() {
-            return;
-        }
-        sending.set(true);
-        spawn_local(async move {
-            let r = send_phone_code(phone.get_untracked(), PhonePurpose::ResetPassword).await;
-            sending.set(false);
-            after_send(r, wait, notice, error);
-        });
-    });
+    let send = phone_code_sender(phone, PhonePurpose::ResetPassword, wait, sending, notice, error);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -117,6 +117,29 @@ pub(crate) fn SmsField(
 }
 
 /// Applies the answer to a "send code" call: the notice and countdown, or the error.
+/// 【获取验证码】 for the phone typed in `phone`: one request at a time, none
+/// while the resend countdown runs; the outcome goes to `notice`/`error`.
+pub(crate) fn phone_code_sender(
+    phone: RwSignal<String>,
+    purpose: PhonePurpose,
+    wait: Countdown,
+    sending: RwSignal<bool>,
+    notice: RwSignal<Option<String>>,
+    error: RwSignal<Option<AppError>>,
+) -> Callback<()> {
+    Callback::new(move |_| {
+        if wait.running() || sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        spawn_local(async move {
+            let r = send_phone_code(phone.get_untracked(), purpose).await;
+            sending.set(false);
+            after_send(r, wait, notice, error);
+        });
+    })
+}
+
 pub(crate) fn after_send(r: Result<SmsSent, AppError>, wait: Countdown, notice: RwSignal<Option<String>>, error: RwSignal<Option<AppError>>) -> bool {
     match r {
         Ok(s) => {
@@ -272,17 +295,7 @@ fn PersonRegister(tab: RwSignal<Tab>, prefill: RwSignal<Prefill>) -> impl IntoVi
     let wait = Countdown::new();
     let offices = LocalResource::new(tax_office_options);
 
-    let send = Callback::new(move |_| {
-        if wait.running() || sending.get_untracked() {
-            return;
-        }
-        sending.set(true);
-        spawn_local(async move {
-            let r = send_phone_code(phone.get_untracked(), PhonePurpose::Register).await;
-            sending.set(false);
-            after_send(r, wait, notice, error);
-        });
-    });
+    let send = phone_code_sender(phone, PhonePurpose::Register, wait, sending, notice, error);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -408,17 +421,7 @@ fn EnterpriseRegister(prefill: RwSignal<Prefill>) -> impl IntoView {
     };
 
     // Step 1
-    let send_phone = Callback::new(move |_| {
-        if wait_phone.running() || sending.get_untracked() {
-            return;
-        }
-        sending.set(true);
-        spawn_local(async move {
-            let r = send_phone_code(phone.get_untracked(), PhonePurpose::BindEnterprise).await;
-            sending.set(false);
-            after_send(r, wait_phone, notice, error);
-        });
-    });
+    let send_phone = phone_code_sender(phone, PhonePurpose::BindEnterprise, wait_phone, sending, notice, error);
     let submit_start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
