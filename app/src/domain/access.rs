@@ -230,6 +230,19 @@ pub struct ProvinceRules {
     pub reapply_after_voluntary_exit_years: u32,
     /// Years before a unit ordered out may apply again.
     pub reapply_after_ordered_exit_years: u32,
+    /// 接入备案 requirements for a 联用类 use unit in this province (manual §3.4.2.4).
+    #[serde(default)]
+    pub use_unit_filing: Vec<Rule>,
+    /// 开票安全验证时间配置: the periods a use unit may choose (manual §4.3.2).
+    #[serde(default = "default_verification_periods")]
+    pub verification_periods: Vec<super::invitation::VerificationPeriod>,
+}
+
+fn default_verification_periods() -> Vec<super::invitation::VerificationPeriod> {
+    [("1d", "1天", 24 * 60), ("7d", "7天", 7 * 24 * 60), ("30d", "30天", 30 * 24 * 60)]
+        .into_iter()
+        .map(|(code, label, minutes)| super::invitation::VerificationPeriod { code: code.into(), label: label.into(), minutes })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -326,6 +339,16 @@ impl ProvinceRules {
                 Some(CheckLine { rule_id: rule.id.clone(), label: rule.label.clone(), unit_value, threshold, outcome })
             })
             .collect()
+    }
+}
+
+impl ProvinceRules {
+    /// 接入备案 of a 联用类 use unit: every requirement line, and whether all passed.
+    pub fn filing(&self, a: &Applicant) -> (super::invitation::Filing, Vec<CheckLine>) {
+        let probe = ProvinceRules { rules: self.use_unit_filing.clone(), use_unit_filing: vec![], ..self.clone() };
+        let lines = probe.evaluate(a, Some(&[]));
+        let ok = lines.iter().all(|l| l.outcome == CheckOutcome::Pass);
+        (if ok { super::invitation::Filing::Passed } else { super::invitation::Filing::Failed }, lines)
     }
 }
 
@@ -610,6 +633,25 @@ mod province_rule_tests {
             _ => unreachable!(),
         };
         serde_json::from_str(text).expect("province rules parse")
+    }
+
+    #[test]
+    fn use_unit_filing_at_the_credit_grade_boundary() {
+        use super::super::invitation::Filing;
+        let sc = rules("51");
+        let mut a = good();
+        a.credit_grade = Some(CreditGrade::M);
+        assert_eq!(sc.filing(&a).0, Filing::Passed);
+        a.credit_grade = Some(CreditGrade::C);
+        let (f, lines) = sc.filing(&a);
+        assert_eq!(f, Filing::Failed);
+        assert_eq!(lines.iter().filter(|l| l.outcome != CheckOutcome::Pass).map(|l| l.rule_id.as_str()).collect::<Vec<_>>(), ["credit"]);
+        a.credit_grade = Some(CreditGrade::B);
+        a.digital_invoice_pilot = false;
+        assert_eq!(sc.filing(&a).0, Filing::Failed);
+        // 内蒙古 asks only for the grade
+        assert_eq!(rules("15").filing(&a).0, Filing::Passed);
+        assert_eq!(sc.verification_periods.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(), ["1天", "7天", "30天"]);
     }
 
     /// An applicant that meets everything comfortably.
