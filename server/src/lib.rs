@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod store;
 pub mod store_access;
+pub mod store_invitation;
 pub mod web;
 
 use std::sync::Arc;

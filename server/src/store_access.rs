@@ -30,6 +30,21 @@ fn category(code: &str) -> Option<UnitCategory> {
     }
 }
 
+/// The registry columns the conditions read (credit_grade, digital_invoice_pilot,
+/// the figures, major_violation_3y, major_opinion_3y, categories).
+pub(crate) fn applicant(r: &AnyRow) -> Applicant {
+    Applicant {
+        digital_invoice_pilot: r.get::<i64, _>("digital_invoice_pilot") != 0,
+        credit_grade: r.get::<Option<String>, _>("credit_grade").as_deref().and_then(CreditGrade::parse),
+        figures: figures(r),
+        major_violation_within_3y: r.get::<i64, _>("major_violation_3y") != 0,
+        major_public_opinion_within_3y: r.get::<i64, _>("major_opinion_3y") != 0,
+        // Declared in the application with its proof; the registry does not know it.
+        has_software_right: true,
+        categories: r.get::<String, _>("categories").split(',').filter_map(category).collect(),
+    }
+}
+
 const APP_SELECT: &str = "SELECT id, enterprise_id, tax_office_id, province_code, status, form, version, previous_id, created_at, submitted_at FROM access_applications";
 
 fn application(r: AnyRow) -> StoreResult<StoredApplication> {
@@ -76,16 +91,7 @@ impl ApplicationStore for SqlStore {
                 enterprise_id: r.get("id"),
                 tax_office_id: r.get("tax_office_id"),
                 province_code: r.get("province_code"),
-                applicant: Applicant {
-                    digital_invoice_pilot: r.get::<i64, _>("digital_invoice_pilot") != 0,
-                    credit_grade: r.get::<Option<String>, _>("credit_grade").as_deref().and_then(CreditGrade::parse),
-                    figures: figures(&r),
-                    major_violation_within_3y: r.get::<i64, _>("major_violation_3y") != 0,
-                    major_public_opinion_within_3y: r.get::<i64, _>("major_opinion_3y") != 0,
-                    // Declared in the application with its proof; the registry does not know it.
-                    has_software_right: true,
-                    categories: r.get::<String, _>("categories").split(',').filter_map(category).collect(),
-                },
+                applicant: applicant(&r),
                 exit,
                 direct_unit: r.get::<Option<String>, _>("direct_unit_type").as_deref().and_then(AccessType::from_code),
             }

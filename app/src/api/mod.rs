@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod auth;
+pub mod invitation;
 pub mod leqi;
 
 /// Registers every server fn with the axum integration (explicitly, so no
@@ -51,4 +52,20 @@ pub fn register_server_fns() {
     register_explicit::<access::OfficerQueue>();
     register_explicit::<access::OfficerCase>();
     register_explicit::<access::OfficerDecide>();
+    register_explicit::<invitation::InviteOptions>();
+    register_explicit::<invitation::SubmitInvitations>();
+    register_explicit::<invitation::InvitationBatches>();
+    register_explicit::<invitation::BatchFailures>();
+    register_explicit::<invitation::ListInvitations>();
+    register_explicit::<invitation::InvitationDetail>();
+    register_explicit::<invitation::Reinvite>();
+    register_explicit::<invitation::UnbindUseUnits>();
+    register_explicit::<invitation::ReceivedInvitations>();
+    register_explicit::<invitation::RespondInvitation>();
+    register_explicit::<invitation::AuthorizeOptions>();
+    register_explicit::<invitation::AuthorizeInvitation>();
+    register_explicit::<invitation::RefuseAuthorization>();
+    register_explicit::<invitation::UnbindDirectUnit>();
+    register_explicit::<invitation::OfficerInvitationQueue>();
+    register_explicit::<invitation::OfficerInvitationDecide>();
 }

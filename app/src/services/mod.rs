@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod auth;
+pub mod invitation;
 pub mod leqi;
 pub mod web;
 

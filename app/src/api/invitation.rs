@@ -1,0 +1,249 @@
+//! 【接入管理】→【接入邀请】 (manual §3.4–3.5) for the direct unit, 【响应邀请】
+//! (ch. 4) for the use unit, and the use unit's tax office's 受理 / 确认.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::api::access::TimelineEntry;
+use crate::domain::access::CheckLine;
+use crate::domain::invitation::{InvitationStatus, InviteRowInput, VerificationPeriod};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::services::{ctx, invitation as svc};
+
+/// What 【新增邀请】 offers this direct unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteChoices {
+    /// e.g. 乐企联用
+    pub direct_type: String,
+    /// 省级税务机关 names.
+    pub provinces: Vec<String>,
+    /// The relationships this direct unit may choose (by its access type).
+    pub relationships: Vec<String>,
+    pub max_rows: u32,
+}
+
+/// A failed row as shown and downloaded (邀请失败记录).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedRowView {
+    pub row_no: u32,
+    pub credit_code: String,
+    pub name: String,
+    pub reason: String,
+}
+
+/// The result of one submission (form, import or API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchOutcome {
+    pub batch_id: i64,
+    pub invited: u32,
+    pub failed: Vec<FailedRowView>,
+}
+
+/// One row of 导入记录 / the batches of 邀请列表.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRow {
+    pub id: i64,
+    pub source: String,
+    pub file_name: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub rows_total: u32,
+    pub rows_ok: u32,
+    pub rows_failed: u32,
+    /// 成功 / 部分成功 / 失败
+    pub status: String,
+    pub has_proof: bool,
+}
+
+/// 【邀请状态】 filter, search and paging.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InvitationQuery {
+    pub status: String,
+    pub search: String,
+    pub batch_id: Option<i64>,
+    pub before_id: Option<i64>,
+}
+
+/// One use unit in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub id: i64,
+    pub version: i64,
+    pub batch_id: i64,
+    /// The other party: the use unit (direct unit's lists) or the direct unit (use unit's lists).
+    pub credit_code: String,
+    pub name: String,
+    pub relationship: String,
+    pub category: String,
+    pub status_code: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub updated_at: String,
+    pub may_reinvite: bool,
+    pub bound: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPage {
+    pub rows: Vec<InvitationRow>,
+    /// Matching rows, counted up to `total_cap`.
+    pub total: u32,
+    pub total_cap: u32,
+    /// `before_id` of the next page, when there is one.
+    pub next_before: Option<i64>,
+}
+
+/// The 联用类 authorization as configured (开票人员配置, 开票安全验证时间配置).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationConfig {
+    pub invoicers: Vec<InvoicerChoice>,
+    pub period: VerificationPeriod,
+    pub authorized_by: String,
+    pub authorized_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoicerChoice {
+    pub link_id: i64,
+    pub name: String,
+}
+
+/// One invitation in full, for either party or an officer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub id: i64,
+    pub version: i64,
+    pub direct_name: String,
+    pub direct_code: String,
+    pub use_name: String,
+    pub use_code: String,
+    pub use_tax_office: String,
+    pub use_bureau: String,
+    pub relationship: String,
+    pub category: String,
+    pub pre_authorize: bool,
+    pub status: InvitationStatus,
+    pub next_actor: Option<String>,
+    /// 联用类: the 接入备案 lines.
+    pub filing: Vec<CheckLine>,
+    pub proof_material_id: Option<i64>,
+    pub authorization: Option<AuthorizationConfig>,
+    pub timeline: Vec<TimelineEntry>,
+    /// What the viewer may do now.
+    pub actions: Vec<String>,
+}
+
+#[server]
+pub async fn invite_options() -> Result<InviteChoices, AppError> {
+    svc::invite_options(&ctx()?).await
+}
+
+/// 【新增邀请】→【提交】: at most 50 rows; valid rows are invited, failed rows listed.
+#[server(input = Json)]
+pub async fn submit_invitations(rows: Vec<InviteRowInput>, proof_material_id: Option<i64>) -> Result<BatchOutcome, AppError> {
+    svc::submit_form(&ctx()?, rows, proof_material_id).await
+}
+
+/// 导入记录 and the batches of 邀请列表, newest first.
+#[server]
+pub async fn invitation_batches(before_id: Option<i64>) -> Result<Vec<BatchRow>, AppError> {
+    svc::batches(&ctx()?, before_id).await
+}
+
+#[server]
+pub async fn batch_failures(batch_id: i64) -> Result<Vec<FailedRowView>, AppError> {
+    svc::batch_failures(&ctx()?, batch_id).await
+}
+
+/// 【邀请列表】→【查看详情】: the use units, filtered and paged.
+#[server(input = Json)]
+pub async fn list_invitations(query: InvitationQuery) -> Result<InvitationPage, AppError> {
+    svc::list(&ctx()?, query).await
+}
+
+/// One invitation, for the direct unit, the use unit or an officer of the use unit's office.
+#[server]
+pub async fn invitation_detail(id: i64) -> Result<InvitationView, AppError> {
+    svc::detail(&ctx()?, id).await
+}
+
+/// 重新发起邀请 after 已拒绝, 不予受理 or 确认不通过.
+#[server]
+pub async fn reinvite(id: i64) -> Result<InvitationView, AppError> {
+    svc::reinvite(&ctx()?, id).await
+}
+
+/// 解除绑定 of one or many use units (manual §3.5.1); returns the ones not unbound with why.
+#[server(input = Json)]
+pub async fn unbind_use_units(ids: Vec<i64>, reason: String) -> Result<Vec<FailedRowView>, AppError> {
+    svc::unbind_many(&ctx()?, ids, reason).await
+}
+
+/// 【响应邀请】: the invitations this unit received.
+#[server]
+pub async fn received_invitations() -> Result<Vec<InvitationRow>, AppError> {
+    svc::received(&ctx()?).await
+}
+
+/// 自用类 【确认】 / 【拒绝】.
+#[server]
+pub async fn respond_invitation(id: i64, version: i64, confirm: bool, reason: String) -> Result<InvitationView, AppError> {
+    svc::respond(&ctx()?, id, version, confirm, reason).await
+}
+
+/// What 【授权】 offers: the unit's 开票员 and the verification periods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizeChoices {
+    pub invoicers: Vec<InvoicerChoice>,
+    pub periods: Vec<VerificationPeriod>,
+}
+
+#[server]
+pub async fn authorize_options(id: i64) -> Result<AuthorizeChoices, AppError> {
+    svc::authorize_options(&ctx()?, id).await
+}
+
+/// 联用类 【授权】 with 开票人员配置 and 开票安全验证时间配置 (法定代表人 / 财务负责人 only).
+#[server(input = Json)]
+pub async fn authorize_invitation(id: i64, version: i64, invoicer_link_ids: Vec<i64>, period_code: String) -> Result<InvitationView, AppError> {
+    svc::authorize(&ctx()?, id, version, invoicer_link_ids, period_code).await
+}
+
+/// 联用类 【拒绝】 (法定代表人 / 财务负责人 only).
+#[server]
+pub async fn refuse_authorization(id: i64, version: i64, reason: String) -> Result<InvitationView, AppError> {
+    svc::refuse_authorization(&ctx()?, id, version, reason).await
+}
+
+/// 解除与直连单位绑定关系 (manual §4.4), with a reason.
+#[server]
+pub async fn unbind_direct_unit(id: i64, version: i64, reason: String) -> Result<InvitationView, AppError> {
+    svc::unbind_by_use_unit(&ctx()?, id, version, reason).await
+}
+
+/// One row of the use unit's tax office's invitation queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationQueueItem {
+    pub id: i64,
+    pub use_name: String,
+    pub use_code: String,
+    pub direct_name: String,
+    pub category: String,
+    pub status: String,
+    pub since: String,
+}
+
+/// 受理 (受理岗) / 确认 (复核岗) of invitations at the officer's tax office.
+#[server]
+pub async fn officer_invitation_queue() -> Result<Vec<InvitationQueueItem>, AppError> {
+    svc::officer_queue(&ctx()?).await
+}
+
+/// 受理 / 不予受理, 确认通过 / 确认不通过 (a refusal needs a reason).
+#[server]
+pub async fn officer_invitation_decide(id: i64, version: i64, approve: bool, reason: String) -> Result<InvitationView, AppError> {
+    svc::officer_decide(&ctx()?, id, version, approve, reason).await
+}

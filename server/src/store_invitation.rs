@@ -1,0 +1,376 @@
+//! Storage of use-unit invitations (see `app::ports::InvitationStore`).
+
+use app::domain::invitation::{InvitationStatus, Relationship};
+use app::domain::Timestamp;
+use app::ports::*;
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::store::{unavailable, SqlStore};
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(format!("stored {what}: {e}"))
+}
+
+fn conflict_or_unavailable(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict,
+        _ => unavailable(e),
+    }
+}
+
+const INV_COLUMNS: &str = "id, batch_id, direct_enterprise_id, use_enterprise_id, use_code, use_name, use_tax_office_id, province_code, \
+     relationship, pre_authorize, filing, status, version, previous_id, proof_material_id, authorization, created_at, updated_at";
+
+fn invitation(r: AnyRow) -> StoreResult<StoredInvitation> {
+    let status: String = r.get("status");
+    let rel: String = r.get("relationship");
+    Ok(StoredInvitation {
+        id: r.get("id"),
+        batch_id: r.get("batch_id"),
+        direct_enterprise_id: r.get("direct_enterprise_id"),
+        use_enterprise_id: r.get("use_enterprise_id"),
+        use_code: r.get("use_code"),
+        use_name: r.get("use_name"),
+        use_tax_office_id: r.get("use_tax_office_id"),
+        province_code: r.get("province_code"),
+        relationship: Relationship::parse(&rel).map_err(|e| corrupt("relationship", e))?,
+        pre_authorize: r.get::<i64, _>("pre_authorize") != 0,
+        filing: r.get("filing"),
+        status: serde_json::from_str(&status).map_err(|e| corrupt("invitation status", e))?,
+        version: r.get("version"),
+        previous_id: r.get("previous_id"),
+        proof_material_id: r.get("proof_material_id"),
+        authorization: r.get("authorization"),
+        created_at: Timestamp(r.get("created_at")),
+        updated_at: Timestamp(r.get("updated_at")),
+    })
+}
+
+fn batch(r: AnyRow) -> StoreResult<StoredBatch> {
+    let failures: String = r.get("failures");
+    Ok(StoredBatch {
+        id: r.get("id"),
+        direct_enterprise_id: r.get("direct_enterprise_id"),
+        source: BatchSource::from_code(&r.get::<String, _>("source")),
+        file_name: r.get("file_name"),
+        proof_material_id: r.get("proof_material_id"),
+        created_by: r.get("created_by"),
+        created_at: Timestamp(r.get("created_at")),
+        rows_total: r.get::<i64, _>("rows_total") as u32,
+        rows_ok: r.get::<i64, _>("rows_ok") as u32,
+        rows_failed: r.get::<i64, _>("rows_failed") as u32,
+        failures: serde_json::from_str(&failures).map_err(|e| corrupt("failures", e))?,
+    })
+}
+
+fn status_json(s: &InvitationStatus) -> String {
+    serde_json::to_string(s).expect("status serializes")
+}
+
+/// `$a, $b, …` placeholders for `n` values starting at `from`.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The WHERE clause after `direct_enterprise_id = $1` and its string/number binds.
+enum Bind {
+    S(String),
+    I(i64),
+}
+
+fn filter_sql(f: &InvitationFilter, paging: bool) -> (String, Vec<Bind>) {
+    let mut sql = String::from(" WHERE direct_enterprise_id = $1");
+    let mut binds = Vec::new();
+    let mut n = 2;
+    if let Some(s) = &f.status_code {
+        sql += &format!(" AND status_code = ${n}");
+        binds.push(Bind::S(s.clone()));
+        n += 1;
+    }
+    if let Some(b) = f.batch_id {
+        sql += &format!(" AND batch_id = ${n}");
+        binds.push(Bind::I(b));
+        n += 1;
+    }
+    if let Some(q) = f.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if q.len() == 18 && q.is_ascii() {
+            sql += &format!(" AND use_code = ${n}");
+            binds.push(Bind::S(q.to_ascii_uppercase()));
+        } else {
+            sql += &format!(" AND (use_name LIKE ${n} OR use_code LIKE ${n})");
+            let escaped = q.replace(['%', '_'], "");
+            binds.push(Bind::S(format!("%{escaped}%")));
+        }
+        n += 1;
+    }
+    if paging {
+        if let Some(before) = f.before_id {
+            sql += &format!(" AND id < ${n}");
+            binds.push(Bind::I(before));
+        }
+    }
+    (sql, binds)
+}
+
+#[async_trait]
+impl InvitationStore for SqlStore {
+    async fn open_invitation_codes(&self, direct_enterprise_id: i64, codes: &[String]) -> StoreResult<Vec<String>> {
+        let mut out = Vec::new();
+        for chunk in codes.chunks(500) {
+            let sql = format!(
+                "SELECT use_code FROM invitations WHERE direct_enterprise_id = $1 AND active = 1 AND use_code IN ({})",
+                placeholders(2, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).bind(direct_enterprise_id);
+            for c in chunk {
+                q = q.bind(c);
+            }
+            out.extend(q.fetch_all(self.pool()).await.map_err(unavailable)?.into_iter().map(|r| r.get::<String, _>("use_code")));
+        }
+        Ok(out)
+    }
+
+    async fn registry_by_codes(&self, codes: &[String]) -> StoreResult<Vec<RegistryUnit>> {
+        let mut out = Vec::new();
+        for chunk in codes.chunks(500) {
+            let sql = format!(
+                "SELECT e.id, e.credit_code, e.name, e.tax_office_id, t.province_code, p.bureau_name, e.direct_unit_type, \
+                        e.credit_grade, e.digital_invoice_pilot, e.revenue_last_year_fen, e.invoices_12m, e.invoiced_amount_12m_fen, \
+                        e.major_violation_3y, e.major_opinion_3y, e.categories \
+                 FROM enterprises e JOIN tax_offices t ON t.id = e.tax_office_id JOIN provinces p ON p.code = t.province_code \
+                 WHERE e.credit_code IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for c in chunk {
+                q = q.bind(c);
+            }
+            out.extend(q.fetch_all(self.pool()).await.map_err(unavailable)?.into_iter().map(|r| RegistryUnit {
+                credit_code: r.get("credit_code"),
+                enterprise_id: r.get("id"),
+                name: r.get("name"),
+                tax_office_id: r.get("tax_office_id"),
+                province_code: r.get("province_code"),
+                bureau_name: r.get("bureau_name"),
+                applicant: crate::store_access::applicant(&r),
+                direct_unit: r.get::<Option<String>, _>("direct_unit_type").is_some(),
+            }));
+        }
+        Ok(out)
+    }
+
+    async fn create_batch(&self, b: &NewBatch, invitations: &[NewInvitation], now: Timestamp) -> StoreResult<i64> {
+        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let failures = serde_json::to_string(&b.failures).map_err(|e| corrupt("failures", e))?;
+        let batch_id: i64 = sqlx::query(
+            "INSERT INTO invitation_batches (direct_enterprise_id, source, file_name, proof_material_id, created_by, created_at, rows_total, rows_ok, rows_failed, failures) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(b.direct_enterprise_id)
+        .bind(b.source.code())
+        .bind(&b.file_name)
+        .bind(b.proof_material_id)
+        .bind(&b.created_by)
+        .bind(now.0)
+        .bind(b.rows_total as i64)
+        .bind(invitations.len() as i64)
+        .bind(b.failures.len() as i64)
+        .bind(failures)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(unavailable)?
+        .get("id");
+        // Many rows per statement: a 10,000-row import is 50 statements, one transaction.
+        const COLS: usize = 19;
+        for chunk in invitations.chunks(200) {
+            let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(1 + i * COLS, COLS))).collect();
+            let sql = format!(
+                "INSERT INTO invitations (batch_id, direct_enterprise_id, use_enterprise_id, use_code, use_name, use_tax_office_id, province_code, \
+                 relationship, category, pre_authorize, filing, status, status_code, active, version, previous_id, proof_material_id, created_at, updated_at) VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for inv in chunk {
+                q = q
+                    .bind(batch_id)
+                    .bind(b.direct_enterprise_id)
+                    .bind(inv.use_enterprise_id)
+                    .bind(&inv.use_code)
+                    .bind(&inv.use_name)
+                    .bind(inv.use_tax_office_id)
+                    .bind(&inv.province_code)
+                    .bind(inv.relationship.label())
+                    .bind(inv.relationship.category().code())
+                    .bind(inv.pre_authorize as i64)
+                    .bind(inv.filing.clone())
+                    .bind(status_json(&inv.status))
+                    .bind(inv.status.code())
+                    .bind(inv.status.is_open() as i64)
+                    .bind(1i64)
+                    .bind(inv.previous_id)
+                    .bind(b.proof_material_id)
+                    .bind(now.0)
+                    .bind(now.0);
+            }
+            q.execute(&mut *tx).await.map_err(conflict_or_unavailable)?;
+        }
+        tx.commit().await.map_err(unavailable)?;
+        Ok(batch_id)
+    }
+
+    async fn batches(&self, direct_enterprise_id: i64, before_id: Option<i64>, limit: u32) -> StoreResult<Vec<StoredBatch>> {
+        let rows = sqlx::query(
+            "SELECT * FROM invitation_batches WHERE direct_enterprise_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(direct_enterprise_id)
+        .bind(before_id.unwrap_or(i64::MAX))
+        .bind(limit as i64)
+        .fetch_all(self.pool())
+        .await
+        .map_err(unavailable)?;
+        rows.into_iter().map(batch).collect()
+    }
+
+    async fn batch(&self, id: i64) -> StoreResult<Option<StoredBatch>> {
+        let row = sqlx::query("SELECT * FROM invitation_batches WHERE id = $1").bind(id).fetch_optional(self.pool()).await.map_err(unavailable)?;
+        row.map(batch).transpose()
+    }
+
+    async fn invitations(&self, direct_enterprise_id: i64, f: &InvitationFilter) -> StoreResult<Vec<StoredInvitation>> {
+        let (where_sql, binds) = filter_sql(f, true);
+        let sql = format!("SELECT {INV_COLUMNS} FROM invitations{where_sql} ORDER BY id DESC LIMIT {}", f.limit.clamp(1, 500));
+        let mut q = sqlx::query(&sql).bind(direct_enterprise_id);
+        for b in binds {
+            q = match b {
+                Bind::S(s) => q.bind(s),
+                Bind::I(i) => q.bind(i),
+            };
+        }
+        q.fetch_all(self.pool()).await.map_err(unavailable)?.into_iter().map(invitation).collect()
+    }
+
+    async fn count_invitations(&self, direct_enterprise_id: i64, f: &InvitationFilter, cap: u32) -> StoreResult<u32> {
+        let (where_sql, binds) = filter_sql(f, false);
+        let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM invitations{where_sql} LIMIT {}) capped", cap as i64);
+        let mut q = sqlx::query(&sql).bind(direct_enterprise_id);
+        for b in binds {
+            q = match b {
+                Bind::S(s) => q.bind(s),
+                Bind::I(i) => q.bind(i),
+            };
+        }
+        let n: i64 = q.fetch_one(self.pool()).await.map_err(unavailable)?.get("n");
+        Ok(n as u32)
+    }
+
+    async fn invitation(&self, id: i64) -> StoreResult<Option<StoredInvitation>> {
+        let row = sqlx::query(&format!("SELECT {INV_COLUMNS} FROM invitations WHERE id = $1")).bind(id).fetch_optional(self.pool()).await.map_err(unavailable)?;
+        row.map(invitation).transpose()
+    }
+
+    async fn invitations_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredInvitation>> {
+        let rows = sqlx::query(&format!("SELECT {INV_COLUMNS} FROM invitations WHERE use_enterprise_id = $1 ORDER BY id DESC LIMIT 500"))
+            .bind(use_enterprise_id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(unavailable)?;
+        rows.into_iter().map(invitation).collect()
+    }
+
+    async fn transition_invitation(&self, id: i64, expected_version: i64, to: &InvitationStatus, ev: &ApplicationEvent, authorization: Option<&str>) -> StoreResult<i64> {
+        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let done = sqlx::query(
+            "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, \
+                    authorization = COALESCE($5, authorization) \
+             WHERE id = $6 AND version = $7",
+        )
+        .bind(status_json(to))
+        .bind(to.code())
+        .bind(to.is_open() as i64)
+        .bind(ev.at.0)
+        .bind(authorization)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(conflict_or_unavailable)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        insert_event(&mut tx, id, ev).await?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(expected_version + 1)
+    }
+
+    async fn set_invitation_proof(&self, id: i64, expected_version: i64, material_id: i64, ev: &ApplicationEvent) -> StoreResult<i64> {
+        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let done = sqlx::query("UPDATE invitations SET proof_material_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
+            .bind(material_id)
+            .bind(ev.at.0)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        insert_event(&mut tx, id, ev).await?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(expected_version + 1)
+    }
+
+    async fn invitation_events(&self, invitation_id: i64) -> StoreResult<Vec<ApplicationEvent>> {
+        let rows = sqlx::query("SELECT at, actor, actor_unit, action, from_status, to_status, reason FROM invitation_events WHERE invitation_id = $1 ORDER BY id")
+            .bind(invitation_id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ApplicationEvent {
+                at: Timestamp(r.get("at")),
+                actor: r.get("actor"),
+                actor_unit: r.get("actor_unit"),
+                action: r.get("action"),
+                from: r.get("from_status"),
+                to: r.get("to_status"),
+                reason: r.get("reason"),
+            })
+            .collect())
+    }
+
+    async fn invitation_queue(&self, status_code: &str, tax_office_id: i64, limit: u32) -> StoreResult<Vec<StoredInvitation>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {INV_COLUMNS} FROM invitations WHERE status_code = $1 AND use_tax_office_id = $2 ORDER BY updated_at, id LIMIT $3"
+        ))
+        .bind(status_code)
+        .bind(tax_office_id)
+        .bind(limit as i64)
+        .fetch_all(self.pool())
+        .await
+        .map_err(unavailable)?;
+        rows.into_iter().map(invitation).collect()
+    }
+}
+
+async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64, ev: &ApplicationEvent) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO invitation_events (invitation_id, at, actor, actor_unit, action, from_status, to_status, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(ev.at.0)
+    .bind(&ev.actor)
+    .bind(&ev.actor_unit)
+    .bind(&ev.action)
+    .bind(&ev.from)
+    .bind(&ev.to)
+    .bind(&ev.reason)
+    .execute(&mut **tx)
+    .await
+    .map_err(unavailable)?;
+    Ok(())
+}
