@@ -41,6 +41,7 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/kkjrh5", spa(&h5_dir))
         .nest_service("/tax", spa(&site_dir.join("tax")))
+        .nest_service("/jrgl", spa(&site_dir.join("jrgl")))
         .fallback_service(spa(site_dir))
         .layer(middleware::from_fn(cache_headers))
         .layer(CompressionLayer::new())
