@@ -5,6 +5,7 @@ pub mod adapters;
 pub mod captcha;
 pub mod config;
 pub mod demo;
+pub mod invite_routes;
 pub mod invite_xlsx;
 pub mod store;
 pub mod store_access;

@@ -39,6 +39,7 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .route("/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.portal_worker) }))
         .route("/kkjrh5/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.h5_worker) }))
         .route("/healthz", get(|| async { "ok" }))
+        .merge(crate::invite_routes::routes())
         .nest_service("/kkjrh5", spa(&h5_dir))
         .nest_service("/tax", spa(&site_dir.join("tax")))
         .nest_service("/jrgl", spa(&site_dir.join("jrgl")))

@@ -15,6 +15,7 @@ use crate::domain::access::CheckOutcome;
 use crate::domain::invitation::{InvitationStatus, InviteRowInput, FORM_MAX_ROWS};
 use crate::error::AppError;
 
+#[cfg_attr(not(feature = "csr"), allow(dead_code))]
 const DRAFT_KEY: &str = "leqi.invite.draft";
 
 #[component]
@@ -474,18 +475,120 @@ pub fn InvitationPage() -> impl IntoView {
     }
 }
 
-/// 【导入邀请】.
+/// Sends a file as the raw request body with upload progress (0–100); the
+/// answer is the status and the response text.
+#[cfg(feature = "csr")]
+fn upload(url: &str, file: &web_sys::File, progress: RwSignal<Option<u32>>, done: impl FnOnce(u16, String) + 'static) -> Result<(), ()> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ())?;
+    xhr.open("POST", url).map_err(|_| ())?;
+    xhr.set_request_header("Content-Type", "application/octet-stream").map_err(|_| ())?;
+    let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+        if e.length_computable() && e.total() > 0.0 {
+            progress.set(Some((e.loaded() / e.total() * 100.0) as u32));
+        }
+    });
+    xhr.upload().map_err(|_| ())?.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    on_progress.forget();
+    let x = xhr.clone();
+    let mut done = Some(done);
+    let on_end = Closure::<dyn FnMut()>::new(move || {
+        if let Some(d) = done.take() {
+            d(x.status().unwrap_or(0), x.response_text().ok().flatten().unwrap_or_default());
+        }
+    });
+    xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
+    on_end.forget();
+    xhr.send_with_opt_blob(Some(file)).map_err(|_| ())
+}
+
+/// 【导入邀请】: 【下载模版】, the .xlsx upload with progress, its result, 导入记录.
 #[component]
 pub fn ImportPage() -> impl IntoView {
+    let error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let progress = RwSignal::new(None::<u32>);
+    let outcome = RwSignal::new(None::<BatchOutcome>);
+    let records = RwSignal::new(None::<Result<Vec<BatchRow>, AppError>>);
+    let reload = move || spawn_local(async move { records.set(Some(invitation_batches(None).await)) });
+    reload();
+    let file_ref = NodeRef::<leptos::html::Input>::new();
+    let start = move |_| {
+        error.set(None);
+        outcome.set(None);
+        #[cfg(feature = "csr")]
+        {
+            let Some(file) = file_ref.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+                error.set(Some(AppError::field("file", "请选择要导入的Excel文件")));
+                return;
+            };
+            if !file.name().to_lowercase().ends_with(".xlsx") {
+                error.set(Some(AppError::field("file", "仅支持Excel（.xlsx）文件")));
+                return;
+            }
+            let name: String = js_sys_encode(&file.name());
+            progress.set(Some(0));
+            let sent = upload(&format!("/api/invitations/import?file_name={name}"), &file, progress, move |status, text| {
+                progress.set(None);
+                if status == 200 {
+                    match serde_json::from_str::<BatchOutcome>(&text) {
+                        Ok(o) => outcome.set(Some(o)),
+                        Err(_) => error.set(Some(AppError::Internal)),
+                    }
+                } else if status == 0 {
+                    error.set(Some(AppError::Network));
+                } else {
+                    error.set(Some(serde_json::from_str::<AppError>(&text).unwrap_or(AppError::Internal)));
+                }
+                reload();
+            });
+            if sent.is_err() {
+                progress.set(None);
+                error.set(Some(AppError::Network));
+            }
+        }
+        #[cfg(not(feature = "csr"))]
+        let _ = file_ref;
+    };
     view! {
         <Frame>
             <section class="card invite-import">
                 <h2>"接入邀请"</h2>
                 <Tabs active="导入邀请" />
-                <p>"导入功能正在接入。"</p>
+                <ol class="steps-hint muted small">
+                    <li>"下载Excel模版，按模版填写使用单位信息（每个文件最多10000家）；"</li>
+                    <li>"选择填写好的文件导入，系统先校验全部行，校验通过的使用单位发起邀请，未通过的可下载失败记录。"</li>
+                </ol>
+                <p><a href="/api/invitations/template.xlsx" rel="external" download class="button-link">"下载模版"</a></p>
+                <label class="field"><span>"邀请文件（.xlsx）"</span>
+                    <input type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" node_ref=file_ref aria-label="选择导入文件" /></label>
+                <FieldMsg error=error field="file" />
+                <FormMsg error=error />
+                {move || progress.get().map(|p| view! {
+                    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=p>
+                        <div class="bar" style=format!("width:{p}%")></div>
+                        <span>{if p >= 100 { "上传完成，正在校验…".to_string() } else { format!("正在上传 {p}%") }}</span>
+                    </div>
+                })}
+                <button class="primary" on:click=start disabled=move || progress.get().is_some()>"导入"</button>
+                {move || outcome.get().map(|o| view! { <Outcome o=o /> })}
+                <h3>"导入记录"</h3>
+                {move || records.get().map(|r| match r {
+                    Ok(list) => {
+                        let list: Vec<BatchRow> = list.into_iter().filter(|b| b.source == "导入邀请").collect();
+                        if list.is_empty() { view! { <p class="empty">"暂无导入记录"</p> }.into_any() } else { view! { <BatchTable rows=list /> }.into_any() }
+                    }
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                })}
             </section>
         </Frame>
     }
+}
+
+/// Percent-encodes a file name for a query string.
+#[cfg(feature = "csr")]
+fn js_sys_encode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 /// 使用单位管理能力: API credentials.
