@@ -48,4 +48,9 @@ env "${client_env[@]}" trunk build jrgl.html --release --dist dist/jrgl --public
 if [ -f dist/jrgl/jrgl.html ]; then mv dist/jrgl/jrgl.html dist/jrgl/index.html; fi
 # trunk names its output after the source page; the H5 page is the index of /kkjrh5/.
 if [ -f dist/kkjrh5/h5.html ]; then mv dist/kkjrh5/h5.html dist/kkjrh5/index.html; fi
+# A wasm file that is not wasm (a build racing another checkout on the shared
+# target dir) must fail here, not as a blank page in the browser.
+for w in dist/*_bg.wasm dist/*/*_bg.wasm; do
+  [ "$(head -c 4 "$w" | od -An -tx1 | tr -d ' ')" = "0061736d" ] || { log "corrupt wasm: $w"; exit 1; }
+done
 log "client built: $(du -sh dist | cut -f1)"

@@ -24,6 +24,11 @@ async function call<T = any>(page: Page, fn: string, args: Record<string, string
   return JSON.parse(body) as T;
 }
 
+async function signIn(page: Page, ent: { code: string; name: string }, person: string, identity: string) {
+  await loginAs(page, ent, person, identity);
+  await expect(page).toHaveURL(/\/leqi$/);
+}
+
 /** The newest invitation of 蜀乐软件 in 蜀乐科技's list. */
 async function softInvitation(page: Page) {
   const p = await call(page, 'list_invitations', { json: { query: { search: SOFT.code } } });
@@ -34,7 +39,7 @@ async function softInvitation(page: Page) {
 async function bindSoft(browser: Browser, id: number) {
   const ctx = await browser.newContext();
   const use = await ctx.newPage();
-  await loginAs(use, SOFT, '郑浩', '法定代表人');
+  await signIn(use, SOFT, '郑浩', '法定代表人');
   let v = await call(use, 'invitation_detail', { id });
   v = await call(use, 'respond_invitation', { id, version: v.version, confirm: true, reason: '' });
   expect(v.status).toBe('PendingAcceptance');
@@ -50,7 +55,7 @@ async function bindSoft(browser: Browser, id: number) {
 }
 
 test('新增邀请: rows checked one by one, the 51st row refused, the draft kept', async ({ page, browser }) => {
-  await loginAs(page, SHULE, '王建国', '法定代表人');
+  await signIn(page, SHULE, '王建国', '法定代表人');
   await page.getByRole('link', { name: '接入邀请' }).first().click();
   await expect(page).toHaveURL(/\/jrgl\/invite$/);
   await page.getByRole('link', { name: '新增邀请' }).click();
@@ -90,14 +95,17 @@ test('新增邀请: rows checked one by one, the 51st row refused, the draft kep
   // 邀请列表: the new invitation, found by 邀请状态 and by search.
   await page.getByRole('link', { name: '邀请列表' }).click();
   await page.getByLabel('邀请状态').selectOption('awaiting_response');
-  const row = page.locator('table.invitations tbody tr', { hasText: SOFT.code });
+  // Newest first: the earlier project's invitations of the same unit sit below.
+  const row = page.locator('table.invitations tbody tr', { hasText: SOFT.code }).first();
   await expect(row).toContainText('待使用单位响应');
   await page.getByLabel('邀请状态').selectOption('confirmed');
   await expect(page.locator('table.invitations tbody tr', { hasText: SOFT.code })).toHaveCount(0);
+  await expect(page.getByTestId('total')).toHaveText(/^共\d+条$/);
   await page.getByLabel('邀请状态').selectOption('');
   await page.getByLabel('搜索使用单位').fill('蜀乐软件');
   await page.getByRole('button', { name: '查询' }).click();
-  await expect(page.locator('table.invitations tbody tr')).toHaveCount(1);
+  await expect(page.locator('table.invitations tbody tr').first()).toContainText(SOFT.name);
+  await expect(page.locator('table.invitations tbody tr', { hasNotText: SOFT.name })).toHaveCount(0);
 
   // Bound through the use unit and its tax office, then unbound from the list (batch unbind).
   const inv = await softInvitation(page);
@@ -119,7 +127,7 @@ test('新增邀请: rows checked one by one, the 51st row refused, the draft kep
 });
 
 test('导入邀请: template, an import with good and bad rows, the failure file cell by cell', async ({ page }, testInfo) => {
-  await loginAs(page, SHULE, '王建国', '法定代表人');
+  await signIn(page, SHULE, '王建国', '法定代表人');
   await page.goto('/jrgl/invite/import');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载模版' }).click()]);
   const tplPath = testInfo.outputPath('template.xlsx');
@@ -142,12 +150,12 @@ test('导入邀请: template, an import with good and bad rows, the failure file
   const txt = testInfo.outputPath('名单.xlsx');
   fs.writeFileSync(txt, 'not a workbook');
   await page.getByLabel('选择导入文件').setInputFiles(txt);
-  await page.getByRole('button', { name: '导入' }).click();
+  await page.getByRole('button', { name: '导入', exact: true }).click();
   await expect(page.locator('[data-field="file"]')).toHaveText('仅支持Excel（.xlsx）文件');
   expect((await call(page, 'invitation_batches', {})).length).toBe(before);
 
   await page.getByLabel('选择导入文件').setInputFiles(filled);
-  await page.getByRole('button', { name: '导入' }).click();
+  await page.getByRole('button', { name: '导入', exact: true }).click();
   await expect(page.getByText('邀请发起成功1家，失败2家。')).toBeVisible();
   const record = page.locator('table.batches tbody tr').first();
   await expect(record).toContainText('邀请名单.xlsx');
@@ -163,17 +171,17 @@ test('导入邀请: template, an import with good and bad rows, the failure file
   expect(ws.actualRowCount).toBe(3);
   const cell = (ref: string) => String(ws.getCell(ref).value ?? '');
   expect(['A2', 'B2', 'C2', 'D2', 'E2', 'F2'].map(cell)).toEqual(['4', '91510100MA6CLQ0126', '错误校验码公司', SC, '母子公司关系', '否']);
-  expect(cell('I2')).toContain('统一社会信用代码');
+  expect(cell('H2')).toContain('统一社会信用代码');
   expect(cell('A3')).toBe('5');
   expect(String(ws.getCell('B3').value)).toBe('91510104MA6CLQ0158');
-  expect(String(ws.getCell('I3').value)).toBe('单位名称与统一社会信用代码登记信息不一致');
+  expect(String(ws.getCell('H3').value)).toBe('单位名称与统一社会信用代码登记信息不一致');
 
   // Leave 蜀乐软件 free again: it declines (已拒绝 is closed, so it can be invited again).
   const inv = await softInvitation(page);
   expect(inv.status).toBe('待使用单位响应');
   const use = await page.context().browser()!.newContext();
   const up = await use.newPage();
-  await loginAs(up, SOFT, '郑浩', '法定代表人');
+  await signIn(up, SOFT, '郑浩', '法定代表人');
   await call(up, 'respond_invitation', { id: inv.id, version: inv.version, confirm: false, reason: '' });
   await use.close();
   await page.goto(`/jrgl/invite/${inv.id}`);

@@ -140,7 +140,10 @@ pub struct ParsedRow {
 /// The checks of one row that need only the row and the inviter's access type.
 /// Registry checks (name, province, already bound) come after, in the service.
 pub fn parse_row(row: &InviteRowInput, direct: AccessType) -> Result<ParsedRow, String> {
-    let credit_code = CreditCode::parse(&row.credit_code).map_err(|e| format!("统一社会信用代码：{e}"))?;
+    let credit_code = CreditCode::parse(&row.credit_code).map_err(|e| {
+        let m = e.to_string();
+        if m.starts_with("统一社会信用代码") { m } else { format!("统一社会信用代码：{m}") }
+    })?;
     let name = row.name.trim();
     if name.is_empty() {
         return Err("请填写单位名称".into());
