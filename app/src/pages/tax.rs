@@ -1,5 +1,6 @@
-//! The tax console: 税务人员登录, the officer's work queue and the case page
-//! (manual §3.3.2: 受理 / 复核 / 省级确认).
+//! The tax console: 税务人员登录, the officer's work queues and the case pages
+//! (manual §3.3.2: 受理 / 复核 / 省级确认 of access applications; §3.4.1.4 and
+//! §3.4.2.4: 受理 / 确认 of use-unit invitations by the use unit's 主管税务机关).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,12 +10,14 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::access::{officer_case, officer_decide, officer_queue, AccessForm, ApplicationView, CaseFile, QueueItem, TimelineEntry, UnitInfo};
 use crate::api::auth::officer_login;
+use crate::api::invitation::{invitation_detail, officer_invitation_decide, officer_invitation_queue, InvitationQueueItem, InvitationView};
 use crate::components::captcha::{CaptchaField, CaptchaState};
 use crate::components::session::use_session;
 use crate::components::{FieldMsg, FormMsg};
 use crate::domain::access::{CheckLine, CheckOutcome, QualificationItem};
 use crate::domain::{OfficerRole, Principal};
 use crate::error::AppError;
+use crate::pages::jrgl::invite::{InvitationFacts, Steps};
 
 /// The tax console: its own wasm bundle (`tax.html`, served at /tax), so the
 /// taxpayers' portal does not carry the officers' pages and vice versa.
@@ -29,6 +32,7 @@ pub fn TaxApp() -> impl IntoView {
                     <Route path=path!("/tax/login") view=OfficerLoginPage />
                     <Route path=path!("/tax") view=OfficerQueue />
                     <Route path=path!("/tax/case/:id") view=OfficerCasePage />
+                    <Route path=path!("/tax/invitation/:id") view=OfficerInvitationPage />
                 </Routes>
             </main>
         </Router>
@@ -104,7 +108,8 @@ fn OfficerOnly(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// `/tax`: the officer's work queue.
+/// `/tax`: the officer's work queues: 接入申请, and at a 主管税务机关 the
+/// 使用单位接入邀请 waiting for its 受理 / 确认.
 #[component]
 pub fn OfficerQueue() -> impl IntoView {
     let session = use_session();
@@ -112,14 +117,55 @@ pub fn OfficerQueue() -> impl IntoView {
         Some(Principal::Officer(o)) => (format!("{}待办", o.role.label()), o.unit_name.clone()),
         _ => (String::new(), String::new()),
     };
+    let at_office = move || matches!(session.principal.get(), Some(Principal::Officer(o)) if !o.role.is_provincial());
     view! {
         <OfficerOnly>
             <section class="card queue">
                 <h2>{move || heading().0}</h2>
                 <p class="muted">{move || heading().1}</p>
+                <h3>"接入申请"</h3>
                 <QueueList />
             </section>
+            <Show when=at_office>
+                <section class="card queue invitation-queue">
+                    <h3>"使用单位接入邀请"</h3>
+                    <InvitationQueueList />
+                </section>
+            </Show>
         </OfficerOnly>
+    }
+}
+
+#[component]
+fn InvitationQueueList() -> impl IntoView {
+    let items = LocalResource::new(officer_invitation_queue);
+    move || match items.get() {
+        None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"暂无待办事项"</p> }.into_any(),
+        Some(Ok(list)) => view! {
+            <table class="list queue-list">
+                <thead><tr><th>"使用单位"</th><th>"统一社会信用代码"</th><th>"直连单位"</th><th>"类别"</th><th>"状态"</th><th>"进入待办时间"</th><th>"操作"</th></tr></thead>
+                <tbody>{list.into_iter().map(|q| view! { <InvitationQueueRow q /> }).collect_view()}</tbody>
+            </table>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn InvitationQueueRow(q: InvitationQueueItem) -> impl IntoView {
+    let (id, code) = (q.id.to_string(), q.use_code.clone());
+    view! {
+        <tr class="invitation-item" data-id=id data-credit-code=code>
+            <td class="name">{q.use_name}</td>
+            <td class="code" data-label="统一社会信用代码">{q.use_code}</td>
+            <td class="direct" data-label="直连单位">{q.direct_name}</td>
+            <td class="category" data-label="类别">{q.category}</td>
+            <td class="state" data-label="状态">{q.status}</td>
+            <td data-label="进入待办时间">{q.since}</td>
+            <td class="ops"><A href=format!("/tax/invitation/{}", q.id)>"办理"</A></td>
+        </tr>
     }
 }
 
@@ -181,17 +227,12 @@ pub fn OfficerCasePage() -> impl IntoView {
         }
     });
     // The outcome of this officer's decision (shown above the refreshed case).
-    let decided: RwSignal<Option<ApplicationView>> = RwSignal::new(None);
+    let decided: RwSignal<Option<&'static str>> = RwSignal::new(None);
     view! {
         <OfficerOnly>
             <div class="tax-case">
                 <p class="back"><A href="/tax">"返回待办列表"</A></p>
-                {move || decided.get().map(|v| view! {
-                    <section class="card decided" role="status">
-                        <p class="notice">{format!("已办理，当前状态：{}", v.status.label())}</p>
-                        <p><A href="/tax">"返回待办列表"</A></p>
-                    </section>
-                })}
+                <Decided decided />
                 {move || match case.get() {
                     None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
                     Some(Err(e)) => view! { <section class="card"><p class="form-error" role="alert">{e.to_string()}</p></section> }.into_any(),
@@ -202,8 +243,78 @@ pub fn OfficerCasePage() -> impl IntoView {
     }
 }
 
+/// "已办理" above the refreshed case, with the way back to the queues.
 #[component]
-fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<ApplicationView>>) -> impl IntoView {
+fn Decided(decided: RwSignal<Option<&'static str>>) -> impl IntoView {
+    move || {
+        decided.get().map(|label| view! {
+            <section class="card decided" role="status">
+                <p class="notice">{format!("已办理，当前状态：{label}")}</p>
+                <p><A href="/tax">"返回待办列表"</A></p>
+            </section>
+        })
+    }
+}
+
+/// `/tax/invitation/:id`: one use-unit invitation at the use unit's 主管税务机关,
+/// and this desk's decision when it is this desk's turn.
+#[component]
+pub fn OfficerInvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
+    let reload = RwSignal::new(0u32);
+    let invitation = LocalResource::new(move || {
+        reload.get();
+        let id = id();
+        async move {
+            match id {
+                Some(id) => invitation_detail(id).await,
+                None => Err(AppError::NotFound),
+            }
+        }
+    });
+    let decided: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    view! {
+        <OfficerOnly>
+            <div class="tax-case">
+                <p class="back"><A href="/tax">"返回待办列表"</A></p>
+                <Decided decided />
+                {move || match invitation.get() {
+                    None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <section class="card"><p class="form-error" role="alert">{e.to_string()}</p></section> }.into_any(),
+                    Some(Ok(v)) => view! { <InvitationCase v reload decided /> }.into_any(),
+                }}
+            </div>
+        </OfficerOnly>
+    }
+}
+
+#[component]
+fn InvitationCase(v: InvitationView, reload: RwSignal<u32>, decided: RwSignal<Option<&'static str>>) -> impl IntoView {
+    // The server says what this officer may do now: [受理, 不予受理] or [确认通过, 确认不通过].
+    let decision = match v.actions.as_slice() {
+        [yes, no] => Some((yes.clone(), no.clone())),
+        _ => None,
+    };
+    let (id, version, timeline) = (v.id, v.version, v.timeline.clone());
+    view! {
+        <section class="card case-head invitation-case">
+            <h2>{format!("使用单位接入邀请 · {}", v.use_name)}</h2>
+            <InvitationFacts v />
+        </section>
+        {decision.map(|(yes, no)| {
+            let title = if yes == "受理" { "受理办理" } else { "确认办理" };
+            view! { <DecisionForm id version title=title.to_string() yes no kind=CaseKind::Invitation reload decided /> }
+        })}
+        <section class="card case-timeline">
+            <h3>"时间线"</h3>
+            <Steps entries=timeline />
+        </section>
+    }
+}
+
+#[component]
+fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<&'static str>>) -> impl IntoView {
     let app = case.application.clone();
     let status = app.status.clone();
     let role = status.deciding_role();
@@ -218,7 +329,11 @@ fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<Appl
                 <dd class="next-actor">{app.next_actor.clone().unwrap_or_else(|| "—".into())}</dd>
             </dl>
         </section>
-        {(case.can_decide && role.is_some()).then(|| view! { <DecisionForm id=app.id version=app.version role=role.unwrap() reload decided /> })}
+        {(case.can_decide && role.is_some()).then(|| {
+            let role = role.unwrap();
+            let (yes, no) = desk_words(role);
+            view! { <DecisionForm id=app.id version=app.version title=format!("{}办理", role.label()) yes=yes.to_string() no=no.to_string() kind=CaseKind::Access reload decided /> }
+        })}
         <UnitCard unit=case.unit.clone() />
         <ChecksCard lines=case.checks.clone() />
         <FormCard form=app.form.clone() items=app.items.clone() />
@@ -226,9 +341,23 @@ fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<Appl
     }
 }
 
+/// What a decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseKind {
+    Access,
+    Invitation,
+}
+
+/// One decision; the new status label, or why not (Conflict when another officer was first).
+async fn decide_case(kind: CaseKind, id: i64, version: i64, approve: bool, reason: String) -> Result<&'static str, AppError> {
+    match kind {
+        CaseKind::Access => officer_decide(id, version, approve, reason).await.map(|v: ApplicationView| v.status.label()),
+        CaseKind::Invitation => officer_invitation_decide(id, version, approve, reason).await.map(|v: InvitationView| v.status.label()),
+    }
+}
+
 #[component]
-fn DecisionForm(id: i64, version: i64, role: OfficerRole, reload: RwSignal<u32>, decided: RwSignal<Option<ApplicationView>>) -> impl IntoView {
-    let (yes, no) = desk_words(role);
+fn DecisionForm(id: i64, version: i64, title: String, yes: String, no: String, kind: CaseKind, reload: RwSignal<u32>, decided: RwSignal<Option<&'static str>>) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
@@ -237,11 +366,11 @@ fn DecisionForm(id: i64, version: i64, role: OfficerRole, reload: RwSignal<u32>,
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let r = officer_decide(id, version, approve, reason.get_untracked()).await;
+            let r = decide_case(kind, id, version, approve, reason.get_untracked()).await;
             busy.set(false);
             match r {
-                Ok(v) => {
-                    decided.set(Some(v));
+                Ok(label) => {
+                    decided.set(Some(label));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e)),
@@ -255,7 +384,7 @@ fn DecisionForm(id: i64, version: i64, role: OfficerRole, reload: RwSignal<u32>,
     };
     view! {
         <section class="card decide">
-            <h3>{format!("{}办理", role.label())}</h3>
+            <h3>{title}</h3>
             <label class="field">
                 <span>{format!("原因（{}时必填）", no)}</span>
                 <textarea name="reason" rows="3" placeholder="请填写原因" bind:value=reason></textarea>

@@ -118,6 +118,19 @@ pub async fn invite_rows(
     file_name: &str,
     proof_material_id: Option<i64>,
 ) -> AppResult<BatchOutcome> {
+    invite_rows_after(ctx, by, rows, source, file_name, proof_material_id, None).await
+}
+
+/// `invite_rows`, the rows continuing the invitation `previous_id` (重新发起邀请).
+async fn invite_rows_after(
+    ctx: &Ctx,
+    by: &Inviter,
+    rows: Vec<(u32, InviteRowInput)>,
+    source: BatchSource,
+    file_name: &str,
+    proof_material_id: Option<i64>,
+    previous_id: Option<i64>,
+) -> AppResult<BatchOutcome> {
     let now = ctx.clock.now();
     let mut failures: Vec<FailedRow> = Vec::new();
     let mut parsed = Vec::new();
@@ -186,7 +199,7 @@ pub async fn invite_rows(
             pre_authorize: p.pre_authorize,
             filing,
             status,
-            previous_id: None,
+            previous_id,
         });
     }
     failures.sort_by_key(|f| f.row_no);
@@ -450,7 +463,7 @@ pub async fn reinvite(ctx: &Ctx, id: i64) -> AppResult<InvitationView> {
         pre_authorize: if prev.pre_authorize { "是".into() } else { "否".into() },
     };
     let prev_batch = ctx.store.batch(prev.batch_id).await?;
-    let out = invite_rows(ctx, &by, vec![(1, row)], BatchSource::Form, "", prev.proof_material_id.or(prev_batch.and_then(|b| b.proof_material_id))).await?;
+    let out = invite_rows_after(ctx, &by, vec![(1, row)], BatchSource::Form, "", prev.proof_material_id.or(prev_batch.and_then(|b| b.proof_material_id)), Some(prev.id)).await?;
     if let Some(f) = out.failed.first() {
         return Err(AppError::Refused(f.reason.clone()));
     }
