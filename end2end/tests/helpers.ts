@@ -141,14 +141,19 @@ export function serverFnPath(fnName: string, module = 'app::api::access'): strin
 }
 
 /** Calls a server fn with the page's session cookie: a form-encoded body, or JSON for `input = Json` fns. */
-export async function callServerFn<T = any>(page: Page, fnName: string, args: Record<string, string | number | boolean> | { json: unknown }): Promise<T> {
-  const url = serverFnPath(fnName);
+export async function callServerFn<T = any>(page: Page, fnName: string, args: Record<string, string | number | boolean> | { json: unknown }, module = 'app::api::access'): Promise<T> {
+  const url = serverFnPath(fnName, module);
   const res = 'json' in args
     ? await page.request.post(url, { data: JSON.stringify(args.json), headers: { 'content-type': 'application/json' } })
     : await page.request.post(url, { form: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v)])) });
   const body = await res.text();
   expect(res.ok(), `${fnName} (${url}) answered ${res.status()}: ${body}`).toBe(true);
   return JSON.parse(body) as T;
+}
+
+/** A server fn of 接入邀请 / 响应邀请 (`app::api::invitation`). */
+export function invitationFn<T = any>(page: Page, fnName: string, args: Record<string, string | number | boolean> | { json: unknown }): Promise<T> {
+  return callServerFn<T>(page, fnName, args, 'app::api::invitation');
 }
 
 /** 接入申请单 that passes 提交 (server/tests/access_flow.rs complete_form), with these use units. */

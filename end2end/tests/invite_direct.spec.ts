@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { test, expect, Page, Browser } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { loginAs, officerLogin, serverFnPath } from './helpers';
+import { invitationFn, loginAs, officerLogin } from './helpers';
 
 // 【接入管理】→【接入邀请】 as the direct unit (manual §3.4–3.5): 新增邀请 with the
 // 50-row limit and per-row failures, the draft kept across a reload, 导入邀请 with
@@ -12,17 +12,8 @@ import { loginAs, officerLogin, serverFnPath } from './helpers';
 const SHULE = { code: '91510104MA6CLQ001T', name: '四川蜀乐科技集团有限公司' };
 const SOFT = { code: '91510100MA6CLQ0125', name: '成都蜀乐软件有限公司' };
 const SC = '国家税务总局四川省税务局';
-const INV = 'app::api::invitation';
 
-async function call<T = any>(page: Page, fn: string, args: Record<string, string | number | boolean> | { json: unknown }): Promise<T> {
-  const url = serverFnPath(fn, INV);
-  const res = 'json' in args
-    ? await page.request.post(url, { data: JSON.stringify(args.json), headers: { 'content-type': 'application/json' } })
-    : await page.request.post(url, { form: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v)])) });
-  const body = await res.text();
-  expect(res.ok(), `${fn} answered ${res.status()}: ${body}`).toBe(true);
-  return JSON.parse(body) as T;
-}
+const call = invitationFn;
 
 async function signIn(page: Page, ent: { code: string; name: string }, person: string, identity: string) {
   await loginAs(page, ent, person, identity);

@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
-import { loginByPassword, officerLogin, serverFnPath, SHULE } from './helpers';
+import { invitationFn, loginByPassword, officerLogin, SHULE } from './helpers';
 
 // 使用单位接入邀请 at the use unit's 主管税务机关 (manual §3.4.1.4): 蜀乐科技 invites a 自用类
 // use unit over HTTP (server fns), the use unit 确认s the invitation, then the officers of its
@@ -14,15 +14,6 @@ const UNITS = {
 const OFFICE = '国家税务总局成都高新技术产业开发区税务局';
 
 /** Calls a server fn of app::api::invitation with the page's session. */
-async function invitationFn<T = any>(page: Page, fnName: string, args: Record<string, string | number | boolean> | { json: unknown }): Promise<T> {
-  const url = serverFnPath(fnName, 'app::api::invitation');
-  const res = 'json' in args
-    ? await page.request.post(url, { data: JSON.stringify(args.json), headers: { 'content-type': 'application/json' } })
-    : await page.request.post(url, { form: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v)])) });
-  const body = await res.text();
-  expect(res.ok(), `${fnName} (${url}) answered ${res.status()}: ${body}`).toBe(true);
-  return JSON.parse(body) as T;
-}
 
 async function newPage(browser: Browser, info: TestInfo): Promise<Page> {
   const context = await browser.newContext({ viewport: info.project.use.viewport ?? undefined, isMobile: info.project.use.isMobile, hasTouch: info.project.use.hasTouch });
