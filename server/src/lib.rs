@@ -5,8 +5,10 @@ pub mod adapters;
 pub mod captcha;
 pub mod config;
 pub mod demo;
+pub mod openapi;
 pub mod store;
 pub mod store_access;
+pub mod store_api;
 pub mod store_invitation;
 pub mod web;
 
@@ -47,6 +49,7 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
         real_person: Arc::new(adapters::ConfiguredRealPerson { demo: config.mode == Mode::Demo }),
         mode: config.mode,
         secure_cookies: config.secure_cookies,
+        api: app::ports::ApiSettings { master_key: config.api_master_key.as_bytes().into(), trust_forwarded_for: config.trust_proxy },
     };
     Ok((ctx, store))
 }
