@@ -102,9 +102,9 @@ impl IntoResponse for ApiError {
 
 /// The caller's address: the socket peer, or — behind a trusted proxy — the
 /// last entry of `X-Forwarded-For` (the one that proxy appended).
-fn client_ip(ctx: &Ctx, parts: &Parts) -> Option<String> {
-    let ip: IpAddr = if ctx.api.trust_forwarded_for {
-        let header = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).last()?;
+fn client_ip(trust_forwarded_for: bool, parts: &Parts) -> Option<String> {
+    let ip: IpAddr = if trust_forwarded_for {
+        let header = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back()?;
         header.rsplit(',').next()?.trim().parse().ok()?
     } else {
         parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip()
@@ -126,7 +126,7 @@ async fn authenticated(ctx: &Ctx, req: Request<Body>) -> Result<(Inviter, Parts,
         raw_query: parts.uri.query().unwrap_or(""),
         headers,
         body: &bytes,
-        client_ip: client_ip(ctx, &parts),
+        client_ip: client_ip(ctx.api.trust_forwarded_for, &parts),
     };
     let result = api::authenticate(ctx, &request).await;
     if let Err(e) = &result {
@@ -537,6 +537,31 @@ mod tests {
         for scheme in ["LeqiAppId", "LeqiTimestamp", "LeqiNonce", "LeqiSignature"] {
             assert!(doc["components"]["securitySchemes"][scheme].is_object(), "{scheme}");
         }
+    }
+
+    fn parts(xff: Option<&str>, peer: Option<SocketAddr>) -> Parts {
+        let mut b = axum::http::Request::get("/openapi/v1/invitations");
+        if let Some(x) = xff {
+            b = b.header("x-forwarded-for", x);
+        }
+        let mut req = b.body(()).unwrap();
+        if let Some(p) = peer {
+            req.extensions_mut().insert(ConnectInfo(p));
+        }
+        req.into_parts().0
+    }
+
+    #[test]
+    fn the_client_address_is_the_peer_unless_a_trusted_proxy_says_otherwise() {
+        let peer: SocketAddr = "10.0.0.9:5000".parse().unwrap();
+        let p = parts(Some("127.0.0.1"), Some(peer));
+        assert_eq!(client_ip(false, &p).as_deref(), Some("10.0.0.9"), "X-Forwarded-For ignored without a trusted proxy");
+        let p = parts(Some("1.2.3.4, 203.0.113.10"), Some(peer));
+        assert_eq!(client_ip(true, &p).as_deref(), Some("203.0.113.10"), "the entry the proxy appended");
+        assert_eq!(client_ip(true, &parts(None, Some(peer))), None);
+        assert_eq!(client_ip(false, &parts(None, None)), None);
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
+        assert_eq!(client_ip(false, &parts(None, Some(mapped))).as_deref(), Some("127.0.0.1"));
     }
 
     #[test]

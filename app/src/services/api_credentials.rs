@@ -223,7 +223,7 @@ pub async fn authenticate(ctx: &Ctx, req: &ApiRequest<'_>) -> Result<Inviter, Ap
         tracing::warn!(app_id = %cred.app_id, %ip, "API request from an address not filed");
         return Err(ApiRefusal::Sign(SignError::IpNotFiled(if ip.is_empty() { "未知".into() } else { ip })));
     }
-    if ctx.secrets.random_u32() % 64 == 0 {
+    if ctx.secrets.random_u32().is_multiple_of(64) {
         ctx.store.purge_api_nonces(now).await?;
     }
     if !ctx.store.use_api_nonce(&cred.app_id, &h.nonce, crate::domain::Timestamp(h.nonce_expiry_ms())).await? {
