@@ -43,6 +43,9 @@ log "building the H5 app (dist/kkjrh5/)"
 env "${client_env[@]}" trunk build h5.html --release --dist dist/kkjrh5 --public-url /kkjrh5/
 log "building the tax console (dist/tax/)"
 env "${client_env[@]}" trunk build tax.html --release --dist dist/tax --public-url /tax/
+log "building 接入管理 (invitations, responses, invoicing staff: dist/jrgl/)"
+env "${client_env[@]}" trunk build jrgl.html --release --dist dist/jrgl --public-url /jrgl/
+if [ -f dist/jrgl/jrgl.html ]; then mv dist/jrgl/jrgl.html dist/jrgl/index.html; fi
 # trunk names its output after the source page; the H5 page is the index of /kkjrh5/.
 if [ -f dist/kkjrh5/h5.html ]; then mv dist/kkjrh5/h5.html dist/kkjrh5/index.html; fi
 log "client built: $(du -sh dist | cut -f1)"

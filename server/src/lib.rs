@@ -5,6 +5,8 @@ pub mod adapters;
 pub mod captcha;
 pub mod config;
 pub mod demo;
+pub mod invite_routes;
+pub mod invite_xlsx;
 pub mod openapi;
 pub mod store;
 pub mod store_access;

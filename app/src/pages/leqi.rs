@@ -15,9 +15,9 @@ use crate::domain::Principal;
 /// (path, label) of 【接入管理】's entries.
 pub const ACCESS_MENU: &[(&str, &str)] = &[
     ("/leqi/access/apply", "接入申请"),
-    ("/leqi/access/invite", "接入邀请"),
-    ("/leqi/access/respond", "响应邀请"),
-    ("/leqi/access/invoicers", "开票人员登记及管理"),
+    ("/jrgl/invite", "接入邀请"),
+    ("/jrgl/respond", "响应邀请"),
+    ("/jrgl/invoicers", "开票人员登记及管理"),
 ];
 
 fn title_for(section: &str, page: &str) -> Option<&'static str> {
@@ -56,7 +56,12 @@ fn Menus() -> impl IntoView {
                 <div class="menu">
                     <h3>"接入管理"</h3>
                     <ul>
-                        {ACCESS_MENU.iter().map(|(href, label)| view! { <li><A href=*href>{*label}</A></li> }).collect_view()}
+                        {ACCESS_MENU.iter().map(|(href, label)| if href.starts_with("/jrgl") {
+                            // 接入邀请 and the use unit's pages are their own app (jrgl.html).
+                            view! { <li><a href=*href rel="external">{*label}</a></li> }.into_any()
+                        } else {
+                            view! { <li><A href=*href>{*label}</A></li> }.into_any()
+                        }).collect_view()}
                     </ul>
                 </div>
             </Show>
@@ -139,6 +144,7 @@ mod tests {
     fn menu_titles_follow_the_manual() {
         assert_eq!(title_for("access", "apply"), Some("接入申请"));
         assert_eq!(title_for("access", "invoicers"), Some("开票人员登记及管理"));
+        assert!(ACCESS_MENU[1..].iter().all(|(p, _)| p.starts_with("/jrgl/")));
         assert_eq!(title_for("capability", ""), Some("能力中心"));
         assert_eq!(title_for("nope", "x"), None);
     }

@@ -79,9 +79,14 @@ fn Landing() -> impl IntoView {
 fn LoginPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    let query = leptos_router::hooks::use_query_map();
     let done = Callback::new(move |p: Principal| {
         session.principal.set(Some(p));
-        navigate("/leqi", Default::default());
+        // Back to where a page of another app sent us (only our own paths).
+        match query.with_untracked(|q| q.get("next")) {
+            Some(next) if next.starts_with("/jrgl/") => leave_for(&next),
+            _ => navigate("/leqi", Default::default()),
+        }
     });
     view! {
         <div class="login-page">

@@ -51,6 +51,22 @@ pub async fn inviter_from_session(ctx: &Ctx) -> AppResult<(Inviter, TaxpayerSess
     Ok((inviter, t))
 }
 
+/// The direct unit behind a session token (HTTP routes outside the server fns:
+/// template, import, failure downloads).
+pub async fn inviter_from_token(ctx: &Ctx, token: Option<&str>) -> AppResult<Inviter> {
+    let token = token.ok_or(AppError::NotAuthenticated)?;
+    match super::auth::principal_for(ctx, token).await?.ok_or(AppError::NotAuthenticated)? {
+        Principal::Taxpayer(t) if t.may_use(Module::LeqiAccess) => inviter_for(ctx, t.enterprise_id, &t.person_name).await,
+        Principal::Taxpayer(_) => Err(AppError::Refused(format!("您没有【{}】的权限，请联系法定代表人或财务负责人授权", Module::LeqiAccess.label()))),
+        Principal::Officer(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// The relationships this direct unit may invite (template drop-down).
+pub fn relationships_for(by: &Inviter) -> Vec<String> {
+    allowed_relationships(by.access_type)
+}
+
 /// The direct unit `enterprise_id` as an inviter; refused when it is not a direct
 /// unit or is leaving the platform.
 pub async fn inviter_for(ctx: &Ctx, enterprise_id: i64, actor: &str) -> AppResult<Inviter> {

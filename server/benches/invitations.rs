@@ -1,0 +1,164 @@
+//! Speed targets of issue #5, measured (not asserted): a 10,000-row import
+//! checked and stored, and one filtered page of 邀请列表 with 1,000,000
+//! invitations stored. SQLite always; PostgreSQL when `LEQI_BENCH_PG_URL`
+//! (a server URL ending in a database the bench may create databases from) is set.
+//!
+//!     cargo bench -p server --bench invitations
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::api::invitation::InvitationQuery;
+use app::domain::invitation::InviteRowInput;
+use app::domain::CreditCode;
+use app::ports::{BatchSource, Ctx, Mode};
+use app::services::invitation as svc;
+use server::adapters::{ConfiguredRealPerson, OsSecrets, OutboxSmsGateway, PngCaptcha, SystemClock};
+use server::store::SqlStore;
+use sqlx::Row;
+
+const IMPORT_ROWS: usize = 10_000;
+const LIST_ROWS: i64 = 1_000_000;
+
+fn ctx(store: &SqlStore) -> Ctx {
+    let shared = Arc::new(store.clone());
+    Ctx {
+        store: shared.clone(),
+        sms: Arc::new(OutboxSmsGateway { store: shared }),
+        captcha: Arc::new(PngCaptcha { fixed_answer: None }),
+        secrets: Arc::new(OsSecrets::new()),
+        clock: Arc::new(SystemClock),
+        real_person: Arc::new(ConfiguredRealPerson { demo: true }),
+        mode: Mode::Demo,
+        secure_cookies: false,
+    }
+}
+
+async fn id_of(store: &SqlStore, code: &str) -> i64 {
+    sqlx::query("SELECT id FROM enterprises WHERE credit_code = $1").bind(code).fetch_one(store.pool()).await.unwrap().get("id")
+}
+
+/// 10,000 registered units to invite (valid codes, 四川, one tax office).
+async fn register_units(store: &SqlStore) -> Vec<InviteRowInput> {
+    let office: i64 = sqlx::query("SELECT tax_office_id FROM enterprises WHERE credit_code = '91510104MA6CLQ0132'").fetch_one(store.pool()).await.unwrap().get("tax_office_id");
+    let mut rows = Vec::with_capacity(IMPORT_ROWS);
+    let units: Vec<(String, String)> = (0..IMPORT_ROWS)
+        .map(|i| {
+            let code = CreditCode::from_first17(&format!("91510100MB{i:07}")).unwrap().to_string();
+            (code, format!("基准测试单位{i}有限公司"))
+        })
+        .collect();
+    for chunk in units.chunks(500) {
+        let values: Vec<String> = (0..chunk.len()).map(|k| format!("(${}, ${}, '', {office}, 0, 'A', 1)", k * 2 + 1, k * 2 + 2)).collect();
+        let sql = format!("INSERT INTO enterprises (credit_code, name, password_hash, tax_office_id, created_at, credit_grade, digital_invoice_pilot) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(&sql);
+        for (code, name) in chunk {
+            q = q.bind(code).bind(name);
+        }
+        q.execute(store.pool()).await.unwrap();
+    }
+    for (i, (code, name)) in units.into_iter().enumerate() {
+        // Every tenth is 联用类, which runs 接入备案 too.
+        let relationship = if i % 10 == 0 { "不具有控制关系" } else { "其他控制关系" };
+        rows.push(InviteRowInput { credit_code: code, name, province: "国家税务总局四川省税务局".into(), relationship: relationship.into(), pre_authorize: "否".into() });
+    }
+    rows
+}
+
+/// 1,000,000 invitations of one direct unit, in four statuses, straight into the table.
+async fn fill_million(store: &SqlStore, pg: bool, direct: i64, use_unit: i64, office: i64) {
+    let batch: i64 = sqlx::query(
+        "INSERT INTO invitation_batches (direct_enterprise_id, source, file_name, created_by, created_at, rows_total, rows_ok, rows_failed, failures) \
+         VALUES ($1, 'import', 'bench.xlsx', 'bench', 0, 1000000, 1000000, 0, '[]') RETURNING id",
+    )
+    .bind(direct)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .get("id");
+    let select = format!(
+        "SELECT {batch}, {direct}, {use_unit}, 'B' || CAST(i AS TEXT), '基准单位' || CAST(i AS TEXT), {office}, '51', '母子公司关系', 'ziyong', 0, NULL, \
+         CASE i % 4 WHEN 0 THEN '\"AwaitingResponse\"' WHEN 1 THEN '\"PendingAcceptance\"' WHEN 2 THEN '\"Confirmed\"' ELSE '\"PendingConfirmation\"' END, \
+         CASE i % 4 WHEN 0 THEN 'awaiting_response' WHEN 1 THEN 'pending_acceptance' WHEN 2 THEN 'confirmed' ELSE 'pending_confirmation' END, \
+         1, 1, i, i"
+    );
+    let cols = "(batch_id, direct_enterprise_id, use_enterprise_id, use_code, use_name, use_tax_office_id, province_code, relationship, category, pre_authorize, filing, status, status_code, active, version, created_at, updated_at)";
+    let sql = if pg {
+        format!("INSERT INTO invitations {cols} {select} FROM generate_series(1, {LIST_ROWS}) AS g(i)")
+    } else {
+        format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {LIST_ROWS}) INSERT INTO invitations {cols} {select} FROM n")
+    };
+    sqlx::query(&sql).execute(store.pool()).await.unwrap();
+    if pg {
+        sqlx::query("ANALYZE invitations").execute(store.pool()).await.unwrap();
+    } else {
+        sqlx::query("ANALYZE").execute(store.pool()).await.unwrap();
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn run(label: &str, store: SqlStore, pg: bool) {
+    server::demo::seed(&store, &OsSecrets::new(), 0).await.unwrap();
+    server::load_province_rules(&store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
+    let ctx = ctx(&store);
+    let shule = id_of(&store, "91510104MA6CLQ001T").await;
+    let caoyuan = id_of(&store, "91150105MA0NCY0024").await;
+
+    let rows = register_units(&store).await;
+    let by = svc::inviter_for(&ctx, shule, "bench").await.unwrap();
+    let numbered: Vec<(u32, InviteRowInput)> = rows.into_iter().enumerate().map(|(i, r)| (i as u32 + 2, r)).collect();
+    let t = Instant::now();
+    let out = svc::invite_rows(&ctx, &by, numbered, BatchSource::Import, "bench.xlsx", None).await.unwrap();
+    let import = t.elapsed();
+    assert_eq!((out.invited as usize, out.failed.len()), (IMPORT_ROWS, 0));
+    println!("{label}: import of {IMPORT_ROWS} rows checked and stored: {} (target <= 2000 ms)", ms(import));
+
+    let use_unit = id_of(&store, "91150203MA0NCY021B").await;
+    let office: i64 = sqlx::query("SELECT tax_office_id FROM enterprises WHERE id = $1").bind(use_unit).fetch_one(store.pool()).await.unwrap().get("tax_office_id");
+    let t = Instant::now();
+    fill_million(&store, pg, caoyuan, use_unit, office).await;
+    println!("{label}: {LIST_ROWS} invitations stored in {:.1} s (setup, not a target)", t.elapsed().as_secs_f64());
+
+    for (what, q) in [
+        ("filtered page (邀请状态=确认通过), first page", InvitationQuery { status: "confirmed".into(), ..Default::default() }),
+        ("filtered page, deep (before id 500000)", InvitationQuery { status: "confirmed".into(), before_id: Some(500_000 + 10_000), ..Default::default() }),
+        ("unfiltered first page", InvitationQuery::default()),
+        ("search by full code", InvitationQuery { search: "B777777".into(), ..Default::default() }),
+    ] {
+        // Warm once, then the median of 21.
+        let _ = svc::page_for(&ctx, caoyuan, q.clone()).await.unwrap();
+        let mut times: Vec<Duration> = Vec::new();
+        for _ in 0..21 {
+            let t = Instant::now();
+            let page = svc::page_for(&ctx, caoyuan, q.clone()).await.unwrap();
+            times.push(t.elapsed());
+            assert!(!page.rows.is_empty());
+        }
+        times.sort();
+        println!("{label}: {what}: median {} (target <= 20 ms; includes the capped count)", ms(times[times.len() / 2]));
+    }
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        run("SQLite", SqlStore::connect(&url).await.unwrap(), false).await;
+        match std::env::var("LEQI_BENCH_PG_URL") {
+            Ok(base) => {
+                let name = format!("bench_{}", std::process::id());
+                let admin = sqlx::AnyPool::connect(&base).await.unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+                let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+                run("PostgreSQL", SqlStore::connect(&url).await.unwrap(), true).await;
+                sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&admin).await.ok();
+            }
+            Err(_) => println!("PostgreSQL: skipped (set LEQI_BENCH_PG_URL, e.g. from `bash scripts/pg.sh start /tmp/pgb 55499`)"),
+        }
+    });
+}
