@@ -20,7 +20,16 @@ pub struct Config {
     pub fixed_captcha: Option<String>,
     /// Production: the program that sends SMS (phone as argument, text on stdin).
     pub sms_command: Option<String>,
+    /// The key every API credential's secret is derived from (`LEQI_API_MASTER_KEY`).
+    pub api_master_key: String,
+    /// A trusted proxy is in front: API callers' addresses come from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
+
+/// Demo mode's master key when none is configured: public, so demo credentials are not secret.
+pub const DEMO_API_MASTER_KEY: &str = "leqi-demo-api-master-key-not-a-secret-0001";
+/// Shortest accepted master key.
+pub const API_MASTER_KEY_MIN: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -30,6 +39,10 @@ pub enum ConfigError {
     Addr(String),
     #[error("production mode needs LEQI_SMS_COMMAND (the program that sends SMS)")]
     NoSms,
+    #[error("production mode needs LEQI_API_MASTER_KEY (at least 32 characters, e.g. `openssl rand -base64 48`)")]
+    NoApiKey,
+    #[error("LEQI_API_MASTER_KEY is too short: at least 32 characters")]
+    WeakApiKey,
 }
 
 impl Config {
@@ -58,7 +71,14 @@ impl Config {
         if mode == Mode::Production && sms_command.is_none() {
             return Err(ConfigError::NoSms);
         }
-        Ok(Config { mode, addr, database_url, data_dir, site_dir, rules_dir, secure_cookies, fixed_captcha, sms_command })
+        let api_master_key = match (get("LEQI_API_MASTER_KEY").filter(|k| !k.is_empty()), mode) {
+            (Some(k), _) if k.len() < API_MASTER_KEY_MIN => return Err(ConfigError::WeakApiKey),
+            (Some(k), _) => k,
+            (None, Mode::Demo) => DEMO_API_MASTER_KEY.to_string(),
+            (None, Mode::Production) => return Err(ConfigError::NoApiKey),
+        };
+        let trust_proxy = matches!(get("LEQI_TRUST_PROXY").as_deref(), Some("1" | "true"));
+        Ok(Config { mode, addr, database_url, data_dir, site_dir, rules_dir, secure_cookies, fixed_captcha, sms_command, api_master_key, trust_proxy })
     }
 }
 
@@ -82,10 +102,29 @@ mod tests {
 
     #[test]
     fn the_fixed_captcha_never_reaches_production() {
-        let c = cfg(&[("LEQI_MODE", "production"), ("LEQI_FIXED_CAPTCHA", "AAAA"), ("LEQI_SMS_COMMAND", "/bin/true")]).unwrap();
+        let c = cfg(&[("LEQI_MODE", "production"), ("LEQI_FIXED_CAPTCHA", "AAAA"), ("LEQI_SMS_COMMAND", "/bin/true"), ("LEQI_API_MASTER_KEY", KEY)]).unwrap();
         assert_eq!(c.fixed_captcha, None);
         let d = cfg(&[("LEQI_MODE", "demo"), ("LEQI_FIXED_CAPTCHA", "AAAA")]).unwrap();
         assert_eq!(d.fixed_captcha.as_deref(), Some("AAAA"));
+    }
+
+    const KEY: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn production_needs_an_api_master_key_and_demo_has_a_public_one() {
+        let prod = [("LEQI_MODE", "production"), ("LEQI_SMS_COMMAND", "/bin/true")];
+        assert!(matches!(cfg(&prod), Err(ConfigError::NoApiKey)));
+        let mut short = prod.to_vec();
+        short.push(("LEQI_API_MASTER_KEY", "short"));
+        assert!(matches!(cfg(&short), Err(ConfigError::WeakApiKey)));
+        let mut ok = prod.to_vec();
+        ok.push(("LEQI_API_MASTER_KEY", KEY));
+        let c = cfg(&ok).unwrap();
+        assert_eq!(c.api_master_key, KEY);
+        assert!(!c.trust_proxy);
+        let d = cfg(&[("LEQI_MODE", "demo"), ("LEQI_TRUST_PROXY", "1")]).unwrap();
+        assert_eq!(d.api_master_key, DEMO_API_MASTER_KEY);
+        assert!(d.trust_proxy);
     }
 
     #[test]

@@ -180,9 +180,32 @@ pub async fn seed(store: &SqlStore, secrets: &dyn Secrets, now_ms: i64) -> Resul
         .bind(*username).bind(*name).bind(&hash).bind(role.code()).bind(office).bind(province)
         .execute(&mut *tx).await.map_err(unavailable)?;
     }
+    for (key, access_type, production_ips, test_ips) in FILED_APPLICATIONS {
+        let e = ENTERPRISES.iter().find(|e| e.key == *key).expect("demo direct unit");
+        let (office, province) = office_ids[e.office];
+        let form = serde_json::json!({
+            "access_type": access_type, "contact": "系统管理员", "phone": "028-86000000", "email": "it@example.com",
+            "system_name": "乐企直连开票系统", "deployment": "自有机房", "test_ips": test_ips, "production_ips": production_ips,
+            "protocol": "HTTPS", "port": "443", "period": "long",
+        });
+        sqlx::query(
+            "INSERT INTO access_applications (enterprise_id, tax_office_id, province_code, status, status_code, form, version, created_at, updated_at, submitted_at) \
+             VALUES ($1, $2, $3, $4, 'confirmed', $5, 1, $6, $6, $6)",
+        )
+        .bind(enterprise_ids[key]).bind(office).bind(province).bind("\"Confirmed\"").bind(form.to_string()).bind(now_ms)
+        .execute(&mut *tx).await.map_err(unavailable)?;
+    }
     tx.commit().await.map_err(unavailable)?;
     Ok(true)
 }
+
+/// The demo direct units' confirmed 接入申请 (their filed IPs, from which the signed
+/// API accepts calls: loopback, so the demo and the tests can call it):
+/// (key, access type, 生产环境IP, 测试环境IP).
+pub const FILED_APPLICATIONS: &[(&str, &str, &str, &str)] = &[
+    ("shule", "Joint", "127.0.0.1, 203.0.113.10", "10.1.2.3"),
+    ("caoyuan", "SelfUse", "127.0.0.1, 198.51.100.20", "10.5.6.7"),
+];
 
 /// The demo accounts as Markdown (README; `leqi-server --demo-accounts`).
 pub fn accounts_markdown() -> String {

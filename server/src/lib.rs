@@ -7,8 +7,10 @@ pub mod config;
 pub mod demo;
 pub mod invite_routes;
 pub mod invite_xlsx;
+pub mod openapi;
 pub mod store;
 pub mod store_access;
+pub mod store_api;
 pub mod store_invitation;
 pub mod web;
 
@@ -49,6 +51,7 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
         real_person: Arc::new(adapters::ConfiguredRealPerson { demo: config.mode == Mode::Demo }),
         mode: config.mode,
         secure_cookies: config.secure_cookies,
+        api: app::ports::ApiSettings { master_key: config.api_master_key.as_bytes().into(), trust_forwarded_for: config.trust_proxy },
     };
     Ok((ctx, store))
 }

@@ -29,5 +29,6 @@ async fn main() {
         std::process::exit(1);
     });
     tracing::info!(mode = ?config.mode, addr = %config.addr, db = %config.database_url.split('@').next_back().unwrap_or(""), "Leqi Portal listening on http://{}", config.addr);
-    axum::serve(listener, app).await.expect("server error");
+    // The peer address reaches the handlers: the signed API accepts only filed IPs.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.expect("server error");
 }

@@ -1,4 +1,5 @@
-//! The HTTP surface: server fns under /api, the generated service worker,
+//! The HTTP surface: server fns under /api, the signed API under /openapi/v1
+//! (`crate::openapi`), the generated service worker,
 //! and trunk's build served as two SPAs (portal at /, H5 at /kkjrh5/) with
 //! deep-link fallback, compression and cache headers.
 
@@ -40,6 +41,7 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .route("/kkjrh5/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.h5_worker) }))
         .route("/healthz", get(|| async { "ok" }))
         .merge(crate::invite_routes::routes())
+        .merge(crate::openapi::routes())
         .nest_service("/kkjrh5", spa(&h5_dir))
         .nest_service("/tax", spa(&site_dir.join("tax")))
         .nest_service("/jrgl", spa(&site_dir.join("jrgl")))
@@ -76,7 +78,7 @@ async fn cache_headers(req: Request, next: Next) -> Response<Body> {
     let mut res = next.run(req).await;
     let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
         || (res.status() == StatusCode::NOT_MODIFIED && !path.contains('.'));
-    let policy = if path.starts_with("/api/") {
+    let policy = if path.starts_with("/api/") || (path.starts_with("/openapi/") && !path.ends_with("/openapi.json")) {
         "no-store"
     } else if is_html || path.ends_with("/sw.js") || path.ends_with(".webmanifest") {
         "no-cache"

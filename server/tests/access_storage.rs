@@ -52,7 +52,8 @@ async fn drafts_keep_versions(store: &SqlStore) {
     assert_eq!(store.save_form(a.id, 9, "{}", 1, Timestamp(T0 + 2)).await, Err(StoreError::Conflict), "a stale version is refused");
     assert_eq!(store.save_form(a.id, 1, "{}", 2, Timestamp(T0 + 2)).await, Err(StoreError::Conflict), "another unit cannot write it");
     assert_eq!(store.latest_application(9).await.unwrap().unwrap().form, r#"{"contact":"林小雨"}"#);
-    assert!(store.latest_application(1).await.unwrap().is_none());
+    // Another unit (绵阳分公司, without applications) does not get it.
+    assert!(store.latest_application(3).await.unwrap().is_none());
 }
 
 async fn two_officers_deciding_at_once_one_wins(store: &SqlStore) {

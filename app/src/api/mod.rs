@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod api_credentials;
 pub mod auth;
 pub mod invitation;
 pub mod leqi;
@@ -68,4 +69,8 @@ pub fn register_server_fns() {
     register_explicit::<invitation::UnbindDirectUnit>();
     register_explicit::<invitation::OfficerInvitationQueue>();
     register_explicit::<invitation::OfficerInvitationDecide>();
+    register_explicit::<api_credentials::ListApiCredentials>();
+    register_explicit::<api_credentials::IssueApiCredential>();
+    register_explicit::<api_credentials::RotateApiSecret>();
+    register_explicit::<api_credentials::RevokeApiCredential>();
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod api_credentials;
 pub mod auth;
 pub mod invitation;
 pub mod leqi;

@@ -12,6 +12,7 @@ use server::store::SqlStore;
 
 pub const CAPTCHA: &str = "7K3P";
 pub const T0: i64 = 1_764_000_000_000;
+pub const TEST_API_MASTER_KEY: &str = "test-api-master-key-0123456789abcdef";
 
 pub struct TestClock(pub AtomicI64);
 
@@ -66,6 +67,7 @@ pub fn ctx(store: &SqlStore, clock: Arc<TestClock>, mode: Mode) -> Ctx {
         real_person: Arc::new(server::adapters::ConfiguredRealPerson { demo: true }),
         mode,
         secure_cookies: false,
+        api: app::ports::ApiSettings { master_key: TEST_API_MASTER_KEY.as_bytes().into(), trust_forwarded_for: false },
     }
 }
 

@@ -1,0 +1,576 @@
+//! 使用单位管理能力: the signed HTTP API for a direct unit's own system (manual
+//! §3.4.1.3 上传邀请信息, §3.5.2 调用乐企能力接口上传解除信息), under `/openapi/v1/`.
+//! Every call is checked by `app::services::api_credentials::authenticate`
+//! (signature, freshness, replay, filed IP) and then runs the same invitation
+//! services as the portal. The OpenAPI document is at `/openapi/v1/openapi.json`.
+
+use std::net::{IpAddr, SocketAddr};
+
+use app::api::invitation::{BatchOutcome, InvitationQuery, InvitationRow};
+use app::domain::api_signing::{SignError, SignedHeaders, MAX_SKEW_MS, NONCE_MAX, NONCE_MIN};
+use app::domain::invitation::{InvitationStatus, InviteRowInput};
+use app::error::AppError;
+use app::ports::{BatchSource, Ctx};
+use app::services::api_credentials::{self as api, ApiRefusal, ApiRequest, UnbindItem, API_MAX_ROWS, API_MAX_UNBIND};
+use app::services::invitation::{self as invitations, Inviter};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::web::AppState;
+
+pub const PREFIX: &str = "/openapi/v1";
+/// Largest accepted request body.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// Every route: (method, path). The OpenAPI document describes each (tested).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("post", "/openapi/v1/invitations"),
+    ("get", "/openapi/v1/invitations"),
+    ("post", "/openapi/v1/invitations/unbind"),
+    ("get", "/openapi/v1/openapi.json"),
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi/v1/invitations", post(upload).get(query))
+        .route("/openapi/v1/invitations/unbind", post(unbind))
+        .route("/openapi/v1/openapi.json", get(|| async { Json(document()) }))
+        .route("/openapi/{*rest}", axum::routing::any(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "接口不存在").into_response() }))
+}
+
+/// An error answer: `{"code", "message"}` (and `fields` for invalid input).
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    fields: Vec<app::error::FieldError>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into(), fields: vec![] }
+    }
+}
+
+impl From<SignError> for ApiError {
+    fn from(e: SignError) -> Self {
+        ApiError::new(StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNAUTHORIZED), e.code(), e.to_string())
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let message = e.to_string();
+        match e {
+            AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
+            AppError::Invalid(fields) => ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid_request", message, fields },
+            AppError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", message),
+            AppError::Forbidden | AppError::NotAuthenticated => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
+            AppError::Refused(_) | AppError::Locked { .. } | AppError::LoginFailed(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "refused", message),
+            AppError::TooFrequent { .. } => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_frequent", message),
+            AppError::Network | AppError::Internal => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统繁忙，请稍后重试"),
+        }
+    }
+}
+
+impl From<ApiRefusal> for ApiError {
+    fn from(r: ApiRefusal) -> Self {
+        match r {
+            ApiRefusal::Sign(e) => e.into(),
+            ApiRefusal::App(e) => e.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "code": self.code, "message": self.message });
+        if !self.fields.is_empty() {
+            body["fields"] = json!(self.fields.iter().map(|f| json!({ "field": f.field, "message": f.message })).collect::<Vec<_>>());
+        }
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// The caller's address: the socket peer, or — behind a trusted proxy — the
+/// last entry of `X-Forwarded-For` (the one that proxy appended).
+fn client_ip(trust_forwarded_for: bool, parts: &Parts) -> Option<String> {
+    let ip: IpAddr = if trust_forwarded_for {
+        let header = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back()?;
+        header.rsplit(',').next()?.trim().parse().ok()?
+    } else {
+        parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip()
+    };
+    Some(match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_else(|| v6.to_string()),
+        IpAddr::V4(v4) => v4.to_string(),
+    })
+}
+
+/// Checks the request and reads its body: the direct unit acting, and the bytes.
+async fn authenticated(ctx: &Ctx, req: Request<Body>) -> Result<(Inviter, Parts, Bytes), ApiError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大（最大2MB）"))?;
+    let headers = SignedHeaders::parse(|name| parts.headers.get(name).and_then(|v| v.to_str().ok()))?;
+    let request = ApiRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        raw_query: parts.uri.query().unwrap_or(""),
+        headers,
+        body: &bytes,
+        client_ip: client_ip(ctx.api.trust_forwarded_for, &parts),
+    };
+    let result = api::authenticate(ctx, &request).await;
+    if let Err(e) = &result {
+        tracing::info!(path = %parts.uri.path(), ip = ?request.client_ip, refusal = ?e, "API request refused");
+    }
+    let inviter = result?;
+    Ok((inviter, parts, bytes))
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_json", format!("请求体不是有效的JSON：{e}")))
+}
+
+/// 能力预授权: `true`/`false` or 是/否.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum YesNo {
+    Bool(bool),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadRow {
+    #[serde(default)]
+    credit_code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    province: String,
+    #[serde(default)]
+    relationship: String,
+    pre_authorize: Option<YesNo>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadBody {
+    rows: Vec<UploadRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct FailedRowOut {
+    row_no: u32,
+    credit_code: String,
+    name: String,
+    reason: String,
+}
+
+#[derive(Debug, Serialize)]
+struct UploadOut {
+    batch_id: i64,
+    rows_total: usize,
+    invited: u32,
+    failed: Vec<FailedRowOut>,
+}
+
+async fn upload(State(s): State<AppState>, req: Request<Body>) -> Result<Json<UploadOut>, ApiError> {
+    let ctx = &s.ctx;
+    let (by, _, bytes) = authenticated(ctx, req).await?;
+    let body: UploadBody = parse_json(&bytes)?;
+    if body.rows.is_empty() {
+        return Err(AppError::field("rows", "请至少上传一家使用单位").into());
+    }
+    if body.rows.len() > API_MAX_ROWS {
+        return Err(AppError::field("rows", format!("每次最多上传{API_MAX_ROWS}家使用单位，当前{}家", body.rows.len())).into());
+    }
+    let rows_total = body.rows.len();
+    let rows = body
+        .rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let pre_authorize = match r.pre_authorize {
+                None => String::new(),
+                Some(YesNo::Bool(b)) => if b { "是" } else { "否" }.to_string(),
+                Some(YesNo::Text(t)) => t,
+            };
+            (i as u32 + 1, InviteRowInput { credit_code: r.credit_code, name: r.name, province: r.province, relationship: r.relationship, pre_authorize })
+        })
+        .collect();
+    // Proof materials are not accepted through the API yet (no material upload endpoint).
+    let out: BatchOutcome = invitations::invite_rows(ctx, &by, rows, BatchSource::Api, "", None).await?;
+    Ok(Json(UploadOut {
+        batch_id: out.batch_id,
+        rows_total,
+        invited: out.invited,
+        failed: out.failed.into_iter().map(|f| FailedRowOut { row_no: f.row_no, credit_code: f.credit_code, name: f.name, reason: f.reason }).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+struct UnbindBody {
+    #[serde(default)]
+    credit_codes: Vec<String>,
+    #[serde(default)]
+    invitation_ids: Vec<i64>,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Debug, Serialize)]
+struct UnbindItemOut {
+    credit_code: Option<String>,
+    invitation_id: Option<i64>,
+    /// 已解除绑定 / 失败
+    result: &'static str,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct UnbindOut {
+    unbound: usize,
+    failed: usize,
+    items: Vec<UnbindItemOut>,
+}
+
+async fn unbind(State(s): State<AppState>, req: Request<Body>) -> Result<Json<UnbindOut>, ApiError> {
+    let ctx = &s.ctx;
+    let (by, _, bytes) = authenticated(ctx, req).await?;
+    let body: UnbindBody = parse_json(&bytes)?;
+    let items: Vec<UnbindItem> =
+        body.credit_codes.into_iter().map(UnbindItem::CreditCode).chain(body.invitation_ids.into_iter().map(UnbindItem::InvitationId)).collect();
+    let results = api::unbind_items(ctx, &by, items, &body.reason).await?;
+    let items: Vec<UnbindItemOut> = results
+        .into_iter()
+        .map(|r| UnbindItemOut {
+            credit_code: match &r.item {
+                UnbindItem::CreditCode(c) => Some(c.clone()),
+                UnbindItem::InvitationId(_) => None,
+            },
+            invitation_id: r.invitation_id.or(match r.item {
+                UnbindItem::InvitationId(id) => Some(id),
+                UnbindItem::CreditCode(_) => None,
+            }),
+            result: if r.error.is_none() { "已解除绑定" } else { "失败" },
+            reason: r.error,
+        })
+        .collect();
+    let unbound = items.iter().filter(|i| i.reason.is_none()).count();
+    Ok(Json(UnbindOut { unbound, failed: items.len() - unbound, items }))
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+struct QueryParams {
+    status: String,
+    search: String,
+    before_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct InvitationOut {
+    id: i64,
+    batch_id: i64,
+    credit_code: String,
+    name: String,
+    relationship: String,
+    category: String,
+    status_code: String,
+    status: String,
+    reason: Option<String>,
+    updated_at: String,
+}
+
+impl From<InvitationRow> for InvitationOut {
+    fn from(r: InvitationRow) -> Self {
+        InvitationOut {
+            id: r.id,
+            batch_id: r.batch_id,
+            credit_code: r.credit_code,
+            name: r.name,
+            relationship: r.relationship,
+            category: r.category,
+            status_code: r.status_code,
+            status: r.status,
+            reason: r.reason,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct PageOut {
+    rows: Vec<InvitationOut>,
+    total: u32,
+    /// `total` stopped counting here (shown as "10000+").
+    total_cap: u32,
+    next_before_id: Option<i64>,
+}
+
+async fn query(State(s): State<AppState>, req: Request<Body>) -> Result<Json<PageOut>, ApiError> {
+    let ctx = &s.ctx;
+    let (by, parts, _) = authenticated(ctx, req).await?;
+    let params: QueryParams = serde_urlencoded_query(parts.uri.query().unwrap_or(""))?;
+    let before_id = match params.before_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(t) => Some(t.parse::<i64>().map_err(|_| ApiError::from(AppError::field("before_id", "before_id应为邀请编号（整数）")))?),
+    };
+    let q = InvitationQuery { status: params.status.trim().to_string(), search: params.search, batch_id: None, before_id };
+    let page = invitations::page_for(ctx, by.enterprise_id, q).await?;
+    Ok(Json(PageOut { rows: page.rows.into_iter().map(Into::into).collect(), total: page.total, total_cap: page.total_cap, next_before_id: page.next_before }))
+}
+
+fn serde_urlencoded_query(q: &str) -> Result<QueryParams, ApiError> {
+    axum::extract::Query::<QueryParams>::try_from_uri(&format!("/?{q}").parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "查询参数无效"))?)
+        .map(|q| q.0)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", format!("查询参数无效：{e}")))
+}
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+fn signed_errors() -> Value {
+    json!({
+        "400": error_response("请求体不是有效的JSON（bad_json）或查询参数无效（bad_query）"),
+        "401": error_response("签名相关：bad_signature_headers（缺少或格式错误的X-Leqi-*请求头）、stale_request（时间戳与服务器相差超过5分钟）、unknown_app（AppId不存在或已停用）、bad_signature（签名校验失败，含已重置的旧密钥）、replayed_request（Nonce已使用）"),
+        "403": error_response("ip_not_filed：请求来源IP不是本单位接入申请中备案的生产环境IP或测试环境IP"),
+        "404": error_response("not_found：记录不存在或不属于本单位"),
+        "409": error_response("conflict：记录已被他人处理"),
+        "413": error_response("body_too_large：请求体超过2MB"),
+        "422": error_response("invalid_request（字段错误，见fields）或 refused（本单位不是直连单位或正在退出等）"),
+        "500": error_response("internal：系统繁忙")
+    })
+}
+
+/// The OpenAPI 3.0 document of this API.
+pub fn document() -> Value {
+    let statuses: Vec<Value> = InvitationStatus::FILTERS.iter().map(|(c, _)| json!(c)).collect();
+    let status_doc: String = InvitationStatus::FILTERS.iter().map(|(c, l)| format!("{c}={l}")).collect::<Vec<_>>().join("，");
+    let security = json!([{ "LeqiAppId": [], "LeqiTimestamp": [], "LeqiNonce": [], "LeqiSignature": [] }]);
+    let header = |name: &str, description: &str| json!({ "type": "apiKey", "in": "header", "name": name, "description": description });
+    let mut responses_upload = signed_errors();
+    responses_upload["200"] = json!({ "description": "逐行结果：成功邀请的家数与失败行（行号从1开始，对应rows的顺序）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UploadResult" } } } });
+    let mut responses_unbind = signed_errors();
+    responses_unbind["200"] = json!({ "description": "逐项结果", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UnbindResult" } } } });
+    let mut responses_query = signed_errors();
+    responses_query["200"] = json!({ "description": "一页邀请（每页20条，按邀请编号倒序）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/InvitationPage" } } } });
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "乐企使用单位管理能力",
+            "version": "1.0.0",
+            "description": format!(
+                "直连单位的信息系统调用本接口上传邀请信息（操作手册3.4.1.3）、上传解除信息（3.5.2）并查询邀请状态。\n\n\
+                 凭证：在【接入管理】→【接入邀请】→ 接口凭证中由法定代表人或财务负责人申请（AppId与密钥，密钥只显示一次，可重置、可停用）。\n\n\
+                 签名：每个请求带四个请求头：X-Leqi-AppId；X-Leqi-Timestamp（毫秒时间戳，与服务器时间相差不得超过{}分钟）；\
+                 X-Leqi-Nonce（{NONCE_MIN}至{NONCE_MAX}位字母、数字、下划线或连字符，同一AppId下只能使用一次）；\
+                 X-Leqi-Signature = Base64(HMAC-SHA256(密钥, 待签名串))。待签名串为以下六项用换行符（\\n）连接：\
+                 请求方法（大写）、请求路径（如/openapi/v1/invitations，不含查询串）、查询参数（按发送时的编码，\
+                 各name=value按字节序排序后用&连接，无参数为空串）、X-Leqi-Timestamp、X-Leqi-Nonce、请求体的SHA-256十六进制小写（无请求体时为空串的SHA-256）。\n\n\
+                 来源IP：只接受本单位确认通过的接入申请中备案的生产环境IP和测试环境IP。\n\n\
+                 错误：JSON {{\"code\", \"message\"}}，message为中文说明。",
+                MAX_SKEW_MS / 60_000
+            )
+        },
+        "servers": [{ "url": "/" }],
+        "security": security,
+        "paths": {
+            "/openapi/v1/invitations": {
+                "post": {
+                    "summary": "上传邀请信息",
+                    "description": format!("每次1至{API_MAX_ROWS}家使用单位。每行与【新增邀请】的校验相同；校验通过的行发起邀请，失败的行返回行号与原因（同一请求作为一个批次，来源为“接口上传”）。"),
+                    "operationId": "uploadInvitations",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UploadRequest" } } } },
+                    "responses": responses_upload
+                },
+                "get": {
+                    "summary": "查询邀请状态",
+                    "operationId": "queryInvitations",
+                    "parameters": [
+                        { "name": "status", "in": "query", "required": false, "description": format!("邀请状态：{status_doc}"), "schema": { "type": "string", "enum": statuses } },
+                        { "name": "search", "in": "query", "required": false, "description": "统一社会信用代码（完整时精确匹配）或单位名称的一部分", "schema": { "type": "string" } },
+                        { "name": "before_id", "in": "query", "required": false, "description": "翻页：上一页返回的next_before_id", "schema": { "type": "integer", "format": "int64" } }
+                    ],
+                    "responses": responses_query
+                }
+            },
+            "/openapi/v1/invitations/unbind": {
+                "post": {
+                    "summary": "上传解除信息（解除绑定）",
+                    "description": format!("按使用单位统一社会信用代码（解除与其确认通过的绑定关系）或邀请编号解除，每次最多{API_MAX_UNBIND}项，逐项返回结果。其他单位的邀请编号视为不存在。"),
+                    "operationId": "unbindUseUnits",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UnbindRequest" } } } },
+                    "responses": responses_unbind
+                }
+            },
+            "/openapi/v1/openapi.json": {
+                "get": {
+                    "summary": "本文档",
+                    "operationId": "openapiDocument",
+                    "security": [],
+                    "responses": { "200": { "description": "OpenAPI 3.0文档", "content": { "application/json": { "schema": { "type": "object" } } } } }
+                }
+            }
+        },
+        "components": {
+            "securitySchemes": {
+                "LeqiAppId": header("X-Leqi-AppId", "接口凭证的AppId"),
+                "LeqiTimestamp": header("X-Leqi-Timestamp", "毫秒时间戳，与服务器时间相差不超过5分钟"),
+                "LeqiNonce": header("X-Leqi-Nonce", "16至64位[A-Za-z0-9_-]，同一AppId下只能使用一次"),
+                "LeqiSignature": header("X-Leqi-Signature", "Base64(HMAC-SHA256(密钥, METHOD\\nPATH\\n排序后的查询参数\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(请求体))))")
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {
+                        "code": { "type": "string", "example": "bad_signature" },
+                        "message": { "type": "string", "example": "签名校验失败" },
+                        "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } }
+                    }
+                },
+                "UploadRow": {
+                    "type": "object", "required": ["credit_code", "name", "province", "relationship"],
+                    "properties": {
+                        "credit_code": { "type": "string", "description": "使用单位统一社会信用代码", "example": "91510104MA6CLQ0132" },
+                        "name": { "type": "string", "description": "使用单位名称（与税务登记一致）", "example": "四川蜀乐物业服务有限公司" },
+                        "province": { "type": "string", "description": "使用单位的省级税务机关", "example": "国家税务总局四川省税务局" },
+                        "relationship": { "type": "string", "enum": app::domain::invitation::Relationship::labels(), "description": "单位关系（决定自用类/联用类）" },
+                        "pre_authorize": { "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["是", "否"] }], "description": "能力预授权，默认否" }
+                    }
+                },
+                "UploadRequest": {
+                    "type": "object", "required": ["rows"],
+                    "properties": { "rows": { "type": "array", "minItems": 1, "maxItems": API_MAX_ROWS, "items": { "$ref": "#/components/schemas/UploadRow" } } }
+                },
+                "UploadResult": {
+                    "type": "object", "required": ["batch_id", "rows_total", "invited", "failed"],
+                    "properties": {
+                        "batch_id": { "type": "integer", "format": "int64", "description": "批次编号" },
+                        "rows_total": { "type": "integer" },
+                        "invited": { "type": "integer", "description": "成功发起邀请的家数" },
+                        "failed": { "type": "array", "items": { "$ref": "#/components/schemas/FailedRow" } }
+                    }
+                },
+                "FailedRow": {
+                    "type": "object", "required": ["row_no", "credit_code", "name", "reason"],
+                    "properties": {
+                        "row_no": { "type": "integer", "description": "rows中的序号，从1开始" },
+                        "credit_code": { "type": "string" }, "name": { "type": "string" },
+                        "reason": { "type": "string", "example": "单位名称与统一社会信用代码登记信息不一致" }
+                    }
+                },
+                "UnbindRequest": {
+                    "type": "object", "required": ["reason"],
+                    "properties": {
+                        "credit_codes": { "type": "array", "items": { "type": "string" }, "description": "要解除绑定的使用单位统一社会信用代码" },
+                        "invitation_ids": { "type": "array", "items": { "type": "integer", "format": "int64" }, "description": "要解除的邀请编号" },
+                        "reason": { "type": "string", "description": "解除原因" }
+                    }
+                },
+                "UnbindResult": {
+                    "type": "object", "required": ["unbound", "failed", "items"],
+                    "properties": {
+                        "unbound": { "type": "integer" }, "failed": { "type": "integer" },
+                        "items": { "type": "array", "items": {
+                            "type": "object",
+                            "properties": {
+                                "credit_code": { "type": "string", "nullable": true },
+                                "invitation_id": { "type": "integer", "format": "int64", "nullable": true },
+                                "result": { "type": "string", "enum": ["已解除绑定", "失败"] },
+                                "reason": { "type": "string", "nullable": true, "description": "失败原因" }
+                            }
+                        } }
+                    }
+                },
+                "Invitation": {
+                    "type": "object",
+                    "properties": {
+                        "id": { "type": "integer", "format": "int64", "description": "邀请编号" },
+                        "batch_id": { "type": "integer", "format": "int64" },
+                        "credit_code": { "type": "string" }, "name": { "type": "string" },
+                        "relationship": { "type": "string" },
+                        "category": { "type": "string", "enum": ["自用类", "联用类"] },
+                        "status_code": { "type": "string", "enum": statuses },
+                        "status": { "type": "string", "description": "邀请状态（中文）" },
+                        "reason": { "type": "string", "nullable": true, "description": "拒绝、不予受理、确认不通过或解除的原因" },
+                        "updated_at": { "type": "string", "description": "北京时间 YYYY-MM-DD HH:MM:SS" }
+                    }
+                },
+                "InvitationPage": {
+                    "type": "object",
+                    "properties": {
+                        "rows": { "type": "array", "items": { "$ref": "#/components/schemas/Invitation" } },
+                        "total": { "type": "integer", "description": "符合条件的条数（最多数到total_cap）" },
+                        "total_cap": { "type": "integer" },
+                        "next_before_id": { "type": "integer", "format": "int64", "nullable": true }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_in_the_document_and_every_documented_operation_is_a_route() {
+        let doc = document();
+        let paths = doc["paths"].as_object().unwrap();
+        for (method, path) in ROUTES {
+            assert!(paths.get(*path).and_then(|p| p.get(*method)).is_some(), "{method} {path} is not documented");
+        }
+        let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+        assert_eq!(documented, ROUTES.len(), "the document describes an operation that is not a route");
+        assert_eq!(doc["openapi"], "3.0.3");
+        for scheme in ["LeqiAppId", "LeqiTimestamp", "LeqiNonce", "LeqiSignature"] {
+            assert!(doc["components"]["securitySchemes"][scheme].is_object(), "{scheme}");
+        }
+    }
+
+    fn parts(xff: Option<&str>, peer: Option<SocketAddr>) -> Parts {
+        let mut b = axum::http::Request::get("/openapi/v1/invitations");
+        if let Some(x) = xff {
+            b = b.header("x-forwarded-for", x);
+        }
+        let mut req = b.body(()).unwrap();
+        if let Some(p) = peer {
+            req.extensions_mut().insert(ConnectInfo(p));
+        }
+        req.into_parts().0
+    }
+
+    #[test]
+    fn the_client_address_is_the_peer_unless_a_trusted_proxy_says_otherwise() {
+        let peer: SocketAddr = "10.0.0.9:5000".parse().unwrap();
+        let p = parts(Some("127.0.0.1"), Some(peer));
+        assert_eq!(client_ip(false, &p).as_deref(), Some("10.0.0.9"), "X-Forwarded-For ignored without a trusted proxy");
+        let p = parts(Some("1.2.3.4, 203.0.113.10"), Some(peer));
+        assert_eq!(client_ip(true, &p).as_deref(), Some("203.0.113.10"), "the entry the proxy appended");
+        assert_eq!(client_ip(true, &parts(None, Some(peer))), None);
+        assert_eq!(client_ip(false, &parts(None, None)), None);
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
+        assert_eq!(client_ip(false, &parts(None, Some(mapped))).as_deref(), Some("127.0.0.1"));
+    }
+
+    #[test]
+    fn every_schema_reference_resolves() {
+        let doc = document();
+        let text = doc.to_string();
+        for part in text.split("\"#/components/schemas/").skip(1) {
+            let name = &part[..part.find('"').unwrap()];
+            assert!(doc["components"]["schemas"][name].is_object(), "missing schema {name}");
+        }
+    }
+}
