@@ -179,3 +179,36 @@ test('导入邀请: template, an import with good and bad rows, the failure file
   await expect(page.locator('.status').first()).toHaveText('已拒绝');
   await expect(page.getByRole('button', { name: '重新发起邀请' })).toBeVisible();
 });
+
+test('接口凭证: issued in the portal, the secret shown once, 重置密钥 and 停用 with a confirmation', async ({ page }) => {
+  await signIn(page, SHULE, '王建国', '法定代表人');
+  await page.goto('/jrgl/invite');
+  await page.getByRole('link', { name: '接口凭证' }).click();
+  await expect(page.getByRole('link', { name: 'OpenAPI 文档' })).toHaveAttribute('href', '/openapi/v1/openapi.json');
+  await page.getByRole('button', { name: '申请凭证' }).click();
+  const secretBox = page.getByRole('alertdialog', { name: '接口密钥' });
+  await expect(secretBox).toContainText('密钥只显示这一次');
+  const appId = (await secretBox.getByTestId('issued-app-id').innerText()).trim();
+  const secret = (await secretBox.getByTestId('issued-secret').innerText()).trim();
+  expect(secret.length).toBeGreaterThanOrEqual(40);
+  await secretBox.getByRole('button', { name: '我已保存' }).click();
+  await expect(secretBox).toHaveCount(0);
+  const row = page.locator(`tr.credential[data-app-id="${appId}"]`);
+  await expect(row.locator('td.state')).toHaveText('启用');
+  // Never shown again: not in the list, not after a reload.
+  await page.reload();
+  await expect(row).toBeVisible();
+  await expect(page.getByText(secret)).toHaveCount(0);
+
+  // 重置密钥 shows a new secret once; 停用 asks first, and cancelling keeps it.
+  page.once('dialog', d => d.accept());
+  await row.getByRole('button', { name: '重置密钥' }).click();
+  await expect(secretBox.getByTestId('issued-secret')).not.toHaveText(secret);
+  await secretBox.getByRole('button', { name: '我已保存' }).click();
+  page.once('dialog', d => d.dismiss());
+  await row.getByRole('button', { name: '停用' }).click();
+  await expect(row.locator('td.state')).toHaveText('启用');
+  page.once('dialog', d => { expect(d.message()).toContain(appId); d.accept(); });
+  await row.getByRole('button', { name: '停用' }).click();
+  await expect(row.locator('td.state')).toContainText('已停用');
+});

@@ -599,7 +599,8 @@ pub fn ApiPage() -> impl IntoView {
             <section class="card invite-api">
                 <h2>"接入邀请"</h2>
                 <Tabs active="接口凭证" />
-                <p>"接口凭证正在接入。"</p>
+                <p class="muted small">"使用单位管理能力：直连单位自有系统通过接口上传邀请信息、上传解除信息、查询邀请状态。接口说明见 "<a href="/openapi/v1/openapi.json" rel="external" target="_blank">"OpenAPI 文档"</a>"。"</p>
+                <crate::pages::api_credentials::ApiCredentialsPanel />
             </section>
         </Frame>
     }
