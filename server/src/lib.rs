@@ -8,6 +8,7 @@ pub mod demo;
 pub mod store;
 pub mod store_access;
 pub mod store_invitation;
+pub mod store_invoicers;
 pub mod web;
 
 use std::sync::Arc;

@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod invitation;
+pub mod invoicers;
 pub mod leqi;
 
 /// Registers every server fn with the axum integration (explicitly, so no
@@ -68,4 +69,7 @@ pub fn register_server_fns() {
     register_explicit::<invitation::UnbindDirectUnit>();
     register_explicit::<invitation::OfficerInvitationQueue>();
     register_explicit::<invitation::OfficerInvitationDecide>();
+    register_explicit::<invoicers::InvoicerRegistrations>();
+    register_explicit::<invoicers::RegisterInvoicer>();
+    register_explicit::<invoicers::UnregisterInvoicer>();
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod invitation;
+pub mod invoicers;
 pub mod leqi;
 pub mod web;
 
