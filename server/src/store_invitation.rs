@@ -21,7 +21,7 @@ pub(crate) fn conflict_or_unavailable(e: sqlx::Error) -> StoreError {
 }
 
 const INV_COLUMNS: &str = "id, batch_id, direct_enterprise_id, use_enterprise_id, use_code, use_name, use_tax_office_id, province_code, \
-     relationship, pre_authorize, filing, status, version, previous_id, proof_material_id, authorization, created_at, updated_at";
+     relationship, pre_authorize, filing, status, version, previous_id, proof_material_id, \"authorization\", created_at, updated_at";
 
 fn invitation(r: AnyRow) -> StoreResult<StoredInvitation> {
     let status: String = r.get("status");
@@ -283,7 +283,7 @@ impl InvitationStore for SqlStore {
         let mut tx = self.pool().begin().await.map_err(unavailable)?;
         let done = sqlx::query(
             "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, \
-                    authorization = COALESCE($5, authorization) \
+                    \"authorization\" = COALESCE($5, \"authorization\") \
              WHERE id = $6 AND version = $7",
         )
         .bind(status_json(to))

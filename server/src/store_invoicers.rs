@@ -114,7 +114,7 @@ impl InvoicerStore for SqlStore {
     ) -> StoreResult<i64> {
         let mut tx = self.pool().begin().await.map_err(unavailable)?;
         let done = sqlx::query(
-            "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, authorization = $5 \
+            "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, \"authorization\" = $5 \
              WHERE id = $6 AND version = $7",
         )
         .bind(status_json(to))

@@ -35,7 +35,7 @@ CREATE TABLE invitations (
     version BIGINT NOT NULL,
     previous_id BIGINT REFERENCES invitations(id),
     proof_material_id BIGINT,
-    authorization TEXT,
+    "authorization" TEXT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
