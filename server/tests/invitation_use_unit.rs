@@ -180,6 +180,7 @@ async fn joint_authorize_registers_invoicers(store: &SqlStore) {
     assert_eq!(opts.periods.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(), ["1天", "7天", "30天"]);
     refused_with(authorize(&r, &ma_tax, &v, &[ma], "7d").await.unwrap_err(), "仅法定代表人或财务负责人可以授权");
     refused_with(authorize(&r, &ma_inv, &v, &[ma], "7d").await.unwrap_err(), "仅法定代表人或财务负责人可以授权");
+    refused_with(authorize(&r, &ma_inv, &v, &[1], "7d").await.unwrap_err(), "仅法定代表人或财务负责人可以授权");
     let refuse = |who: String| {
         let r = r.clone();
         let v = v.clone();

@@ -543,6 +543,9 @@ pub async fn authorize_options(ctx: &Ctx, id: i64) -> AppResult<AuthorizeChoices
 
 pub async fn authorize(ctx: &Ctx, id: i64, version: i64, invoicer_link_ids: Vec<i64>, period_code: String) -> AppResult<InvitationView> {
     let (i, t) = received_one(ctx, id).await?;
+    if !t.identity.is_principal() {
+        return Err(refused(inv::InvitationError::NotPrincipal));
+    }
     let staff = invoicers_of(ctx, t.enterprise_id).await?;
     let chosen: Vec<InvoicerChoice> = staff.into_iter().filter(|s| invoicer_link_ids.contains(&s.link_id)).collect();
     if chosen.len() != invoicer_link_ids.iter().collect::<HashSet<_>>().len() {
