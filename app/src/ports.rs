@@ -527,9 +527,58 @@ pub trait ApiCredentialStore: Send + Sync {
     async fn confirmed_access_form(&self, enterprise_id: i64) -> StoreResult<Option<String>>;
 }
 
+/// 开票人员登记 (manual §4.5): a use unit's 开票员 bound to one direct platform.
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    pub invitation_id: i64,
+    pub use_enterprise_id: i64,
+    pub direct_enterprise_id: i64,
+    /// The 开票员's link (enterprise_people).
+    pub link_id: i64,
+    pub person_name: String,
+    /// Who registered (name and identity), or 授权 by whom.
+    pub registered_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredRegistration {
+    pub id: i64,
+    pub invitation_id: i64,
+    pub use_enterprise_id: i64,
+    pub direct_enterprise_id: i64,
+    pub link_id: i64,
+    pub person_name: String,
+    pub registered_by: String,
+    pub registered_at: Timestamp,
+    pub state: crate::domain::invoicers::RegistrationState,
+    pub version: i64,
+}
+
+#[async_trait]
+pub trait InvoicerStore: Send + Sync {
+    /// The use unit's registrations (active and ended), newest first.
+    async fn registrations_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredRegistration>>;
+    async fn registration(&self, id: i64) -> StoreResult<Option<StoredRegistration>>;
+    /// `Conflict` when the 开票员 is already registered to that invitation.
+    async fn register_invoicer(&self, r: &NewRegistration, now: Timestamp) -> StoreResult<i64>;
+    /// Moves a registration if it is still at `expected_version`. Returns the new version.
+    async fn end_registration(&self, id: i64, expected_version: i64, to: &crate::domain::invoicers::RegistrationState, now: Timestamp) -> StoreResult<i64>;
+    /// 联用类 【授权】: the invitation's transition (as `transition_invitation`) and the
+    /// chosen 开票员's registrations, in one transaction.
+    async fn authorize_with_registrations(
+        &self,
+        id: i64,
+        expected_version: i64,
+        to: &InvitationStatus,
+        event: &ApplicationEvent,
+        authorization: &str,
+        registrations: &[NewRegistration],
+    ) -> StoreResult<i64>;
+}
+
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + ApiCredentialStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + ApiCredentialStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore> Store for T {}
 
 /// 实人认证 (real-person verification: face scan by 微信/支付宝 in the guide).
 /// Demo mode: the person confirms on screen.

@@ -12,6 +12,7 @@ pub mod store;
 pub mod store_access;
 pub mod store_api;
 pub mod store_invitation;
+pub mod store_invoicers;
 pub mod web;
 
 use std::sync::Arc;

@@ -13,7 +13,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(format!("stored {what}: {e}"))
 }
 
-fn conflict_or_unavailable(e: sqlx::Error) -> StoreError {
+pub(crate) fn conflict_or_unavailable(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict,
         _ => unavailable(e),
@@ -65,7 +65,7 @@ fn batch(r: AnyRow) -> StoreResult<StoredBatch> {
     })
 }
 
-fn status_json(s: &InvitationStatus) -> String {
+pub(crate) fn status_json(s: &InvitationStatus) -> String {
     serde_json::to_string(s).expect("status serializes")
 }
 
@@ -356,7 +356,7 @@ impl InvitationStore for SqlStore {
     }
 }
 
-async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64, ev: &ApplicationEvent) -> StoreResult<()> {
+pub(crate) async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64, ev: &ApplicationEvent) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO invitation_events (invitation_id, at, actor, actor_unit, action, from_status, to_status, reason) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod api_credentials;
 pub mod auth;
 pub mod invitation;
+pub mod invoicers;
 pub mod leqi;
 
 /// Registers every server fn with the axum integration (explicitly, so no
@@ -73,4 +74,7 @@ pub fn register_server_fns() {
     register_explicit::<api_credentials::IssueApiCredential>();
     register_explicit::<api_credentials::RotateApiSecret>();
     register_explicit::<api_credentials::RevokeApiCredential>();
+    register_explicit::<invoicers::InvoicerRegistrations>();
+    register_explicit::<invoicers::RegisterInvoicer>();
+    register_explicit::<invoicers::UnregisterInvoicer>();
 }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod codes;
 pub mod invitation;
+pub mod invoicers;
 pub mod people;
 pub mod time;
 

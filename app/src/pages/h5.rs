@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 use crate::api::auth::logout;
 use crate::components::session::{use_session, Session};
 use crate::domain::Principal;
+use crate::pages::h5_invite::{InviteDetail, InviteList};
 use crate::pages::login::EnterpriseLoginFlow;
 
 /// The pages of the H5 app, below [`H5Route::BASE`].
@@ -20,6 +21,9 @@ use crate::pages::login::EnterpriseLoginFlow;
 pub enum H5Route {
     /// `/kkjrh5/`: login, then 【接入确认】→【待确认】. Unknown paths land here too.
     Home,
+    /// `/kkjrh5/invitation/ID` (also `/kkjrh5/?invitation=ID`): one invitation;
+    /// opened from a link, it asks for login first and then shows the invitation.
+    Invitation(i64),
 }
 
 impl H5Route {
@@ -30,7 +34,7 @@ impl H5Route {
         let rest = pathname.strip_prefix(Self::BASE).unwrap_or(pathname);
         let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
-            // e.g. ["invitation", id] => H5Route::Invitation(id.to_string()),
+            ["invitation", id] => id.parse().map(H5Route::Invitation).unwrap_or(H5Route::Home),
             _ => H5Route::Home,
         }
     }
@@ -39,14 +43,21 @@ impl H5Route {
     pub fn path(&self) -> String {
         match self {
             H5Route::Home => format!("{}/", Self::BASE),
+            H5Route::Invitation(id) => format!("{}/invitation/{id}", Self::BASE),
         }
     }
 
     /// The route of the page the browser shows now.
     pub fn current() -> Self {
         #[cfg(feature = "csr")]
-        if let Some(path) = web_sys::window().and_then(|w| w.location().pathname().ok()) {
-            return Self::parse(&path);
+        if let Some(l) = web_sys::window().map(|w| w.location()) {
+            let route = Self::parse(&l.pathname().unwrap_or_default());
+            let query = l.search().unwrap_or_default();
+            let id = query.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("invitation=")).and_then(|v| v.parse().ok());
+            return match (route, id) {
+                (H5Route::Home, Some(id)) => H5Route::Invitation(id),
+                (r, _) => r,
+            };
         }
         H5Route::Home
     }
@@ -87,11 +98,11 @@ pub fn H5App() -> impl IntoView {
         }
     });
     on_cleanup(move || popstate.remove());
+    crate::pages::h5_invite::provide_online();
+    // Every route needs a signed-in taxpayer; a deep link logs in first, then shows its page.
     view! {
         <div class="h5">
-            {move || match route.get() {
-                H5Route::Home => view! { <H5Home /> }.into_any(),
-            }}
+            <H5Home />
         </div>
     }
 }
@@ -109,6 +120,10 @@ fn H5Home() -> impl IntoView {
         }
         match session.principal.get() {
             Some(Principal::Taxpayer(t)) => view! { <Pending name=t.enterprise_name identity=t.identity.label() person=t.person_name /> }.into_any(),
+            Some(Principal::Officer(_)) => view! {
+                <header class="h5-bar"><h1>"乐企移动端"</h1></header>
+                <section class="card"><p class="form-error" role="alert">"乐企移动端仅供纳税人使用，请退出税务人员账号后以企业身份登录。"</p></section>
+            }.into_any(),
             _ => view! {
                 <header class="h5-bar"><h1>"乐企移动端"</h1></header>
                 <div class="h5-body"><EnterpriseLoginFlow on_done=done /></div>
@@ -147,12 +162,24 @@ fn Pending(name: String, identity: &'static str, person: String) -> impl IntoVie
         </header>
         <div class="h5-body">
             <p class="h5-who" data-testid="who">{name}<br/><small>{person}" · "{identity}</small></p>
-            <nav class="h5-tabs" role="tablist">
-                <span class="tab active" role="tab">"待确认"</span>
-            </nav>
-            <section class="card">
-                <p class="empty">"暂无待确认的接入邀请"</p>
-            </section>
+            {move || match use_h5_route().get() {
+                H5Route::Home => view! { <InviteList /> }.into_any(),
+                H5Route::Invitation(id) => view! { <InviteDetail id=id /> }.into_any(),
+            }}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::H5Route;
+
+    #[test]
+    fn routes_round_trip_through_their_paths() {
+        for r in [H5Route::Home, H5Route::Invitation(42)] {
+            assert_eq!(H5Route::parse(&r.path()), r);
+        }
+        assert_eq!(H5Route::parse("/kkjrh5/invitation/abc"), H5Route::Home);
+        assert_eq!(H5Route::parse("/kkjrh5/nothing"), H5Route::Home);
     }
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod api_credentials;
 pub mod login;
 pub mod h5;
+pub mod h5_invite;
 pub mod jrgl;
 pub mod leqi;
 pub mod me;

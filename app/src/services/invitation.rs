@@ -11,9 +11,9 @@ use crate::domain::access::{AccessType, CheckLine};
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
 use crate::domain::invitation::{self as inv, Filing, InvitationStatus, InviteRowInput, Party, Relationship, UseCategory, FORM_MAX_ROWS};
-use crate::domain::{Identity, OfficerSession, Principal, TaxpayerSession};
+use crate::domain::{OfficerSession, Principal, TaxpayerSession};
 use crate::error::{AppError, AppResult};
-use crate::ports::{ApplicationEvent, BatchSource, Ctx, FailedRow, InvitationFilter, NewBatch, NewInvitation, StoredInvitation};
+use crate::ports::{ApplicationEvent, BatchSource, Ctx, FailedRow, InvitationFilter, NewBatch, NewInvitation, NewRegistration, StoredInvitation};
 
 use super::accounts::require_module;
 use super::auth::{audit, require_principal};
@@ -562,14 +562,7 @@ async fn periods_for(ctx: &Ctx, i: &StoredInvitation) -> AppResult<Vec<inv::Veri
 }
 
 async fn invoicers_of(ctx: &Ctx, enterprise_id: i64) -> AppResult<Vec<InvoicerChoice>> {
-    Ok(ctx
-        .store
-        .enterprise_users(enterprise_id)
-        .await?
-        .into_iter()
-        .filter(|u| u.bound && u.identity == Identity::InvoiceClerk)
-        .map(|u| InvoicerChoice { link_id: u.link_id, name: u.name })
-        .collect())
+    super::invoicers::invoice_clerks(ctx, enterprise_id).await
 }
 
 pub async fn authorize_options(ctx: &Ctx, id: i64) -> AppResult<AuthorizeChoices> {
@@ -579,6 +572,9 @@ pub async fn authorize_options(ctx: &Ctx, id: i64) -> AppResult<AuthorizeChoices
 
 pub async fn authorize(ctx: &Ctx, id: i64, version: i64, invoicer_link_ids: Vec<i64>, period_code: String) -> AppResult<InvitationView> {
     let (i, t) = received_one(ctx, id).await?;
+    if !t.identity.is_principal() {
+        return Err(refused(inv::InvitationError::NotPrincipal));
+    }
     let staff = invoicers_of(ctx, t.enterprise_id).await?;
     let chosen: Vec<InvoicerChoice> = staff.into_iter().filter(|s| invoicer_link_ids.contains(&s.link_id)).collect();
     if chosen.len() != invoicer_link_ids.iter().collect::<HashSet<_>>().len() {
@@ -594,7 +590,37 @@ pub async fn authorize(ctx: &Ctx, id: i64, version: i64, invoicer_link_ids: Vec<
         authorized_at: ctx.clock.now().beijing_time(),
     };
     let json = serde_json::to_string(&config).map_err(|_| AppError::Internal)?;
-    apply(ctx, &i, version, &t, "授权", to, Some(json)).await
+    if i.version != version {
+        return Err(AppError::Conflict);
+    }
+    // The chosen 开票员 become 开票人员登记 (manual §4.5) of this binding, in the same transaction.
+    let registrations: Vec<NewRegistration> = config
+        .invoicers
+        .iter()
+        .map(|c| NewRegistration {
+            invitation_id: i.id,
+            use_enterprise_id: i.use_enterprise_id,
+            direct_enterprise_id: i.direct_enterprise_id,
+            link_id: c.link_id,
+            person_name: c.name.clone(),
+            registered_by: format!("{}（{}，授权）", t.person_name, t.identity.label()),
+        })
+        .collect();
+    let ev = event(&t.person_name, &t.enterprise_name, "授权", &i.status, &to, ctx.clock.now());
+    ctx.store.authorize_with_registrations(i.id, version, &to, &ev, &json, &registrations).await?;
+    let direct = ctx.store.enterprise_by_id(i.direct_enterprise_id).await?.map(|e| e.name).unwrap_or_default();
+    let names: Vec<&str> = config.invoicers.iter().map(|c| c.name.as_str()).collect();
+    audit(
+        ctx,
+        &t.person_name,
+        &t.credit_code,
+        "授权",
+        format!("{}的接入邀请：{}；开票人员：{}；开票安全验证时间：{}", direct, to.label(), names.join("、"), config.period.label),
+        AuditOutcome::Success,
+    )
+    .await?;
+    let fresh = ctx.store.invitation(i.id).await?.ok_or(AppError::NotFound)?;
+    view(ctx, &fresh, &Viewer::UseUnit(t)).await
 }
 
 pub async fn refuse_authorization(ctx: &Ctx, id: i64, version: i64, reason: String) -> AppResult<InvitationView> {

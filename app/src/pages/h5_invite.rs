@@ -1,0 +1,283 @@
+//! H5 【接入确认】 (manual §4.3.1.2, §4.3.2.2): 【待确认】 (the invitations that wait
+//! for this unit) and 全部, one invitation with its proof material, and 确认 /
+//! 拒绝 / 授权 (开票人员配置, 开票安全验证时间配置). Built lean for the H5 bundle.
+//!
+//! Offline: nothing is cached (the service worker never caches `/api/`), and
+//! when the connection drops what is on screen is replaced by 无网络 — a
+//! status or decision is never shown from before, and no action can be sent.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::h5::{navigate, H5Route};
+use crate::api::invitation::*;
+use crate::components::FieldMsg;
+use crate::error::AppError;
+
+/// Whether the browser is online, kept by the `online` / `offline` events.
+#[derive(Clone, Copy)]
+pub struct Online(pub RwSignal<bool>);
+
+pub fn provide_online() -> RwSignal<bool> {
+    #[cfg(feature = "csr")]
+    let now = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
+    #[cfg(not(feature = "csr"))]
+    let now = true;
+    let online = RwSignal::new(now);
+    let on = window_event_listener(leptos::ev::online, move |_| online.set(true));
+    let off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        on.remove();
+        off.remove();
+    });
+    provide_context(Online(online));
+    online
+}
+
+fn online() -> RwSignal<bool> {
+    expect_context::<Online>().0
+}
+
+/// 无网络: what replaces any data while offline.
+#[component]
+pub fn Offline(retry: Callback<()>) -> impl IntoView {
+    view! {
+        <section class="card no-network" role="alert">
+            <h2>"无网络"</h2>
+            <p>"当前无法连接服务器，请检查网络后重试。离线时不显示邀请状态，也不能办理。"</p>
+            <button class="primary" on:click=move |_| retry.run(())>"重试"</button>
+        </section>
+    }
+}
+
+fn waits_for_us(code: &str) -> bool {
+    matches!(code, "awaiting_response" | "awaiting_authorization")
+}
+
+/// 【待确认】 / 全部.
+#[component]
+pub fn InviteList() -> impl IntoView {
+    let online = online();
+    let rows = RwSignal::new(None::<Result<Vec<InvitationRow>, AppError>>);
+    let all = RwSignal::new(false);
+    let load = Callback::new(move |_: ()| {
+        rows.set(None);
+        spawn_local(async move { rows.set(Some(received_invitations().await)) });
+    });
+    load.run(());
+    // Back online: fetch afresh rather than trust what was shown before.
+    Effect::new(move |was: Option<bool>| {
+        let now = online.get();
+        if now && was == Some(false) {
+            load.run(());
+        }
+        now
+    });
+    view! {
+        <nav class="h5-tabs" role="tablist">
+            <button class="tab" class:active=move || !all.get() role="tab" aria-selected=move || (!all.get()).to_string() on:click=move |_| all.set(false)>"待确认"</button>
+            <button class="tab" class:active=move || all.get() role="tab" aria-selected=move || all.get().to_string() on:click=move |_| all.set(true)>"全部"</button>
+        </nav>
+        {move || match (online.get(), rows.get()) {
+            (false, _) | (_, Some(Err(AppError::Network))) => view! { <Offline retry=load /> }.into_any(),
+            (_, None) => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+            (_, Some(Err(e))) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+            (_, Some(Ok(list))) => {
+                let shown: Vec<InvitationRow> = list.into_iter().filter(|r| all.get() || waits_for_us(&r.status_code)).collect();
+                if shown.is_empty() {
+                    let text = if all.get() { "暂无接入邀请" } else { "暂无待确认的接入邀请" };
+                    view! { <section class="card"><p class="empty">{text}</p></section> }.into_any()
+                } else {
+                    view! {
+                        <ul class="h5-list">
+                            {shown.into_iter().map(|r| {
+                                let id = r.id;
+                                view! {
+                                    <li>
+                                        <button class="h5-item" data-id=id on:click=move |_| navigate(H5Route::Invitation(id))>
+                                            <strong>{r.name}</strong>
+                                            <small>{r.relationship}"（"{r.category}"）· "{r.updated_at}</small>
+                                            <span class="status" data-status=r.status.clone()>{r.status.clone()}</span>
+                                            {r.reason.map(|x| view! { <small class="reason">"原因："{x}</small> })}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }
+        }}
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    None,
+    Confirm,
+    Refuse,
+    Authorize,
+}
+
+/// One invitation: facts, proof material, timeline, the viewer's actions.
+#[component]
+pub fn InviteDetail(id: i64) -> impl IntoView {
+    let online = online();
+    let data = RwSignal::new(None::<Result<InvitationView, AppError>>);
+    let error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let step = RwSignal::new(Step::None);
+    let notice = RwSignal::new(None::<String>);
+    let load = Callback::new(move |_: ()| {
+        data.set(None);
+        spawn_local(async move { data.set(Some(invitation_detail(id).await)) });
+    });
+    load.run(());
+    Effect::new(move |was: Option<bool>| {
+        let now = online.get();
+        if now && was == Some(false) {
+            step.set(Step::None);
+            load.run(());
+        }
+        now
+    });
+    let done = move |r: Result<InvitationView, AppError>, what: &str| match r {
+        Ok(v) => {
+            notice.set(Some(format!("{what}成功，当前状态：{}", v.status.label())));
+            error.set(None);
+            step.set(Step::None);
+            data.set(Some(Ok(v)));
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    view! {
+        <p><button class="link" on:click=move |_| navigate(H5Route::Home)>"‹ 返回待确认"</button></p>
+        {move || match (online.get(), data.get()) {
+            (false, _) | (_, Some(Err(AppError::Network))) => view! { <Offline retry=load /> }.into_any(),
+            (_, None) => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+            (_, Some(Err(e))) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+            (_, Some(Ok(v))) => {
+                let has = |a: &str| v.actions.iter().any(|x| x == a);
+                let (confirm, refuse, authorize) = (has("确认"), has("拒绝"), has("授权"));
+                let joint = v.category == "联用类";
+                let (vid, version) = (v.id, v.version);
+                view! {
+                    <section class="card h5-invite">
+                        <h2>{v.direct_name.clone()}</h2>
+                        {move || notice.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+                        <dl class="facts">
+                            <dt>"邀请状态"</dt><dd><strong class="status" data-status=v.status.label()>{v.status.label()}</strong></dd>
+                            <dt>"直连单位"</dt><dd>{v.direct_code.clone()}</dd>
+                            <dt>"单位关系"</dt><dd>{v.relationship.clone()}"（"{v.category.clone()}"）"</dd>
+                            <dt>"主管税务机关"</dt><dd>{v.use_tax_office.clone()}</dd>
+                        </dl>
+                        {v.status.reason().map(|r| view! { <p class="reason">"原因："{r.to_string()}</p> })}
+                        {v.next_actor.clone().map(|n| view! { <p class="muted small">"待办理："{n}</p> })}
+                        {match v.proof_material_id {
+                            Some(m) => view! { <p><a class="button secondary" href=format!("/api/materials/{m}") target="_blank" rel="external">"查看单位关系证明材料"</a></p> }.into_any(),
+                            None => view! { <p class="muted small">"直连单位未上传单位关系证明材料。"</p> }.into_any(),
+                        }}
+                        {v.authorization.clone().map(|a| view! {
+                            <p class="small">"开票人员："{a.invoicers.iter().map(|i| i.name.clone()).collect::<Vec<_>>().join("、")}" · 开票安全验证时间："{a.period.label.clone()}</p>
+                        })}
+                        <details>
+                            <summary>"办理过程"</summary>
+                            <ol class="timeline">
+                                {v.timeline.clone().into_iter().map(|t| view! {
+                                    <li><span class="at">{t.at}</span>" "{t.actor}"："{t.action}" → "{t.to}{t.reason.map(|r| format!("（{r}）"))}</li>
+                                }).collect_view()}
+                            </ol>
+                        </details>
+                        <div class="actions h5-actions">
+                            {confirm.then(|| view! { <button class="primary" disabled=move || !online.get() on:click=move |_| { error.set(None); step.set(Step::Confirm) }>"确认"</button> })}
+                            {authorize.then(|| view! { <button class="primary" disabled=move || !online.get() on:click=move |_| { error.set(None); step.set(Step::Authorize) }>"授权"</button> })}
+                            {refuse.then(|| view! { <button class="secondary danger" disabled=move || !online.get() on:click=move |_| { error.set(None); step.set(Step::Refuse) }>"拒绝"</button> })}
+                        </div>
+                        {move || match step.get() {
+                            Step::None => ().into_any(),
+                            Step::Confirm => view! {
+                                <div class="confirm" role="dialog" aria-label="确认接入邀请">
+                                    <p>"确认后接入邀请将提交主管税务机关受理。"</p>
+                                    <div class="actions h5-actions">
+                                        <button class="secondary" on:click=move |_| step.set(Step::None)>"取消"</button>
+                                        <button class="primary" disabled=move || !online.get() on:click=move |_| spawn_local(async move { done(respond_invitation(vid, version, true, String::new()).await, "确认") })>"确认提交"</button>
+                                    </div>
+                                </div>
+                            }.into_any(),
+                            Step::Refuse => view! { <RefuseStep id=vid version=version joint=joint step=step error=error done=Callback::new(move |r| done(r, "拒绝")) /> }.into_any(),
+                            Step::Authorize => view! { <AuthorizeStep id=vid version=version step=step error=error done=Callback::new(move |r| done(r, "授权")) /> }.into_any(),
+                        }}
+                        {move || error.get().and_then(|e| e.form_message()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                    </section>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn RefuseStep(id: i64, version: i64, joint: bool, step: RwSignal<Step>, error: RwSignal<Option<AppError>>, done: Callback<Result<InvitationView, AppError>>) -> impl IntoView {
+    let online = online();
+    let reason = RwSignal::new(String::new());
+    let send = move |_| {
+        let r = reason.get_untracked();
+        spawn_local(async move {
+            done.run(if joint { refuse_authorization(id, version, r).await } else { respond_invitation(id, version, false, r).await });
+        });
+    };
+    view! {
+        <div class="confirm" role="dialog" aria-label="确认拒绝">
+            <label class="field"><span>"拒绝原因（选填）"</span>
+                <textarea aria-label="拒绝原因" maxlength="500" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
+            <FieldMsg error=error field="reason" />
+            <div class="actions h5-actions">
+                <button class="secondary" on:click=move |_| step.set(Step::None)>"取消"</button>
+                <button class="primary" disabled=move || !online.get() on:click=send>"确认拒绝"</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn AuthorizeStep(id: i64, version: i64, step: RwSignal<Step>, error: RwSignal<Option<AppError>>, done: Callback<Result<InvitationView, AppError>>) -> impl IntoView {
+    let online = online();
+    let options = RwSignal::new(None::<Result<AuthorizeChoices, AppError>>);
+    spawn_local(async move { options.set(Some(authorize_options(id).await)) });
+    let chosen = RwSignal::new(Vec::<i64>::new());
+    let period = RwSignal::new(String::new());
+    let send = move |_| {
+        let (c, p) = (chosen.get_untracked(), period.get_untracked());
+        spawn_local(async move { done.run(authorize_invitation(id, version, c, p).await) });
+    };
+    view! {
+        <div class="confirm authorize" role="dialog" aria-label="授权">
+            {move || match options.get() {
+                None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Ok(o)) => view! {
+                    <fieldset class="field invoicers">
+                        <legend>"开票人员配置"</legend>
+                        {o.invoicers.into_iter().map(|i| {
+                            let lid = i.link_id;
+                            view! {
+                                <label class="check"><input type="checkbox" name="invoicer"
+                                    on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|c| { c.retain(|x| *x != lid); if on { c.push(lid) } }) } />
+                                    {i.name}</label>
+                            }
+                        }).collect_view()}
+                        <FieldMsg error=error field="invoicers" />
+                    </fieldset>
+                    <label class="field"><span>"开票安全验证时间配置"</span>
+                        <select aria-label="开票安全验证时间" on:change=move |ev| period.set(event_target_value(&ev))>
+                            <option value="">"请选择"</option>
+                            {o.periods.into_iter().map(|p| view! { <option value=p.code>{p.label}</option> }).collect_view()}
+                        </select></label>
+                    <FieldMsg error=error field="period" />
+                }.into_any(),
+            }}
+            <div class="actions h5-actions">
+                <button class="secondary" on:click=move |_| step.set(Step::None)>"取消"</button>
+                <button class="primary" disabled=move || !online.get() on:click=send>"确认授权"</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,140 @@
+//! Storage of 开票人员登记 (see `app::ports::InvoicerStore`).
+
+use app::domain::invitation::InvitationStatus;
+use app::domain::invoicers::RegistrationState;
+use app::domain::Timestamp;
+use app::ports::*;
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::store::{unavailable, SqlStore};
+use crate::store_invitation::{conflict_or_unavailable, insert_event, status_json};
+
+const COLUMNS: &str = "id, invitation_id, use_enterprise_id, direct_enterprise_id, link_id, person_name, registered_by, registered_at, \
+     active, ended_by, ended_reason, ended_at, version";
+
+fn registration(r: AnyRow) -> StoredRegistration {
+    let state = if r.get::<i64, _>("active") != 0 {
+        RegistrationState::Registered
+    } else {
+        RegistrationState::Unregistered {
+            by: r.get::<Option<String>, _>("ended_by").unwrap_or_default(),
+            reason: r.get::<Option<String>, _>("ended_reason").unwrap_or_default(),
+            at: Timestamp(r.get::<Option<i64>, _>("ended_at").unwrap_or_default()),
+        }
+    };
+    StoredRegistration {
+        id: r.get("id"),
+        invitation_id: r.get("invitation_id"),
+        use_enterprise_id: r.get("use_enterprise_id"),
+        direct_enterprise_id: r.get("direct_enterprise_id"),
+        link_id: r.get("link_id"),
+        person_name: r.get("person_name"),
+        registered_by: r.get("registered_by"),
+        registered_at: Timestamp(r.get("registered_at")),
+        state,
+        version: r.get("version"),
+    }
+}
+
+async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, r: &NewRegistration, now: Timestamp) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO invoicer_registrations (invitation_id, use_enterprise_id, direct_enterprise_id, link_id, person_name, registered_by, \
+         registered_at, active, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 1, $8) RETURNING id",
+    )
+    .bind(r.invitation_id)
+    .bind(r.use_enterprise_id)
+    .bind(r.direct_enterprise_id)
+    .bind(r.link_id)
+    .bind(&r.person_name)
+    .bind(&r.registered_by)
+    .bind(now.0)
+    .bind(now.0)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(conflict_or_unavailable)?;
+    Ok(row.get("id"))
+}
+
+#[async_trait]
+impl InvoicerStore for SqlStore {
+    async fn registrations_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredRegistration>> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM invoicer_registrations WHERE use_enterprise_id = $1 ORDER BY id DESC LIMIT 1000"))
+            .bind(use_enterprise_id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.into_iter().map(registration).collect())
+    }
+
+    async fn registration(&self, id: i64) -> StoreResult<Option<StoredRegistration>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM invoicer_registrations WHERE id = $1")).bind(id).fetch_optional(self.pool()).await.map_err(unavailable)?;
+        Ok(row.map(registration))
+    }
+
+    async fn register_invoicer(&self, r: &NewRegistration, now: Timestamp) -> StoreResult<i64> {
+        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let id = insert(&mut tx, r, now).await?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(id)
+    }
+
+    async fn end_registration(&self, id: i64, expected_version: i64, to: &RegistrationState, now: Timestamp) -> StoreResult<i64> {
+        let RegistrationState::Unregistered { by, reason, at } = to else {
+            return Err(StoreError::Unavailable("a registration can only be ended".into()));
+        };
+        let done = sqlx::query(
+            "UPDATE invoicer_registrations SET active = 0, ended_by = $1, ended_reason = $2, ended_at = $3, version = version + 1, updated_at = $4 \
+             WHERE id = $5 AND version = $6 AND active = 1",
+        )
+        .bind(by)
+        .bind(reason)
+        .bind(at.0)
+        .bind(now.0)
+        .bind(id)
+        .bind(expected_version)
+        .execute(self.pool())
+        .await
+        .map_err(unavailable)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(expected_version + 1)
+    }
+
+    async fn authorize_with_registrations(
+        &self,
+        id: i64,
+        expected_version: i64,
+        to: &InvitationStatus,
+        ev: &ApplicationEvent,
+        authorization: &str,
+        registrations: &[NewRegistration],
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let done = sqlx::query(
+            "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, \"authorization\" = $5 \
+             WHERE id = $6 AND version = $7",
+        )
+        .bind(status_json(to))
+        .bind(to.code())
+        .bind(to.is_open() as i64)
+        .bind(ev.at.0)
+        .bind(authorization)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(conflict_or_unavailable)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        insert_event(&mut tx, id, ev).await?;
+        for r in registrations {
+            insert(&mut tx, r, ev.at).await?;
+        }
+        tx.commit().await.map_err(unavailable)?;
+        Ok(expected_version + 1)
+    }
+}
