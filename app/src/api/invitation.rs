@@ -247,3 +247,38 @@ pub async fn officer_invitation_queue() -> Result<Vec<InvitationQueueItem>, AppE
 pub async fn officer_invitation_decide(id: i64, version: i64, approve: bool, reason: String) -> Result<InvitationView, AppError> {
     svc::officer_decide(&ctx()?, id, version, approve, reason).await
 }
+
+/// One invitation as the H5 page shows it: text only, so the phone bundle stays small.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct H5InvitationCard {
+    pub id: i64,
+    pub version: i64,
+    pub direct_name: String,
+    pub direct_code: String,
+    pub relationship: String,
+    pub category: String,
+    pub use_tax_office: String,
+    pub status: String,
+    pub reason: String,
+    pub next_actor: String,
+    pub proof_material_id: Option<i64>,
+    /// 开票人员 and 开票安全验证时间, once authorized.
+    pub authorization: String,
+    /// "time actor：action → status（reason）" per step.
+    pub timeline: Vec<String>,
+    pub actions: Vec<String>,
+    /// When 授权 is offered: the unit's 开票员 (link id, name) and the periods (code, label).
+    pub invoicers: Vec<(i64, String)>,
+    pub periods: Vec<(String, String)>,
+}
+
+#[server]
+pub async fn h5_invitation(id: i64) -> Result<H5InvitationCard, AppError> {
+    svc::h5_invitation(&ctx()?, id).await
+}
+
+/// The H5 page's 确认 / 拒绝 / 授权 (`action` = confirm | refuse | authorize), same rules as the web.
+#[server(input = Json)]
+pub async fn h5_act(id: i64, version: i64, action: String, reason: String, invoicer_link_ids: Vec<i64>, period_code: String) -> Result<H5InvitationCard, AppError> {
+    svc::h5_act(&ctx()?, id, version, &action, reason, invoicer_link_ids, period_code).await
+}

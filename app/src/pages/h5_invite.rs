@@ -123,13 +123,13 @@ enum Step {
 #[component]
 pub fn InviteDetail(id: i64) -> impl IntoView {
     let online = online();
-    let data = RwSignal::new(None::<Result<InvitationView, AppError>>);
+    let data = RwSignal::new(None::<Result<H5InvitationCard, AppError>>);
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
     let step = RwSignal::new(Step::None);
     let notice = RwSignal::new(None::<String>);
     let load = Callback::new(move |_: ()| {
         data.set(None);
-        spawn_local(async move { data.set(Some(invitation_detail(id).await)) });
+        spawn_local(async move { data.set(Some(h5_invitation(id).await)) });
     });
     load.run(());
     Effect::new(move |was: Option<bool>| {
@@ -140,9 +140,9 @@ pub fn InviteDetail(id: i64) -> impl IntoView {
         }
         now
     });
-    let done = move |r: Result<InvitationView, AppError>, what: &str| match r {
+    let done = move |r: Result<H5InvitationCard, AppError>, what: &str| match r {
         Ok(v) => {
-            notice.set(Some(format!("{what}成功，当前状态：{}", v.status.label())));
+            notice.set(Some(format!("{what}成功，当前状态：{}", v.status)));
             error.set(None);
             step.set(Step::None);
             data.set(Some(Ok(v)));
@@ -158,33 +158,29 @@ pub fn InviteDetail(id: i64) -> impl IntoView {
             (_, Some(Ok(v))) => {
                 let has = |a: &str| v.actions.iter().any(|x| x == a);
                 let (confirm, refuse, authorize) = (has("确认"), has("拒绝"), has("授权"));
-                let joint = v.category == "联用类";
                 let (vid, version) = (v.id, v.version);
+                let (invoicers, periods) = (v.invoicers.clone(), v.periods.clone());
                 view! {
                     <section class="card h5-invite">
                         <h2>{v.direct_name.clone()}</h2>
                         {move || notice.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
                         <dl class="facts">
-                            <dt>"邀请状态"</dt><dd><strong class="status" data-status=v.status.label()>{v.status.label()}</strong></dd>
+                            <dt>"邀请状态"</dt><dd><strong class="status" data-status=v.status.clone()>{v.status.clone()}</strong></dd>
                             <dt>"直连单位"</dt><dd>{v.direct_code.clone()}</dd>
                             <dt>"单位关系"</dt><dd>{v.relationship.clone()}"（"{v.category.clone()}"）"</dd>
                             <dt>"主管税务机关"</dt><dd>{v.use_tax_office.clone()}</dd>
                         </dl>
-                        {v.status.reason().map(|r| view! { <p class="reason">"原因："{r.to_string()}</p> })}
-                        {v.next_actor.clone().map(|n| view! { <p class="muted small">"待办理："{n}</p> })}
+                        {(!v.reason.is_empty()).then(|| view! { <p class="reason">"原因："{v.reason.clone()}</p> })}
+                        {(!v.next_actor.is_empty()).then(|| view! { <p class="muted small">"待办理："{v.next_actor.clone()}</p> })}
                         {match v.proof_material_id {
                             Some(m) => view! { <p><a class="button secondary" href=format!("/api/materials/{m}") target="_blank" rel="external">"查看单位关系证明材料"</a></p> }.into_any(),
                             None => view! { <p class="muted small">"直连单位未上传单位关系证明材料。"</p> }.into_any(),
                         }}
-                        {v.authorization.clone().map(|a| view! {
-                            <p class="small">"开票人员："{a.invoicers.iter().map(|i| i.name.clone()).collect::<Vec<_>>().join("、")}" · 开票安全验证时间："{a.period.label.clone()}</p>
-                        })}
+                        {(!v.authorization.is_empty()).then(|| view! { <p class="small">{v.authorization.clone()}</p> })}
                         <details>
                             <summary>"办理过程"</summary>
                             <ol class="timeline">
-                                {v.timeline.clone().into_iter().map(|t| view! {
-                                    <li><span class="at">{t.at}</span>" "{t.actor}"："{t.action}" → "{t.to}{t.reason.map(|r| format!("（{r}）"))}</li>
-                                }).collect_view()}
+                                {v.timeline.clone().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
                             </ol>
                         </details>
                         <div class="actions h5-actions">
@@ -199,12 +195,12 @@ pub fn InviteDetail(id: i64) -> impl IntoView {
                                     <p>"确认后接入邀请将提交主管税务机关受理。"</p>
                                     <div class="actions h5-actions">
                                         <button class="secondary" on:click=move |_| step.set(Step::None)>"取消"</button>
-                                        <button class="primary" disabled=move || !online.get() on:click=move |_| spawn_local(async move { done(respond_invitation(vid, version, true, String::new()).await, "确认") })>"确认提交"</button>
+                                        <button class="primary" disabled=move || !online.get() on:click=move |_| spawn_local(async move { done(h5_act(vid, version, "confirm".into(), String::new(), vec![], String::new()).await, "确认") })>"确认提交"</button>
                                     </div>
                                 </div>
                             }.into_any(),
-                            Step::Refuse => view! { <RefuseStep id=vid version=version joint=joint step=step error=error done=Callback::new(move |r| done(r, "拒绝")) /> }.into_any(),
-                            Step::Authorize => view! { <AuthorizeStep id=vid version=version step=step error=error done=Callback::new(move |r| done(r, "授权")) /> }.into_any(),
+                            Step::Refuse => view! { <RefuseStep id=vid version=version step=step error=error done=Callback::new(move |r| done(r, "拒绝")) /> }.into_any(),
+                            Step::Authorize => view! { <AuthorizeStep id=vid version=version invoicers=invoicers.clone() periods=periods.clone() step=step error=error done=Callback::new(move |r| done(r, "授权")) /> }.into_any(),
                         }}
                         {move || error.get().and_then(|e| e.form_message()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                     </section>
@@ -215,13 +211,13 @@ pub fn InviteDetail(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn RefuseStep(id: i64, version: i64, joint: bool, step: RwSignal<Step>, error: RwSignal<Option<AppError>>, done: Callback<Result<InvitationView, AppError>>) -> impl IntoView {
+fn RefuseStep(id: i64, version: i64, step: RwSignal<Step>, error: RwSignal<Option<AppError>>, done: Callback<Result<H5InvitationCard, AppError>>) -> impl IntoView {
     let online = online();
     let reason = RwSignal::new(String::new());
     let send = move |_| {
         let r = reason.get_untracked();
         spawn_local(async move {
-            done.run(if joint { refuse_authorization(id, version, r).await } else { respond_invitation(id, version, false, r).await });
+            done.run(h5_act(id, version, "refuse".into(), r, vec![], String::new()).await);
         });
     };
     view! {
@@ -238,42 +234,31 @@ fn RefuseStep(id: i64, version: i64, joint: bool, step: RwSignal<Step>, error: R
 }
 
 #[component]
-fn AuthorizeStep(id: i64, version: i64, step: RwSignal<Step>, error: RwSignal<Option<AppError>>, done: Callback<Result<InvitationView, AppError>>) -> impl IntoView {
+fn AuthorizeStep(id: i64, version: i64, invoicers: Vec<(i64, String)>, periods: Vec<(String, String)>, step: RwSignal<Step>, error: RwSignal<Option<AppError>>, done: Callback<Result<H5InvitationCard, AppError>>) -> impl IntoView {
     let online = online();
-    let options = RwSignal::new(None::<Result<AuthorizeChoices, AppError>>);
-    spawn_local(async move { options.set(Some(authorize_options(id).await)) });
     let chosen = RwSignal::new(Vec::<i64>::new());
     let period = RwSignal::new(String::new());
     let send = move |_| {
         let (c, p) = (chosen.get_untracked(), period.get_untracked());
-        spawn_local(async move { done.run(authorize_invitation(id, version, c, p).await) });
+        spawn_local(async move { done.run(h5_act(id, version, "authorize".into(), String::new(), c, p).await) });
     };
     view! {
         <div class="confirm authorize" role="dialog" aria-label="授权">
-            {move || match options.get() {
-                None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                Some(Ok(o)) => view! {
-                    <fieldset class="field invoicers">
-                        <legend>"开票人员配置"</legend>
-                        {o.invoicers.into_iter().map(|i| {
-                            let lid = i.link_id;
-                            view! {
-                                <label class="check"><input type="checkbox" name="invoicer"
-                                    on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|c| { c.retain(|x| *x != lid); if on { c.push(lid) } }) } />
-                                    {i.name}</label>
-                            }
-                        }).collect_view()}
-                        <FieldMsg error=error field="invoicers" />
-                    </fieldset>
-                    <label class="field"><span>"开票安全验证时间配置"</span>
-                        <select aria-label="开票安全验证时间" on:change=move |ev| period.set(event_target_value(&ev))>
-                            <option value="">"请选择"</option>
-                            {o.periods.into_iter().map(|p| view! { <option value=p.code>{p.label}</option> }).collect_view()}
-                        </select></label>
-                    <FieldMsg error=error field="period" />
-                }.into_any(),
-            }}
+            <fieldset class="field invoicers">
+                <legend>"开票人员配置"</legend>
+                {invoicers.into_iter().map(|(lid, name)| view! {
+                    <label class="check"><input type="checkbox" name="invoicer"
+                        on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|c| { c.retain(|x| *x != lid); if on { c.push(lid) } }) } />
+                        {name}</label>
+                }).collect_view()}
+                <FieldMsg error=error field="invoicers" />
+            </fieldset>
+            <label class="field"><span>"开票安全验证时间配置"</span>
+                <select aria-label="开票安全验证时间" on:change=move |ev| period.set(event_target_value(&ev))>
+                    <option value="">"请选择"</option>
+                    {periods.into_iter().map(|(code, label)| view! { <option value=code>{label}</option> }).collect_view()}
+                </select></label>
+            <FieldMsg error=error field="period" />
             <div class="actions h5-actions">
                 <button class="secondary" on:click=move |_| step.set(Step::None)>"取消"</button>
                 <button class="primary" disabled=move || !online.get() on:click=send>"确认授权"</button>

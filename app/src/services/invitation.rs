@@ -690,3 +690,61 @@ pub async fn officer_decide(ctx: &Ctx, id: i64, version: i64, approve: bool, rea
     let fresh = ctx.store.invitation(i.id).await?.ok_or(AppError::NotFound)?;
     view(ctx, &fresh, &viewer).await
 }
+
+fn h5_of(v: InvitationView) -> H5InvitationCard {
+    H5InvitationCard {
+        id: v.id,
+        version: v.version,
+        direct_name: v.direct_name,
+        direct_code: v.direct_code,
+        relationship: v.relationship,
+        category: v.category,
+        use_tax_office: v.use_tax_office,
+        status: v.status.label().into(),
+        reason: v.status.reason().unwrap_or_default().into(),
+        next_actor: v.next_actor.unwrap_or_default(),
+        proof_material_id: v.proof_material_id,
+        authorization: v
+            .authorization
+            .map(|a| format!("开票人员：{} · 开票安全验证时间：{}", a.invoicers.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("、"), a.period.label))
+            .unwrap_or_default(),
+        timeline: v
+            .timeline
+            .into_iter()
+            .map(|t| format!("{} {}：{} → {}{}", t.at, t.actor, t.action, t.to, t.reason.map(|r| format!("（{r}）")).unwrap_or_default()))
+            .collect(),
+        actions: v.actions,
+        invoicers: vec![],
+        periods: vec![],
+    }
+}
+
+/// The card, with the 授权 choices when 授权 is offered.
+async fn h5_card(ctx: &Ctx, i: &StoredInvitation, v: InvitationView) -> AppResult<H5InvitationCard> {
+    let authorize = v.actions.iter().any(|a| a == "授权");
+    let mut card = h5_of(v);
+    if authorize {
+        card.invoicers = invoicers_of(ctx, i.use_enterprise_id).await?.into_iter().map(|c| (c.link_id, c.name)).collect();
+        card.periods = periods_for(ctx, i).await?.into_iter().map(|p| (p.code, p.label)).collect();
+    }
+    Ok(card)
+}
+
+/// The H5 detail: only the use unit's own invitation (the H5 app is the use unit's).
+pub async fn h5_invitation(ctx: &Ctx, id: i64) -> AppResult<H5InvitationCard> {
+    let (i, t) = received_one(ctx, id).await?;
+    let v = view(ctx, &i, &Viewer::UseUnit(t)).await?;
+    h5_card(ctx, &i, v).await
+}
+
+pub async fn h5_act(ctx: &Ctx, id: i64, version: i64, action: &str, reason: String, invoicer_link_ids: Vec<i64>, period_code: String) -> AppResult<H5InvitationCard> {
+    let (i, _) = received_one(ctx, id).await?;
+    let v = match action {
+        "confirm" => respond(ctx, id, version, true, reason).await?,
+        "refuse" if i.relationship.category() == UseCategory::Joint => refuse_authorization(ctx, id, version, reason).await?,
+        "refuse" => respond(ctx, id, version, false, reason).await?,
+        "authorize" => authorize(ctx, id, version, invoicer_link_ids, period_code).await?,
+        _ => return Err(AppError::Refused("不支持的操作".into())),
+    };
+    h5_card(ctx, &i, v).await
+}
