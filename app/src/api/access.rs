@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+use crate::api::materials::MaterialInfo;
 use crate::domain::access::{AccessType, ApplicationStatus, CheckLine, QualificationItem};
+use crate::domain::materials::MaterialRules;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::services::{access as svc, ctx};
@@ -81,6 +83,10 @@ pub struct ApplicationView {
     pub items: Vec<QualificationItem>,
     pub timeline: Vec<TimelineEntry>,
     pub next_actor: Option<String>,
+    /// 申请材料 uploaded so far.
+    pub materials: Vec<MaterialInfo>,
+    /// What the province asks for (the 授权委托书 depends on `form.built_by_authorized`).
+    pub material_rules: MaterialRules,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod leqi;
+pub mod materials;
 
 /// Registers every server fn with the axum integration (explicitly, so no
 /// linker can drop one).
@@ -51,4 +52,5 @@ pub fn register_server_fns() {
     register_explicit::<access::OfficerQueue>();
     register_explicit::<access::OfficerCase>();
     register_explicit::<access::OfficerDecide>();
+    register_explicit::<materials::DeleteMaterial>();
 }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod codes;
+pub mod materials;
 pub mod people;
 pub mod time;
 

@@ -3,6 +3,7 @@
 //! stored with optimistic versioning, with a timeline entry and an audit record.
 
 use crate::api::access::*;
+use crate::api::materials::MaterialInfo;
 use crate::domain::access::{
     failed, qualification_end, qualification_items, reapplication_ban, submit as submit_transition, AccessType, ApplicationStatus, CheckOutcome,
 };
@@ -11,7 +12,8 @@ use crate::domain::audit::AuditOutcome;
 use crate::domain::access::{decide, Decision, DecidingOfficer, Jurisdiction};
 use crate::domain::{CreditCode, Ipv4, MobilePhone, OfficerSession, Principal, TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::ports::{ApplicationEvent, Ctx, StoredApplication};
+use crate::domain::materials::{MaterialKind, MaterialOwner, MaterialRules};
+use crate::ports::{ApplicationEvent, Ctx, StoredApplication, StoredMaterial};
 
 use super::accounts::require_module;
 use super::auth::audit;
@@ -29,7 +31,7 @@ fn relationship_allowed(t: AccessType, r: &str) -> bool {
     }
 }
 
-fn view(app: StoredApplication, events: Vec<ApplicationEvent>) -> AppResult<ApplicationView> {
+fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<StoredMaterial>, material_rules: MaterialRules) -> AppResult<ApplicationView> {
     let form: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
     Ok(ApplicationView {
         id: app.id,
@@ -42,12 +44,20 @@ fn view(app: StoredApplication, events: Vec<ApplicationEvent>) -> AppResult<Appl
             .into_iter()
             .map(|e| TimelineEntry { at: e.at.beijing_time(), actor: e.actor, actor_unit: e.actor_unit, action: e.action, to: e.to, reason: e.reason })
             .collect(),
+        materials: materials.iter().map(super::materials::info).collect(),
+        material_rules,
     })
+}
+
+async fn material_rules(ctx: &Ctx, province_code: &str) -> AppResult<MaterialRules> {
+    Ok(ctx.store.province_rules(province_code).await?.map(|r| r.materials).unwrap_or_default())
 }
 
 async fn load_view(ctx: &Ctx, app: StoredApplication) -> AppResult<ApplicationView> {
     let events = ctx.store.events(app.id).await?;
-    view(app, events)
+    let materials = ctx.store.materials_of(MaterialOwner::Application(app.id)).await?;
+    let rules = material_rules(ctx, &app.province_code).await?;
+    view(app, events, materials, rules)
 }
 
 async fn unit_info(ctx: &Ctx, t: &TaxpayerSession) -> AppResult<(UnitInfo, crate::ports::RegistryProfile)> {
@@ -68,7 +78,7 @@ async fn unit_info_of(ctx: &Ctx, enterprise_id: i64, name: &str, code: &str) -> 
         credit_grade: profile.applicant.credit_grade.map(|g| format!("{}级", g.label())).unwrap_or_else(|| "未评价".into()),
         digital_invoice_pilot: profile.applicant.digital_invoice_pilot,
         direct_unit: profile.direct_unit.map(|d| d.label().to_string()),
-        qualification_end: None,
+        qualification_end: profile.qualification_end.clone(),
     };
     Ok((info, profile))
 }
@@ -238,7 +248,23 @@ pub async fn submit(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> A
     form.access_type = stored.access_type;
     // Keep what was typed even when it does not validate.
     let version = ctx.store.save_form(id, t.enterprise_id, &serde_json::to_string(&form).map_err(|_| AppError::Internal)?, version, ctx.clock.now()).await?;
-    let access_type = validate(ctx, &form).await?;
+    let fields = validate(ctx, &form).await;
+    let present: Vec<MaterialKind> = ctx.store.materials_of(MaterialOwner::Application(id)).await?.into_iter().map(|m| m.kind).collect();
+    let missing: Vec<FieldError> = material_rules(ctx, &app.province_code)
+        .await?
+        .missing(form.built_by_authorized, &present)
+        .into_iter()
+        .map(|k| FieldError { field: k.field(), message: format!("请上传《{}》", k.label()) })
+        .collect();
+    let access_type = match (fields, missing.is_empty()) {
+        (Ok(t), true) => t,
+        (Ok(_), false) => return Err(AppError::Invalid(missing)),
+        (Err(AppError::Invalid(mut errs)), _) => {
+            errs.extend(missing);
+            return Err(AppError::Invalid(errs));
+        }
+        (Err(e), _) => return Err(e),
+    };
     // 基础信息核验 again, now with the pre-invited use units.
     let profile = ctx.store.registry_profile(t.enterprise_id).await?.ok_or(AppError::NotFound)?;
     let rules = ctx.store.province_rules(&profile.province_code).await?.ok_or(AppError::Internal)?;
@@ -278,6 +304,8 @@ pub async fn reapply(ctx: &Ctx, previous_id: i64) -> AppResult<ApplicationView> 
         return Err(AppError::Conflict);
     }
     let app = ctx.store.create_application(t.enterprise_id, prev.tax_office_id, &prev.province_code, &prev.form, Some(prev.id), ctx.clock.now()).await?;
+    // The materials come along (the refused application keeps its own).
+    ctx.store.copy_materials(MaterialOwner::Application(prev.id), MaterialOwner::Application(app.id), ctx.clock.now()).await?;
     audit(ctx, &t.person_name, &t.credit_code, "重新发起接入申请", format!("依据{}的申请重新发起", prev.status.label()), AuditOutcome::Success).await?;
     load_view(ctx, app).await
 }
@@ -300,6 +328,11 @@ fn desk_status(o: &OfficerSession) -> ApplicationStatus {
         crate::domain::OfficerRole::Review => ApplicationStatus::PendingReview,
         crate::domain::OfficerRole::Confirmation => ApplicationStatus::PendingConfirmation,
     }
+}
+
+/// Whether an officer may see a case (and its materials): submitted, and theirs.
+pub(crate) fn officer_may_see(o: &OfficerSession, a: &StoredApplication) -> bool {
+    in_jurisdiction(o, a) && a.status != ApplicationStatus::Draft
 }
 
 /// Whether the application sits in this officer's office (受理/复核) or province (确认).
@@ -347,7 +380,7 @@ async fn case_checks(ctx: &Ctx, a: &StoredApplication, form: &AccessForm) -> App
 
 pub async fn officer_case(ctx: &Ctx, id: i64) -> AppResult<CaseFile> {
     let o = require_officer(ctx).await?;
-    let a = ctx.store.application(id).await?.filter(|a| in_jurisdiction(&o, a) && a.status != ApplicationStatus::Draft).ok_or(AppError::NotFound)?;
+    let a = ctx.store.application(id).await?.filter(|a| officer_may_see(&o, a)).ok_or(AppError::NotFound)?;
     let ent = ctx.store.enterprise_by_id(a.enterprise_id).await?.ok_or(AppError::NotFound)?;
     let (unit, _) = unit_info_of(ctx, a.enterprise_id, &ent.name, ent.credit_code.as_str()).await?;
     let can_decide = a.status.deciding_role() == Some(o.role);
@@ -389,4 +422,19 @@ pub async fn officer_decide(ctx: &Ctx, id: i64, version: i64, approve: bool, rea
     audit(ctx, &o.name, &o.unit_name, action, format!("{}的接入申请：{}{}", ent.name, to.label(), to.reason().map(|r| format!("（{r}）")).unwrap_or_default()), AuditOutcome::Success).await?;
     let a = ctx.store.application(id).await?.ok_or(AppError::NotFound)?;
     load_view(ctx, a).await
+}
+
+/// 申请材料 → 上传: the file is checked and stored, then attached to the unit's
+/// own draft. A kind the province does not ask for is refused.
+pub async fn upload_material(ctx: &Ctx, who: &Principal, application_id: i64, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<MaterialInfo> {
+    let t = super::materials::taxpayer(who)?.clone();
+    let app = own_draft(ctx, &t, application_id).await?;
+    if !material_rules(ctx, &app.province_code).await?.offers(kind) {
+        return Err(AppError::field(&kind.field(), format!("本省接入申请不需要《{}》", kind.label())));
+    }
+    let m = super::materials::upload(ctx, who, kind, file_name, bytes).await?;
+    if !ctx.store.attach_material(m.id, t.enterprise_id, MaterialOwner::Application(application_id)).await? {
+        return Err(AppError::Conflict);
+    }
+    Ok(super::materials::info(&m))
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod leqi;
+pub mod materials;
 pub mod web;
 
 use crate::error::AppError;

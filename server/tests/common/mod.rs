@@ -57,8 +57,11 @@ pub async fn postgres() -> Option<TestDb> {
 
 pub fn ctx(store: &SqlStore, clock: Arc<TestClock>, mode: Mode) -> Ctx {
     let shared = Arc::new(store.clone());
+    // Each context gets its own folder for materials' contents (kept for the test run).
+    let blobs = tempfile::tempdir().unwrap().keep();
     Ctx {
         store: shared.clone(),
+        blobs: Arc::new(server::store_materials::ObjectBlobStore::local(&blobs).unwrap()),
         sms: Arc::new(OutboxSmsGateway { store: shared }),
         captcha: Arc::new(PngCaptcha { fixed_answer: Some(CAPTCHA.into()) }),
         secrets: Arc::new(OsSecrets::new()),
