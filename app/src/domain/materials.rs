@@ -303,13 +303,10 @@ impl MaterialOwner {
     }
 }
 
-/// "12.3 KB" / "1.5 MB".
+/// "12.3 KB" / "1.5 MB" (rounded down; integers only, to keep float formatting out of the client).
 pub fn size_label(bytes: u64) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    }
+    let (tenths, unit) = if bytes < 1024 * 1024 { (bytes * 10 / 1024, "KB") } else { (bytes * 10 / (1024 * 1024), "MB") };
+    format!("{}.{} {unit}", tenths / 10, tenths % 10)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod access;
 pub mod login;
 pub mod h5;
 pub mod leqi;
+pub mod materials;
 pub mod me;
 pub mod outbox;
 pub mod portal;
