@@ -303,8 +303,11 @@ impl MaterialOwner {
     }
 }
 
-/// "12.3 KB" / "1.5 MB" (rounded down; integers only, to keep float formatting out of the client).
+/// "593 B" / "12.3 KB" / "1.5 MB" (rounded down; integers only, to keep float formatting out of the client).
 pub fn size_label(bytes: u64) -> String {
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
     let (tenths, unit) = if bytes < 1024 * 1024 { (bytes * 10 / 1024, "KB") } else { (bytes * 10 / (1024 * 1024), "MB") };
     format!("{}.{} {unit}", tenths / 10, tenths % 10)
 }
@@ -386,6 +389,7 @@ mod tests {
         assert_eq!(r.missing(false, &all_but_report), [MaterialKind::ProjectReport]);
         assert_eq!(r.missing(true, &all_but_report), [MaterialKind::ProjectReport, MaterialKind::PowerOfAttorney]);
         assert!(r.offers(MaterialKind::Other) && !r.offers(MaterialKind::RelationshipProof));
+        assert_eq!(size_label(79), "79 B");
         assert_eq!(size_label(2048), "2.0 KB");
         assert_eq!(size_label(3 * 1024 * 1024 / 2), "1.5 MB");
     }
