@@ -53,10 +53,7 @@ pub fn MaterialsEditor(
                                     }
                                 }).collect_view()}
                             </ul>
-                            <label class="upload">
-                                <span class="secondary">"上传"</span>
-                                <input type="file" name=field.clone() accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" on:change=on_change />
-                            </label>
+                            <input type="file" name=field.clone() aria-label=format!("上传{}", kind.label()) accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" on:change=on_change />
                             <FieldMsg error=upload_error field=field.clone() />
                             <FieldMsg error field=field />
                         </div>
