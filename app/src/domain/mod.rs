@@ -2,6 +2,7 @@
 //! no clock, no randomness; callers pass `Timestamp`s and random material in.
 
 pub mod access;
+pub mod access_form;
 pub mod accounts;
 pub mod audit;
 pub mod auth;

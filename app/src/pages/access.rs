@@ -10,7 +10,7 @@ use crate::pages::materials::{MaterialsEditor, MaterialsList};
 use crate::domain::access::{AccessType, ApplicationStatus, CheckLine, CheckOutcome};
 use crate::error::AppError;
 
-const RELATIONSHIPS: [&str; 5] = ["总分公司关系", "母子公司关系", "其他控制关系", "同一监管部门", "不具有控制关系"];
+use crate::domain::access_form::RELATIONSHIPS;
 
 #[derive(Clone, PartialEq)]
 enum Stage {
