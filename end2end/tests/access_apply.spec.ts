@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { loginByPassword } from './helpers';
+import { FIXTURES, loginByPassword } from './helpers';
 
 // Each project applies for a different unit (one active application per unit).
 const UNITS = {
@@ -33,6 +33,18 @@ test('我要申请 → 确认单位信息 → 草稿 survives logout → 提交 
   await field(page, 'contact', u.person);
   await field(page, 'phone', '028-86001234');
   await field(page, 'test_ips', '10.0.0.999');
+  // 申请材料: a renamed program is refused next to its material; a real PDF is listed.
+  const material = (kind: string) => page.locator(`.materials .material[data-kind="${kind}"]`);
+  await expect(page.locator('.materials .material')).toHaveCount(7);
+  await material('access_info_form').locator('input[type="file"]').setInputFiles(FIXTURES.notAPdf);
+  await expect(page.locator('[data-field="material.access_info_form"]')).toHaveText('仅支持PDF、JPG、PNG格式的文件');
+  await material('access_info_form').locator('input[type="file"]').setInputFiles(FIXTURES.pdf);
+  await expect(material('access_info_form').locator('.file .name')).toHaveText('material.pdf');
+  await expect(page.locator('[data-field="material.access_info_form"]')).toHaveCount(0);
+  await material('network_filing').locator('input[type="file"]').setInputFiles(FIXTURES.textPng);
+  await expect(page.locator('[data-field="material.network_filing"]')).toHaveText('仅支持PDF、JPG、PNG格式的文件');
+  await material('network_filing').locator('input[type="file"]').setInputFiles(FIXTURES.png);
+  await expect(material('network_filing').locator('.file .name')).toHaveText('material.png');
   await page.getByRole('button', { name: '保存草稿' }).click();
   await expect(page.getByText('草稿已保存')).toBeVisible();
 
@@ -42,6 +54,15 @@ test('我要申请 → 确认单位信息 → 草稿 survives logout → 提交 
   await page.goto('/leqi/access/apply');
   await expect(page.locator('.application-form [name="contact"]')).toHaveValue(u.person);
   await expect(page.locator('.application-form [name="test_ips"]')).toHaveValue('10.0.0.999');
+  await expect(material('access_info_form').locator('.file .name')).toHaveText('material.pdf');
+  await expect(material('network_filing').locator('.file .size')).toHaveText('79 B');
+  // 查看 opens the stored file with its sniffed type.
+  const href = await material('network_filing').getByRole('link', { name: '查看' }).getAttribute('href');
+  const viewed = await page.request.get(href!);
+  expect(viewed.headers()['content-type']).toBe('image/png');
+  // 删除 while it is a draft.
+  await material('network_filing').getByRole('button', { name: '删除' }).click();
+  await expect(material('network_filing').locator('.file')).toHaveCount(0);
 
   // 提交 checks every field and says so next to each.
   await page.getByRole('button', { name: '提交' }).click();
@@ -49,6 +70,14 @@ test('我要申请 → 确认单位信息 → 草稿 survives logout → 提交 
   await expect(page.locator('[data-field="test_ips"]')).toContainText('10.0.0.999');
   await expect(page.locator('[data-field="q12"]')).toContainText('请填写第12项');
   await expect(page.locator('.application-form [name="phone"]')).toHaveValue('028-86001234');
+  // …and each missing required material next to its line.
+  await expect(page.locator('[data-field="material.network_filing"]')).toHaveText('请上传《网络地址备案表》');
+  await expect(page.locator('[data-field="material.project_report"]')).toHaveText('请上传《项目报告》');
+  await expect(page.locator('[data-field="material.access_info_form"]')).toHaveCount(0);
+  for (const kind of ['service_agreement', 'software_right', 'project_report', 'network_filing']) {
+    await material(kind).locator('input[type="file"]').setInputFiles(FIXTURES.pdf);
+    await expect(material(kind).locator('.file')).toHaveCount(1);
+  }
 
   await field(page, 'email', 'it@example.com');
   await field(page, 'address', '四川省成都市示例路1号');
@@ -73,6 +102,7 @@ test('我要申请 → 确认单位信息 → 草稿 survives logout → 提交 
   await page.getByRole('button', { name: '查看申请进度' }).click();
   await expect(page.locator('.status-card .status')).toHaveText('待受理');
   await expect(page.locator('.timeline li')).toHaveCount(1);
+  await expect(page.locator('.status-card .materials-list li')).toHaveCount(5);
   await expect(page.getByRole('button', { name: '我要申请' })).toHaveCount(0);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);

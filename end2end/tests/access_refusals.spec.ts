@@ -42,6 +42,8 @@ test('each refusal shows its reason, and 重新发起 resubmits the prefilled ap
     await page.getByRole('button', { name: '重新发起' }).click();
     await expect(page.locator('.application-form [name="system_name"]')).not.toHaveValue('');
     await expect(page.locator('.application-form [name="use_units.0.credit_code"]')).toHaveValue(SHULE.code);
+    // The materials come along.
+    await expect(page.locator('.materials .material .file')).toHaveCount(5);
     await page.getByRole('button', { name: '提交' }).click();
     await expect(page.getByRole('heading', { name: '提交成功' })).toBeVisible();
   }
@@ -50,4 +52,6 @@ test('each refusal shows its reason, and 重新发起 resubmits the prefilled ap
   await page.goto('/leqi/access/apply');
   await expect(page.locator('.status-card .status')).toHaveText('确认通过');
   await expect(page.getByText('本单位已是直连单位（乐企联用）')).toBeVisible();
+  // The qualification term: the confirmation year and the next one.
+  await expect(page.locator('.facts .qualification-end')).toHaveText(`${new Date().getFullYear() + 1}-12-31`);
 });

@@ -170,10 +170,29 @@ export function completeAccessForm(contact: string, phone: string, useUnits: { c
   };
 }
 
-/** 我要申请 (乐企联用) → 确认单位信息 → 提交, as the signed-in applicant on `page`. Returns the application id. */
+/** Small real files for 申请材料, and files whose name lies about their contents. */
+export const FIXTURES = {
+  pdf: nodePath.resolve(__dirname, '..', 'fixtures', 'material.pdf'),
+  png: nodePath.resolve(__dirname, '..', 'fixtures', 'material.png'),
+  notAPdf: nodePath.resolve(__dirname, '..', 'fixtures', 'not-a-pdf.pdf'),
+  textPng: nodePath.resolve(__dirname, '..', 'fixtures', 'text.png'),
+};
+
+/** Uploads a PDF for every material the draft requires (as the page's fetch does). */
+export async function uploadRequiredMaterials(page: Page, draft: { id: number; material_rules: { required: string[]; when_authorized: string[] } }, builtByAuthorized = false) {
+  const kinds = [...draft.material_rules.required, ...(builtByAuthorized ? draft.material_rules.when_authorized : [])];
+  const pdf = fs.readFileSync(FIXTURES.pdf);
+  for (const kind of kinds) {
+    const res = await page.request.post(`/api/materials?kind=${kind}&name=${encodeURIComponent(kind + '.pdf')}&application=${draft.id}`, { data: pdf, headers: { 'content-type': 'application/octet-stream' } });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+}
+
+/** 我要申请 (乐企联用) → 确认单位信息 → 申请材料 → 提交, as the signed-in applicant on `page`. Returns the application id. */
 export async function submitAccessApplication(page: Page, form: ReturnType<typeof completeAccessForm>): Promise<number> {
   const check = await callServerFn(page, 'confirm_unit', { access_type: 'Joint', gov_or_association: false, confirmed: true });
   expect(check.draft, `基础信息核验: ${JSON.stringify(check.lines)}`).toBeTruthy();
+  await uploadRequiredMaterials(page, check.draft, form.built_by_authorized);
   const sent = await callServerFn(page, 'submit_access_application', { json: { id: check.draft.id, version: check.draft.version, form } });
   expect(sent.status).toBe('PendingAcceptance');
   return sent.id as number;

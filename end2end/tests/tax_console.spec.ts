@@ -73,6 +73,20 @@ test('受理 → 复核通过 → 确认通过, with a refusal that needs a reas
   await expect(form.locator('tr.use-unit')).toHaveCount(a.useUnits.length);
   await expect(form.locator('tr.use-unit .name').first()).toHaveText(TIANFU_JT.name);
   await expect(shouli.locator('.case-timeline .timeline-entry')).toHaveCount(1);
+  // 申请材料: listed with 查看; the officer opens one.
+  const files = shouli.locator('.case-materials .material-file');
+  await expect(files).toHaveCount(5);
+  await expect(files.first()).toContainText('接入信息表');
+  const href = await files.first().getByRole('link', { name: '查看' }).getAttribute('href');
+  const opened = await shouli.request.get(href!);
+  expect(opened.status()).toBe(200);
+  expect(opened.headers()['content-type']).toBe('application/pdf');
+  expect(opened.headers()['x-content-type-options']).toBe('nosniff');
+  expect((await opened.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  // An officer of another office gets nothing.
+  const jj = await officerPage(browser, info, 'sc_jj_shouli');
+  expect((await jj.request.get(href!)).status()).toBe(404);
+  await jj.context().close();
   await expect(shouli.getByRole('button', { name: '受理', exact: true })).toBeVisible();
   await noHorizontalScroll(shouli);
 

@@ -20,10 +20,12 @@ use sqlx::Row;
 const IMPORT_ROWS: usize = 10_000;
 const LIST_ROWS: i64 = 1_000_000;
 
-fn ctx(store: &SqlStore) -> Ctx {
+fn ctx(store: &SqlStore, blobs: &std::path::Path) -> Ctx {
     let shared = Arc::new(store.clone());
     Ctx {
         store: shared.clone(),
+        blobs: Arc::new(server::store_materials::ObjectBlobStore::local(blobs).unwrap()),
+        api: app::ports::ApiSettings { master_key: b"bench-master-key-bench-master-key".to_vec().into(), trust_forwarded_for: false },
         sms: Arc::new(OutboxSmsGateway { store: shared }),
         captcha: Arc::new(PngCaptcha { fixed_answer: None }),
         secrets: Arc::new(OsSecrets::new()),
@@ -103,7 +105,8 @@ fn ms(d: Duration) -> String {
 async fn run(label: &str, store: SqlStore, pg: bool) {
     server::demo::seed(&store, &OsSecrets::new(), 0).await.unwrap();
     server::load_province_rules(&store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
-    let ctx = ctx(&store);
+    let blob_dir = tempfile::tempdir().unwrap();
+    let ctx = ctx(&store, blob_dir.path());
     let shule = id_of(&store, "91510104MA6CLQ001T").await;
     let caoyuan = id_of(&store, "91150105MA0NCY0024").await;
 

@@ -13,7 +13,9 @@ pub mod store_access;
 pub mod store_api;
 pub mod store_invitation;
 pub mod store_invoicers;
+pub mod store_materials;
 pub mod web;
+pub mod web_materials;
 
 use std::sync::Arc;
 
@@ -25,9 +27,7 @@ use crate::store::SqlStore;
 
 /// Connects storage, loads demo data in demo mode, and wires the ports.
 pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::error::Error>> {
-    if config.database_url.starts_with("sqlite") {
-        std::fs::create_dir_all(&config.data_dir)?;
-    }
+    std::fs::create_dir_all(&config.data_dir)?;
     let store = SqlStore::connect(&config.database_url).await?;
     let secrets = Arc::new(OsSecrets::new());
     let clock = Arc::new(SystemClock);
@@ -43,8 +43,10 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
         (Mode::Production, Some(program)) => Arc::new(CommandSms { program: program.clone() }),
         _ => Arc::new(OutboxSmsGateway { store: shared.clone() }),
     };
+    let blobs = store_materials::ObjectBlobStore::local(&config.data_dir.join("materials"))?;
     let ctx = Ctx {
         store: shared,
+        blobs: Arc::new(blobs),
         sms,
         captcha: Arc::new(PngCaptcha { fixed_answer: config.fixed_captcha.clone() }),
         secrets,

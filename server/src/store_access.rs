@@ -73,7 +73,7 @@ impl ApplicationStore for SqlStore {
         let row = sqlx::query(
             "SELECT e.id, e.tax_office_id, t.province_code, e.credit_grade, e.digital_invoice_pilot, e.revenue_last_year_fen, \
                     e.invoices_12m, e.invoiced_amount_12m_fen, e.major_violation_3y, e.major_opinion_3y, e.categories, \
-                    e.exit_kind, e.exit_at, e.direct_unit_type \
+                    e.exit_kind, e.exit_at, e.direct_unit_type, e.qualification_end \
              FROM enterprises e JOIN tax_offices t ON t.id = e.tax_office_id WHERE e.id = $1",
         )
         .bind(enterprise_id)
@@ -94,6 +94,7 @@ impl ApplicationStore for SqlStore {
                 applicant: applicant(&r),
                 exit,
                 direct_unit: r.get::<Option<String>, _>("direct_unit_type").as_deref().and_then(AccessType::from_code),
+                qualification_end: r.get("qualification_end"),
             }
         }))
     }

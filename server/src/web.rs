@@ -36,6 +36,7 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         h5_worker: Arc::new(service_worker(&h5_dir, "/kkjrh5/", "/kkjrh5/index.html")),
     };
     Router::new()
+        .merge(crate::web_materials::routes())
         .route("/api/{*fn_name}", post(server_fn).get(server_fn))
         .route("/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.portal_worker) }))
         .route("/kkjrh5/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.h5_worker) }))

@@ -38,6 +38,7 @@ fn complete_form() -> serde_json::Value {
 async fn apply(r: &axum::Router, applicant: &str) -> ApplicationView {
     let check: UnitCheck = call_typed(r, ConfirmUnit::PATH, &[("access_type", "Joint"), ("gov_or_association", "false"), ("confirmed", "true")], applicant).await.unwrap();
     let draft = check.draft.expect("the check passes (aggregate thresholds wait for the use units)");
+    common::http::upload_required(r, applicant, &draft).await;
     let sent: ApplicationView = call_json(r, SubmitAccessApplication::PATH, json!({ "id": draft.id, "version": draft.version, "form": complete_form() }), applicant).await.unwrap();
     assert_eq!(sent.status, ApplicationStatus::PendingAcceptance);
     sent
@@ -78,6 +79,11 @@ async fn from_apply_through_three_desks_to_confirmed() {
     for f in ["phone", "email", "address", "q1", "q12", "system_name", "deployment", "test_ips", "production_ips", "protocol", "port"] {
         assert!(e.message_for(f).is_some(), "{f}: {e:?}");
     }
+    // …and each missing required material next to its own line.
+    assert_eq!(e.message_for("material.access_info_form").as_deref(), Some("请上传《接入信息表》"));
+    assert_eq!(e.message_for("material.network_filing").as_deref(), Some("请上传《网络地址备案表》"));
+    assert_eq!(e.message_for("material.power_of_attorney"), None, "self-built: no 授权委托书");
+    common::http::upload_required(r, &me, &draft).await;
     assert!(e.message_for("test_ips").unwrap().contains("10.1.2.999"));
     // Without the pre-invited use unit the aggregate thresholds are not met.
     let mut alone = complete_form();
@@ -119,6 +125,9 @@ async fn from_apply_through_three_desks_to_confirmed() {
     assert_eq!(done.timeline[3].actor, "曾伟（四川省局确认）");
     let unit: AccessSummary = call_typed(r, AccessOverview::PATH, &[], &me).await.unwrap();
     assert_eq!(unit.unit.direct_unit.as_deref(), Some("乐企联用"));
+    // The qualification term runs to the end of the next natural year (T0 is in 2025).
+    assert_eq!(unit.unit.qualification_end.as_deref(), Some("2026-12-31"));
+    assert_eq!(overview.unit.qualification_end, None, "no term before 确认通过");
 }
 
 #[tokio::test]
@@ -143,6 +152,8 @@ async fn each_refusal_can_be_followed_by_reapplying() {
         let draft: ApplicationView = call_typed(r, ReapplyAccess::PATH, &[("previous_id", &app.id.to_string())], &me).await.unwrap();
         assert_eq!(draft.status, ApplicationStatus::Draft);
         assert_eq!(draft.form.system_name, "天府数智发票管理系统");
+        assert_eq!(draft.materials.len(), 5, "the materials come along: {:?}", draft.materials);
+        assert!(draft.materials.iter().all(|m| !app.materials.iter().any(|o| o.id == m.id)), "as copies");
         app = call_json(r, SubmitAccessApplication::PATH, json!({ "id": draft.id, "version": draft.version, "form": draft.form }), &me).await.unwrap();
         assert_eq!(app.status, ApplicationStatus::PendingAcceptance);
     }

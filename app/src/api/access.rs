@@ -1,12 +1,12 @@
 //! 【接入管理】→【接入申请】 (manual §3.3) and its tax-authority processing.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+use crate::api::materials::MaterialInfo;
 use crate::domain::access::{AccessType, ApplicationStatus, CheckLine, QualificationItem};
+use crate::domain::materials::MaterialRules;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::services::{access as svc, ctx};
@@ -25,42 +25,7 @@ pub struct UnitInfo {
     pub qualification_end: Option<String>,
 }
 
-/// A pre-invited use unit (预邀请名单).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PreInvite {
-    pub credit_code: String,
-    pub name: String,
-    pub relationship: String,
-}
-
-/// 接入申请单, as entered (drafts may be incomplete; 提交 validates every field).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AccessForm {
-    pub access_type: Option<AccessType>,
-    /// 是否政府服务机构或由民政部门等登记管理机关核准成立的行业协会
-    pub gov_or_association: bool,
-    pub contact: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
-    /// 相关资质信息 by item number (1–12), only the items shown for the access type.
-    pub qualifications: BTreeMap<u8, String>,
-    pub use_units: Vec<PreInvite>,
-    pub system_name: String,
-    /// Built by an authorized unit (被授权单位) rather than self-built.
-    pub built_by_authorized: bool,
-    pub builder_code: String,
-    pub builder_name: String,
-    pub deployment: String,
-    pub test_ips: String,
-    pub production_ips: String,
-    pub protocol: String,
-    pub port: String,
-    /// "short" (一年及以内) or "long" (一年以上)
-    pub period: String,
-}
+pub use crate::domain::access_form::{AccessForm, PreInvite};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
@@ -81,6 +46,10 @@ pub struct ApplicationView {
     pub items: Vec<QualificationItem>,
     pub timeline: Vec<TimelineEntry>,
     pub next_actor: Option<String>,
+    /// 申请材料 uploaded so far.
+    pub materials: Vec<MaterialInfo>,
+    /// What the province asks for (the 授权委托书 depends on `form.built_by_authorized`).
+    pub material_rules: MaterialRules,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod invitation;
 pub mod invoicers;
 pub mod leqi;
+pub mod materials;
 
 /// Registers every server fn with the axum integration (explicitly, so no
 /// linker can drop one).
@@ -79,4 +80,5 @@ pub fn register_server_fns() {
     register_explicit::<invoicers::InvoicerRegistrations>();
     register_explicit::<invoicers::RegisterInvoicer>();
     register_explicit::<invoicers::UnregisterInvoicer>();
+    register_explicit::<materials::DeleteMaterial>();
 }

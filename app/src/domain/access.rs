@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::materials::MaterialRules;
 use super::{Amount, OfficerRole, Timestamp};
 
 /// 接入类型.
@@ -236,6 +237,9 @@ pub struct ProvinceRules {
     /// 开票安全验证时间配置: the periods a use unit may choose (manual §4.3.2).
     #[serde(default = "default_verification_periods")]
     pub verification_periods: Vec<super::invitation::VerificationPeriod>,
+    /// 申请材料 (rules saved before materials existed get the national list).
+    #[serde(default)]
+    pub materials: MaterialRules,
 }
 
 fn default_verification_periods() -> Vec<super::invitation::VerificationPeriod> {
@@ -784,6 +788,21 @@ mod province_rule_tests {
         let mut a = good();
         a.major_violation_within_3y = true;
         assert_eq!(failed(&r.evaluate(&a, None)).len(), 1);
+    }
+
+    #[test]
+    fn each_province_lists_its_materials() {
+        use crate::domain::materials::MaterialKind::*;
+        let required = |p: &str, auth: bool| rules(p).materials.slots(auth).into_iter().filter(|s| s.required).map(|s| s.kind).collect::<Vec<_>>();
+        assert_eq!(required("51", false), [AccessInfoForm, ServiceAgreement, SoftwareRight, ProjectReport, NetworkFiling]);
+        assert_eq!(required("51", true), [AccessInfoForm, ServiceAgreement, SoftwareRight, ProjectReport, NetworkFiling, PowerOfAttorney]);
+        assert_eq!(required("15", false), [AccessInfoForm, Commitment, ProjectReport, NetworkFiling, FixedIpProof, SoftwareRight]);
+        assert!(required("15", true).contains(&PowerOfAttorney));
+        // Rules stored before materials existed still load, with the national list.
+        let mut old: serde_json::Value = serde_json::from_str(include_str!("../../../rules/province-51.json")).unwrap();
+        old.as_object_mut().unwrap().remove("materials");
+        let old: ProvinceRules = serde_json::from_value(old).unwrap();
+        assert_eq!(old.materials, crate::domain::materials::MaterialRules::default());
     }
 
     #[test]

@@ -3,12 +3,14 @@
 
 pub mod access;
 pub mod api_signing;
+pub mod access_form;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod codes;
 pub mod invitation;
 pub mod invoicers;
+pub mod materials;
 pub mod people;
 pub mod time;
 

@@ -6,10 +6,11 @@ use leptos::task::spawn_local;
 
 use crate::api::access::{access_overview, confirm_unit, reapply_access, save_access_draft, submit_access_application, AccessForm, AccessSummary, ApplicationView, PreInvite, UnitInfo};
 use crate::components::{FieldMsg, FormMsg};
+use crate::pages::materials::{MaterialsEditor, MaterialsList};
 use crate::domain::access::{AccessType, ApplicationStatus, CheckLine, CheckOutcome};
 use crate::error::AppError;
 
-const RELATIONSHIPS: [&str; 5] = ["总分公司关系", "母子公司关系", "其他控制关系", "同一监管部门", "不具有控制关系"];
+use crate::domain::access_form::RELATIONSHIPS;
 
 #[derive(Clone, PartialEq)]
 enum Stage {
@@ -62,6 +63,7 @@ fn unit_card(u: &UnitInfo) -> impl IntoView {
             <dt>"主管税务机关"</dt><dd>{u.tax_office_name.clone()}</dd>
             <dt>"纳税信用级别"</dt><dd>{u.credit_grade.clone()}</dd>
             <dt>"数电票试点"</dt><dd>{if u.digital_invoice_pilot { "已纳入" } else { "未纳入" }}</dd>
+            {u.qualification_end.clone().map(|d| view! { <dt>"资格有效期至"</dt><dd class="qualification-end">{d}</dd> })}
         </dl>
     }
 }
@@ -101,6 +103,7 @@ fn Overview(summary: AccessSummary, stage: RwSignal<Stage>) -> impl IntoView {
                     {c.status.reason().map(|r| view! { <p class="reason">"原因："{r.to_string()}</p> })}
                     {c.next_actor.clone().map(|n| view! { <p class="muted">"待办理："{n}</p> })}
                     <Timeline app=c.clone() />
+                    {(!c.materials.is_empty()).then(|| view! { <h4>"申请材料"</h4><MaterialsList materials=c.materials.clone() /> })}
                     <PrintLinks form=c.form.clone() />
                     {may.then(|| view! { <button class="secondary" on:click=move |_| reapply(id)>"重新发起"</button> })}
                 </section>
@@ -194,6 +197,8 @@ fn ApplicationForm(app: ApplicationView, stage: RwSignal<Stage>) -> impl IntoVie
     let items = app.items.clone();
     let type_label = app.form.access_type.map(|t| t.label()).unwrap_or("");
     let self_use = app.form.access_type == Some(AccessType::SelfUse);
+    let materials = RwSignal::new(app.materials.clone());
+    let material_rules = app.material_rules.clone();
 
     let save = move |_: leptos::ev::MouseEvent| {
         spawn_local(async move {
@@ -272,6 +277,8 @@ fn ApplicationForm(app: ApplicationView, stage: RwSignal<Stage>) -> impl IntoVie
                 <label class="check"><input type="radio" name="period" prop:checked=move || form.with(|f| f.period == "long") on:change=move |_| form.update(|f| f.period = "long".into()) />"长期（一年以上）"</label>
                 <FieldMsg error field="period" />
             </fieldset>
+            <h3>"申请材料"</h3>
+            <MaterialsEditor application_id=id rules=material_rules materials built_by_authorized=Signal::derive(move || form.with(|f| f.built_by_authorized)) error />
             {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
             {move || error.with(|e| matches!(e, Some(AppError::Invalid(_)))).then(|| view! { <p class="form-error" role="alert">"请按提示修改标红的项目后再提交"</p> })}
             <FormMsg error />

@@ -8,6 +8,7 @@ pub mod h5;
 pub mod h5_invite;
 pub mod jrgl;
 pub mod leqi;
+pub mod materials;
 pub mod me;
 pub mod outbox;
 pub mod portal;

@@ -8,6 +8,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::pages::materials::MaterialsList;
 use crate::api::access::{officer_case, officer_decide, officer_queue, AccessForm, ApplicationView, CaseFile, QueueItem, TimelineEntry, UnitInfo};
 use crate::api::auth::officer_login;
 use crate::api::invitation::{invitation_detail, officer_invitation_decide, officer_invitation_queue, InvitationQueueItem, InvitationView};
@@ -337,6 +338,10 @@ fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<&'st
         <UnitCard unit=case.unit.clone() />
         <ChecksCard lines=case.checks.clone() />
         <FormCard form=app.form.clone() items=app.items.clone() />
+        <section class="card case-materials">
+            <h3>"申请材料"</h3>
+            {if app.materials.is_empty() { view! { <p class="muted">"未上传材料"</p> }.into_any() } else { view! { <MaterialsList materials=app.materials.clone() /> }.into_any() }}
+        </section>
         <TimelineCard entries=app.timeline.clone() />
     }
 }

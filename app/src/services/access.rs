@@ -3,33 +3,23 @@
 //! stored with optimistic versioning, with a timeline entry and an audit record.
 
 use crate::api::access::*;
+use crate::api::materials::MaterialInfo;
 use crate::domain::access::{
     failed, qualification_end, qualification_items, reapplication_ban, submit as submit_transition, AccessType, ApplicationStatus, CheckOutcome,
 };
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
 use crate::domain::access::{decide, Decision, DecidingOfficer, Jurisdiction};
-use crate::domain::{CreditCode, Ipv4, MobilePhone, OfficerSession, Principal, TaxpayerSession, Timestamp};
+use crate::domain::access_form::ValidForm;
+use crate::domain::{CreditCode, OfficerSession, Principal, TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::ports::{ApplicationEvent, Ctx, StoredApplication};
+use crate::domain::materials::{MaterialKind, MaterialOwner, MaterialRules};
+use crate::ports::{ApplicationEvent, Ctx, StoredApplication, StoredMaterial};
 
 use super::accounts::require_module;
 use super::auth::audit;
 
-/// The relationships a pre-invited use unit may have, by access type. 自用: the
-/// four control relationships (manual §3.4); 他用: none of them (third parties);
-/// 联用: all five.
-pub const RELATIONSHIPS: [&str; 5] = ["总分公司关系", "母子公司关系", "其他控制关系", "同一监管部门", "不具有控制关系"];
-
-fn relationship_allowed(t: AccessType, r: &str) -> bool {
-    match t {
-        AccessType::SelfUse => RELATIONSHIPS[..4].contains(&r),
-        AccessType::OtherUse => r == RELATIONSHIPS[4],
-        AccessType::Joint => RELATIONSHIPS.contains(&r),
-    }
-}
-
-fn view(app: StoredApplication, events: Vec<ApplicationEvent>) -> AppResult<ApplicationView> {
+fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<StoredMaterial>, material_rules: MaterialRules) -> AppResult<ApplicationView> {
     let form: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
     Ok(ApplicationView {
         id: app.id,
@@ -42,12 +32,20 @@ fn view(app: StoredApplication, events: Vec<ApplicationEvent>) -> AppResult<Appl
             .into_iter()
             .map(|e| TimelineEntry { at: e.at.beijing_time(), actor: e.actor, actor_unit: e.actor_unit, action: e.action, to: e.to, reason: e.reason })
             .collect(),
+        materials: materials.iter().map(super::materials::info).collect(),
+        material_rules,
     })
+}
+
+async fn material_rules(ctx: &Ctx, province_code: &str) -> AppResult<MaterialRules> {
+    Ok(ctx.store.province_rules(province_code).await?.map(|r| r.materials).unwrap_or_default())
 }
 
 async fn load_view(ctx: &Ctx, app: StoredApplication) -> AppResult<ApplicationView> {
     let events = ctx.store.events(app.id).await?;
-    view(app, events)
+    let materials = ctx.store.materials_of(MaterialOwner::Application(app.id)).await?;
+    let rules = material_rules(ctx, &app.province_code).await?;
+    view(app, events, materials, rules)
 }
 
 async fn unit_info(ctx: &Ctx, t: &TaxpayerSession) -> AppResult<(UnitInfo, crate::ports::RegistryProfile)> {
@@ -68,7 +66,7 @@ async fn unit_info_of(ctx: &Ctx, enterprise_id: i64, name: &str, code: &str) -> 
         credit_grade: profile.applicant.credit_grade.map(|g| format!("{}级", g.label())).unwrap_or_else(|| "未评价".into()),
         digital_invoice_pilot: profile.applicant.digital_invoice_pilot,
         direct_unit: profile.direct_unit.map(|d| d.label().to_string()),
-        qualification_end: None,
+        qualification_end: profile.qualification_end.clone(),
     };
     Ok((info, profile))
 }
@@ -139,96 +137,27 @@ pub async fn save_draft(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) 
     Ok(ctx.store.save_form(id, t.enterprise_id, &json, version, ctx.clock.now()).await?)
 }
 
-fn ips(text: &str) -> Result<Vec<Ipv4>, String> {
-    let parts: Vec<&str> = text.split([',', '，', ';', '；', ' ', '\n']).filter(|s| !s.trim().is_empty()).collect();
-    if parts.is_empty() {
-        return Err("请填写IP地址".into());
-    }
-    parts.into_iter().map(|p| Ipv4::parse(p).map_err(|e| format!("{p}：{e}"))).collect()
-}
-
-fn contact_phone_ok(p: &str) -> bool {
-    let p = p.trim();
-    MobilePhone::parse(p).is_ok() || {
-        let digits: String = p.chars().filter(|c| *c != '-').collect();
-        p.starts_with('0') && digits.chars().all(|c| c.is_ascii_digit()) && (10..=12).contains(&digits.len())
-    }
-}
-
-/// Every field of 接入申请单, each message for its own field.
-async fn validate(ctx: &Ctx, form: &AccessForm) -> AppResult<AccessType> {
-    let mut errs: Vec<FieldError> = Vec::new();
-    let mut add = |field: String, message: String| errs.push(FieldError { field, message });
-    let Some(t) = form.access_type else { return Err(AppError::field("access_type", "请选择接入类型")) };
-    if form.contact.trim().chars().count() < 2 {
-        add("contact".into(), "请填写联系人".into());
-    }
-    if !contact_phone_ok(&form.phone) {
-        add("phone".into(), "请填写正确的联系电话（手机号码或区号-电话号码）".into());
-    }
-    let email = form.email.trim();
-    if !(email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.') && !d.starts_with('.')) && !email.starts_with('@')) {
-        add("email".into(), "请填写正确的电子邮箱".into());
-    }
-    if form.address.trim().is_empty() {
-        add("address".into(), "请填写单位地址".into());
-    }
-    for item in qualification_items(t) {
-        let v = form.qualifications.get(&item.no).map(|s| s.trim()).unwrap_or("");
-        if v.is_empty() {
-            add(format!("q{}", item.no), format!("请填写第{}项：{}", item.no, item.label));
-        } else if item.no == 1 && v.parse::<u32>().is_err() {
-            add("q1".into(), "使用单位户数应为整数".into());
-        }
-    }
+/// Every field of 接入申请单, each message for its own field (the domain's
+/// `ValidForm::parse`), and the pre-invited units' names against the registry.
+async fn validate(ctx: &Ctx, form: &AccessForm) -> AppResult<ValidForm> {
+    let parsed = ValidForm::parse(form);
+    let mut errs: Vec<FieldError> = match &parsed {
+        Ok(_) => Vec::new(),
+        Err(list) => list.iter().map(|e| FieldError { field: e.field.clone(), message: e.message.clone() }).collect(),
+    };
     for (i, u) in form.use_units.iter().enumerate() {
-        match CreditCode::parse(&u.credit_code) {
-            Err(e) => add(format!("use_units.{i}.credit_code"), e.to_string()),
-            Ok(code) => {
-                if let Some((name, _)) = ctx.store.figures_by_code(&code).await? {
-                    if name != u.name.trim() {
-                        add(format!("use_units.{i}.name"), "单位名称与统一社会信用代码登记信息不一致".into());
-                    }
-                }
+        let Ok(code) = CreditCode::parse(&u.credit_code) else { continue };
+        let field = format!("use_units.{i}.name");
+        if let Some((name, _)) = ctx.store.figures_by_code(&code).await? {
+            if !u.name.trim().is_empty() && name != u.name.trim() && !errs.iter().any(|e| e.field == field) {
+                errs.push(FieldError { field, message: "单位名称与统一社会信用代码登记信息不一致".into() });
             }
         }
-        if u.name.trim().is_empty() {
-            add(format!("use_units.{i}.name"), "请填写单位名称".into());
-        }
-        if !relationship_allowed(t, &u.relationship) {
-            add(format!("use_units.{i}.relationship"), format!("{}不能邀请该关系的使用单位", t.label()));
-        }
     }
-    if form.system_name.trim().is_empty() {
-        add("system_name".into(), "请填写应用系统名称".into());
+    match parsed {
+        Ok(v) if errs.is_empty() => Ok(v),
+        _ => Err(AppError::Invalid(errs)),
     }
-    if form.built_by_authorized {
-        if let Err(e) = CreditCode::parse(&form.builder_code) {
-            add("builder_code".into(), e.to_string());
-        }
-        if form.builder_name.trim().is_empty() {
-            add("builder_name".into(), "请填写被授权单位名称".into());
-        }
-    }
-    if form.deployment.trim().is_empty() {
-        add("deployment".into(), "请填写部署地点".into());
-    }
-    if let Err(e) = ips(&form.test_ips) {
-        add("test_ips".into(), e);
-    }
-    if let Err(e) = ips(&form.production_ips) {
-        add("production_ips".into(), e);
-    }
-    if form.protocol.trim().is_empty() {
-        add("protocol".into(), "请选择通信协议".into());
-    }
-    if !form.port.trim().parse::<u16>().is_ok_and(|p| p > 0) {
-        add("port".into(), "端口应为1至65535之间的整数".into());
-    }
-    if form.period != "short" && form.period != "long" {
-        add("period".into(), "请选择请求期限".into());
-    }
-    if errs.is_empty() { Ok(t) } else { Err(AppError::Invalid(errs)) }
 }
 
 pub async fn submit(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> AppResult<ApplicationView> {
@@ -238,20 +167,34 @@ pub async fn submit(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> A
     form.access_type = stored.access_type;
     // Keep what was typed even when it does not validate.
     let version = ctx.store.save_form(id, t.enterprise_id, &serde_json::to_string(&form).map_err(|_| AppError::Internal)?, version, ctx.clock.now()).await?;
-    let access_type = validate(ctx, &form).await?;
+    let fields = validate(ctx, &form).await;
+    let present: Vec<MaterialKind> = ctx.store.materials_of(MaterialOwner::Application(id)).await?.into_iter().map(|m| m.kind).collect();
+    let missing: Vec<FieldError> = material_rules(ctx, &app.province_code)
+        .await?
+        .missing(form.built_by_authorized, &present)
+        .into_iter()
+        .map(|k| FieldError { field: k.field(), message: format!("请上传《{}》", k.label()) })
+        .collect();
+    let valid = match (fields, missing.is_empty()) {
+        (Ok(v), true) => v,
+        (Ok(_), false) => return Err(AppError::Invalid(missing)),
+        (Err(AppError::Invalid(mut errs)), _) => {
+            errs.extend(missing);
+            return Err(AppError::Invalid(errs));
+        }
+        (Err(e), _) => return Err(e),
+    };
     // 基础信息核验 again, now with the pre-invited use units.
     let profile = ctx.store.registry_profile(t.enterprise_id).await?.ok_or(AppError::NotFound)?;
     let rules = ctx.store.province_rules(&profile.province_code).await?.ok_or(AppError::Internal)?;
     let mut figures = Vec::new();
-    for u in &form.use_units {
-        if let Ok(code) = CreditCode::parse(&u.credit_code) {
-            if let Some((_, f)) = ctx.store.figures_by_code(&code).await? {
-                figures.push(f);
-            }
+    for u in &valid.use_units {
+        if let Some((_, f)) = ctx.store.figures_by_code(&u.credit_code).await? {
+            figures.push(f);
         }
     }
     let mut applicant = profile.applicant.clone();
-    if form.gov_or_association {
+    if valid.gov_or_association {
         applicant.categories.push(crate::domain::access::UnitCategory::PublicOrAssociation);
     }
     let lines = rules.evaluate(&applicant, Some(&figures));
@@ -262,7 +205,7 @@ pub async fn submit(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> A
     let to = submit_transition(&app.status).map_err(|e| AppError::Refused(e.to_string()))?;
     let event = ApplicationEvent { at: ctx.clock.now(), actor: t.person_name.clone(), actor_unit: t.enterprise_name.clone(), action: "提交接入申请".into(), from: app.status.label().into(), to: to.label().into(), reason: None };
     ctx.store.transition(id, version, &to, &event, None).await?;
-    audit(ctx, &t.person_name, &t.credit_code, "提交接入申请", format!("{}接入申请已提交，待受理", access_type.label()), AuditOutcome::Success).await?;
+    audit(ctx, &t.person_name, &t.credit_code, "提交接入申请", format!("{}接入申请已提交，待受理", valid.access_type.label()), AuditOutcome::Success).await?;
     let app = ctx.store.application(id).await?.ok_or(AppError::NotFound)?;
     load_view(ctx, app).await
 }
@@ -278,6 +221,8 @@ pub async fn reapply(ctx: &Ctx, previous_id: i64) -> AppResult<ApplicationView> 
         return Err(AppError::Conflict);
     }
     let app = ctx.store.create_application(t.enterprise_id, prev.tax_office_id, &prev.province_code, &prev.form, Some(prev.id), ctx.clock.now()).await?;
+    // The materials come along (the refused application keeps its own).
+    ctx.store.copy_materials(MaterialOwner::Application(prev.id), MaterialOwner::Application(app.id), ctx.clock.now()).await?;
     audit(ctx, &t.person_name, &t.credit_code, "重新发起接入申请", format!("依据{}的申请重新发起", prev.status.label()), AuditOutcome::Success).await?;
     load_view(ctx, app).await
 }
@@ -300,6 +245,11 @@ fn desk_status(o: &OfficerSession) -> ApplicationStatus {
         crate::domain::OfficerRole::Review => ApplicationStatus::PendingReview,
         crate::domain::OfficerRole::Confirmation => ApplicationStatus::PendingConfirmation,
     }
+}
+
+/// Whether an officer may see a case (and its materials): submitted, and theirs.
+pub(crate) fn officer_may_see(o: &OfficerSession, a: &StoredApplication) -> bool {
+    in_jurisdiction(o, a) && a.status != ApplicationStatus::Draft
 }
 
 /// Whether the application sits in this officer's office (受理/复核) or province (确认).
@@ -347,7 +297,7 @@ async fn case_checks(ctx: &Ctx, a: &StoredApplication, form: &AccessForm) -> App
 
 pub async fn officer_case(ctx: &Ctx, id: i64) -> AppResult<CaseFile> {
     let o = require_officer(ctx).await?;
-    let a = ctx.store.application(id).await?.filter(|a| in_jurisdiction(&o, a) && a.status != ApplicationStatus::Draft).ok_or(AppError::NotFound)?;
+    let a = ctx.store.application(id).await?.filter(|a| officer_may_see(&o, a)).ok_or(AppError::NotFound)?;
     let ent = ctx.store.enterprise_by_id(a.enterprise_id).await?.ok_or(AppError::NotFound)?;
     let (unit, _) = unit_info_of(ctx, a.enterprise_id, &ent.name, ent.credit_code.as_str()).await?;
     let can_decide = a.status.deciding_role() == Some(o.role);
@@ -389,4 +339,19 @@ pub async fn officer_decide(ctx: &Ctx, id: i64, version: i64, approve: bool, rea
     audit(ctx, &o.name, &o.unit_name, action, format!("{}的接入申请：{}{}", ent.name, to.label(), to.reason().map(|r| format!("（{r}）")).unwrap_or_default()), AuditOutcome::Success).await?;
     let a = ctx.store.application(id).await?.ok_or(AppError::NotFound)?;
     load_view(ctx, a).await
+}
+
+/// 申请材料 → 上传: the file is checked and stored, then attached to the unit's
+/// own draft. A kind the province does not ask for is refused.
+pub async fn upload_material(ctx: &Ctx, who: &Principal, application_id: i64, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<MaterialInfo> {
+    let t = super::materials::taxpayer(who)?.clone();
+    let app = own_draft(ctx, &t, application_id).await?;
+    if !material_rules(ctx, &app.province_code).await?.offers(kind) {
+        return Err(AppError::field(&kind.field(), format!("本省接入申请不需要《{}》", kind.label())));
+    }
+    let m = super::materials::upload(ctx, who, kind, file_name, bytes).await?;
+    if !ctx.store.attach_material(m.id, t.enterprise_id, MaterialOwner::Application(application_id)).await? {
+        return Err(AppError::Conflict);
+    }
+    Ok(super::materials::info(&m))
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod invitation;
 pub mod invoicers;
 pub mod leqi;
+pub mod materials;
 pub mod web;
 
 use crate::error::AppError;

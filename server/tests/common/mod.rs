@@ -58,8 +58,11 @@ pub async fn postgres() -> Option<TestDb> {
 
 pub fn ctx(store: &SqlStore, clock: Arc<TestClock>, mode: Mode) -> Ctx {
     let shared = Arc::new(store.clone());
+    // Each context gets its own folder for materials' contents (kept for the test run).
+    let blobs = tempfile::tempdir().unwrap().keep();
     Ctx {
         store: shared.clone(),
+        blobs: Arc::new(server::store_materials::ObjectBlobStore::local(&blobs).unwrap()),
         sms: Arc::new(OutboxSmsGateway { store: shared }),
         captcha: Arc::new(PngCaptcha { fixed_answer: Some(CAPTCHA.into()) }),
         secrets: Arc::new(OsSecrets::new()),
@@ -88,13 +91,17 @@ pub struct Site {
 }
 
 pub async fn site_with(mode: Mode, files: &[(&str, &str)]) -> Site {
+    site_on(sqlite().await, mode, files).await
+}
+
+/// The same over a given database (e.g. `postgres()`).
+pub async fn site_on(db: TestDb, mode: Mode, files: &[(&str, &str)]) -> Site {
     let dir = tempfile::tempdir().unwrap();
     for (path, contents) in files {
         let p = dir.path().join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, contents).unwrap();
     }
-    let db = sqlite().await;
     seeded(&db.store).await;
     server::load_province_rules(&db.store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
     let router = server::web::router(ctx(&db.store, clock(), mode), dir.path());
@@ -176,6 +183,43 @@ pub mod http {
             Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}")))
         } else {
             Err(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: not an AppError ({e}): {text}")))
+        }
+    }
+
+    /// `POST /api/materials`: uploads `bytes` as a material of the application.
+    pub async fn upload(router: &Router, cookie: Option<&str>, application: i64, kind: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+        let uri = format!("/api/materials?kind={kind}&name={}&application={application}", urlencode(name));
+        let mut req = Request::post(uri).header(header::CONTENT_TYPE, "application/octet-stream");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = router.clone().oneshot(req.body(Body::from(bytes)).unwrap()).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// A GET with an optional cookie.
+    pub async fn get(router: &Router, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let mut req = Request::get(path);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
+        (parts.status, parts.headers, body.collect().await.unwrap().to_bytes().to_vec())
+    }
+
+    pub const PDF: &[u8] = include_bytes!("../../../end2end/fixtures/material.pdf");
+    pub const PNG: &[u8] = include_bytes!("../../../end2end/fixtures/material.png");
+    pub const NOT_A_PDF: &[u8] = include_bytes!("../../../end2end/fixtures/not-a-pdf.pdf");
+    pub const TEXT_PNG: &[u8] = include_bytes!("../../../end2end/fixtures/text.png");
+
+    /// Uploads a PDF for every material the application requires.
+    pub async fn upload_required(router: &Router, cookie: &str, app: &app::api::access::ApplicationView) {
+        for slot in app.material_rules.slots(app.form.built_by_authorized).into_iter().filter(|s| s.required) {
+            let (status, body) = upload(router, Some(cookie), app.id, slot.kind.code(), &format!("{}.pdf", slot.kind.label()), PDF.to_vec()).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
         }
     }
 

@@ -1,0 +1,124 @@
+//! 申请材料: storing an upload (contents in the blob store, metadata in the
+//! database), reading it back and deleting it, each checked against the caller.
+//! Who may see a material depends on what it is attached to (`MaterialOwner`):
+//! the uploading unit always; officers when the workflow's object is theirs.
+
+use sha2::{Digest, Sha256};
+
+use crate::api::materials::MaterialInfo;
+use crate::domain::accounts::Module;
+use crate::domain::audit::AuditOutcome;
+use crate::domain::materials::{size_label, MaterialKind, MaterialOwner, Upload};
+use crate::domain::access::ApplicationStatus;
+use crate::domain::{Principal, TaxpayerSession};
+use crate::error::{AppError, AppResult};
+use crate::ports::{Ctx, NewMaterial, StoredMaterial};
+
+use super::auth::audit;
+
+pub fn info(m: &StoredMaterial) -> MaterialInfo {
+    MaterialInfo {
+        id: m.id,
+        kind: m.kind,
+        file_name: m.file_name.clone(),
+        content_type: m.file_type.mime().to_string(),
+        size: m.size,
+        uploaded_by: m.uploaded_by.clone(),
+        uploaded_at: m.created_at.beijing_time(),
+    }
+}
+
+/// A taxpayer with 【接入管理】, or a clear refusal.
+pub fn taxpayer(who: &Principal) -> AppResult<&TaxpayerSession> {
+    match who {
+        Principal::Taxpayer(t) if t.may_use(Module::LeqiAccess) => Ok(t),
+        Principal::Taxpayer(_) => Err(AppError::Refused(format!("您没有【{}】的权限，请联系法定代表人或财务负责人授权", Module::LeqiAccess.label()))),
+        Principal::Officer(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// Stores a checked upload, unattached. The type comes from the bytes only.
+pub async fn upload(ctx: &Ctx, who: &Principal, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<StoredMaterial> {
+    let t = taxpayer(who)?;
+    let upload = match Upload::parse(kind, file_name, bytes) {
+        Ok(u) => u,
+        Err(e) => {
+            audit(ctx, &t.person_name, &t.credit_code, "上传材料", format!("《{}》{}：{}", kind.label(), file_name, e), AuditOutcome::Failure).await?;
+            return Err(AppError::field(&kind.field(), e.to_string()));
+        }
+    };
+    let sha256: String = Sha256::digest(upload.bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let object_key = format!("{}/{}", t.enterprise_id, ctx.secrets.random_token());
+    let new = NewMaterial {
+        enterprise_id: t.enterprise_id,
+        kind,
+        file_name: upload.file_name().to_string(),
+        file_type: upload.file_type(),
+        size: upload.size(),
+        sha256,
+        object_key: object_key.clone(),
+        uploaded_by: t.person_name.clone(),
+    };
+    ctx.blobs.put(&object_key, upload.into_bytes()).await?;
+    let stored = match ctx.store.insert_material(&new, ctx.clock.now()).await {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = ctx.blobs.delete(&object_key).await;
+            return Err(e.into());
+        }
+    };
+    audit(ctx, &t.person_name, &t.credit_code, "上传材料", format!("《{}》{}（{}）", kind.label(), stored.file_name, size_label(stored.size)), AuditOutcome::Success).await?;
+    Ok(stored)
+}
+
+/// Whether `who` may see the material: the uploading unit; an officer whose
+/// jurisdiction covers the submitted application it is attached to.
+pub async fn may_read(ctx: &Ctx, who: &Principal, m: &StoredMaterial) -> AppResult<bool> {
+    match who {
+        Principal::Taxpayer(t) => Ok(t.enterprise_id == m.enterprise_id && t.may_use(Module::LeqiAccess)),
+        Principal::Officer(o) => match m.owner {
+            MaterialOwner::Application(id) => {
+                Ok(ctx.store.application(id).await?.is_some_and(|a| a.enterprise_id == m.enterprise_id && super::access::officer_may_see(o, &a)))
+            }
+            MaterialOwner::Unattached | MaterialOwner::InvitationBatch(_) => Ok(false),
+        },
+    }
+}
+
+/// Whether the uploading unit may still remove it: while unattached, or while
+/// the application it is attached to is a draft.
+async fn may_change(ctx: &Ctx, m: &StoredMaterial) -> AppResult<Result<(), String>> {
+    Ok(match m.owner {
+        MaterialOwner::Unattached => Ok(()),
+        MaterialOwner::Application(id) => match ctx.store.application(id).await? {
+            Some(a) if a.status == ApplicationStatus::Draft => Ok(()),
+            Some(a) => Err(format!("申请已{}，材料不能删除", a.status.label())),
+            None => Err("未找到相关记录".into()),
+        },
+        MaterialOwner::InvitationBatch(_) => Err("该材料已随邀请提交，不能删除".into()),
+    })
+}
+
+/// The material and its contents, or NotFound for anyone who may not see it.
+pub async fn download(ctx: &Ctx, who: &Principal, id: i64) -> AppResult<(StoredMaterial, Vec<u8>)> {
+    let m = ctx.store.material(id).await?.ok_or(AppError::NotFound)?;
+    if !may_read(ctx, who, &m).await? {
+        return Err(AppError::NotFound);
+    }
+    let Some(bytes) = ctx.blobs.get(&m.object_key).await? else {
+        tracing::error!(id, key = %m.object_key, "material contents missing");
+        return Err(AppError::NotFound);
+    };
+    Ok((m, bytes))
+}
+
+pub async fn delete(ctx: &Ctx, who: &Principal, id: i64) -> AppResult<()> {
+    let t = taxpayer(who)?;
+    let m = ctx.store.material(id).await?.filter(|m| m.enterprise_id == t.enterprise_id).ok_or(AppError::NotFound)?;
+    may_change(ctx, &m).await?.map_err(AppError::Refused)?;
+    if let Some(key) = ctx.store.delete_material(id).await? {
+        ctx.blobs.delete(&key).await?;
+    }
+    audit(ctx, &t.person_name, &t.credit_code, "删除材料", format!("《{}》{}", m.kind.label(), m.file_name), AuditOutcome::Success).await?;
+    Ok(())
+}
