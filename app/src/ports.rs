@@ -462,6 +462,9 @@ pub trait InvitationStore: Send + Sync {
     async fn transition_invitation(&self, id: i64, expected_version: i64, to: &InvitationStatus, event: &ApplicationEvent, authorization: Option<&str>) -> StoreResult<i64>;
     async fn set_invitation_proof(&self, id: i64, expected_version: i64, material_id: i64, event: &ApplicationEvent) -> StoreResult<i64>;
     async fn invitation_events(&self, invitation_id: i64) -> StoreResult<Vec<ApplicationEvent>>;
+    /// Whether an invitation carrying this proof material involves the unit (as
+    /// either party) or sits at the tax office.
+    async fn proof_visible(&self, material_id: i64, enterprise_id: Option<i64>, tax_office_id: Option<i64>) -> StoreResult<bool>;
     /// Invitations waiting at one tax office's desk, oldest first.
     async fn invitation_queue(&self, status_code: &str, tax_office_id: i64, limit: u32) -> StoreResult<Vec<StoredInvitation>>;
 }

@@ -342,6 +342,20 @@ impl InvitationStore for SqlStore {
             .collect())
     }
 
+    async fn proof_visible(&self, material_id: i64, enterprise_id: Option<i64>, tax_office_id: Option<i64>) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "SELECT 1 AS one FROM invitations WHERE proof_material_id = $1 \
+             AND (direct_enterprise_id = $2 OR use_enterprise_id = $2 OR use_tax_office_id = $3) LIMIT 1",
+        )
+        .bind(material_id)
+        .bind(enterprise_id.unwrap_or(-1))
+        .bind(tax_office_id.unwrap_or(-1))
+        .fetch_optional(self.pool())
+        .await
+        .map_err(unavailable)?;
+        Ok(row.is_some())
+    }
+
     async fn invitation_queue(&self, status_code: &str, tax_office_id: i64, limit: u32) -> StoreResult<Vec<StoredInvitation>> {
         let rows = sqlx::query(&format!(
             "SELECT {INV_COLUMNS} FROM invitations WHERE status_code = $1 AND use_tax_office_id = $2 ORDER BY updated_at, id LIMIT $3"

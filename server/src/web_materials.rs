@@ -27,7 +27,8 @@ pub struct UploadQuery {
     kind: String,
     #[serde(default)]
     name: String,
-    application: i64,
+    /// The access application to attach to; without it, a 单位关系证明材料 for an invitation.
+    application: Option<i64>,
 }
 
 fn error(e: AppError) -> Response {
@@ -65,7 +66,11 @@ async fn upload(State(s): State<AppState>, Query(q): Query<UploadQuery>, headers
         Ok(b) => b.to_vec(),
         Err(_) => return too_large(),
     };
-    match app::services::access::upload_material(ctx, &who, q.application, kind, &q.name, bytes).await {
+    let stored = match q.application {
+        Some(application) => app::services::access::upload_material(ctx, &who, application, kind, &q.name, bytes).await,
+        None => app::services::invitation::upload_proof(ctx, &who, kind, &q.name, bytes).await,
+    };
+    match stored {
         Ok(info) => (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&info).unwrap_or_default()).into_response(),
         Err(e) => error(e),
     }

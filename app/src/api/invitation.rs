@@ -282,3 +282,9 @@ pub async fn h5_invitation(id: i64) -> Result<H5InvitationCard, AppError> {
 pub async fn h5_act(id: i64, version: i64, action: String, reason: String, invoicer_link_ids: Vec<i64>, period_code: String) -> Result<H5InvitationCard, AppError> {
     svc::h5_act(&ctx()?, id, version, &action, reason, invoicer_link_ids, period_code).await
 }
+
+/// 变更单位关系证明材料 (a material uploaded with `POST /api/materials?kind=relationship_proof`).
+#[server]
+pub async fn replace_invitation_proof(id: i64, version: i64, material_id: i64) -> Result<InvitationView, AppError> {
+    svc::replace_proof(&ctx()?, id, version, material_id).await
+}

@@ -73,6 +73,7 @@ pub fn register_server_fns() {
     register_explicit::<invitation::OfficerInvitationDecide>();
     register_explicit::<invitation::H5Invitation>();
     register_explicit::<invitation::H5Act>();
+    register_explicit::<invitation::ReplaceInvitationProof>();
     register_explicit::<api_credentials::ListApiCredentials>();
     register_explicit::<api_credentials::IssueApiCredential>();
     register_explicit::<api_credentials::RotateApiSecret>();

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::api::access::TimelineEntry;
 use crate::api::invitation::*;
+use crate::domain::materials::{MaterialKind, MaterialOwner};
 use crate::domain::access::{AccessType, CheckLine};
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
@@ -60,6 +61,60 @@ pub async fn inviter_from_token(ctx: &Ctx, token: Option<&str>) -> AppResult<Inv
         Principal::Taxpayer(_) => Err(AppError::Refused(format!("您没有【{}】的权限，请联系法定代表人或财务负责人授权", Module::LeqiAccess.label()))),
         Principal::Officer(_) => Err(AppError::Forbidden),
     }
+}
+
+/// A 单位关系证明材料 of this unit: Ok(true) when it is new (unattached) and must be
+/// attached, Ok(false) when it already belongs to one of the unit's invitations.
+async fn check_proof(ctx: &Ctx, enterprise_id: i64, material_id: i64) -> AppResult<bool> {
+    let m = ctx.store.material(material_id).await?.filter(|m| m.enterprise_id == enterprise_id && m.kind == MaterialKind::RelationshipProof);
+    match m.map(|m| m.owner) {
+        Some(MaterialOwner::Unattached) => Ok(true),
+        Some(MaterialOwner::InvitationBatch(_)) => Ok(false),
+        _ => Err(AppError::field("proof", "单位关系证明材料无效，请重新上传")),
+    }
+}
+
+/// 上传单位关系证明材料 (unattached until an invitation or a replacement uses it).
+pub async fn upload_proof(ctx: &Ctx, who: &Principal, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<crate::api::materials::MaterialInfo> {
+    if kind != MaterialKind::RelationshipProof {
+        return Err(AppError::Refused("请选择接入申请后再上传申请材料".into()));
+    }
+    let m = super::materials::upload(ctx, who, kind, file_name, bytes).await?;
+    Ok(super::materials::info(&m))
+}
+
+/// 变更单位关系证明材料: the direct unit once bound; the use unit while it
+/// responds (自用类) or once bound.
+pub async fn replace_proof(ctx: &Ctx, id: i64, version: i64, material_id: i64) -> AppResult<InvitationView> {
+    let (i, viewer) = visible(ctx, id).await?;
+    let (who, unit_id, unit_name, unit_code) = match &viewer {
+        Viewer::Direct => {
+            let (by, _) = inviter_from_session(ctx).await?;
+            if !i.status.is_bound() {
+                return Err(AppError::Refused("确认通过（已绑定）后方可变更关系证明材料".into()));
+            }
+            (by.actor.clone(), by.enterprise_id, by.enterprise_name.clone(), by.credit_code.clone())
+        }
+        Viewer::UseUnit(t) => {
+            if !(i.status.is_bound() || i.status == InvitationStatus::AwaitingResponse) {
+                return Err(AppError::Refused(format!("当前状态为{}，不能变更关系证明材料", i.status.label())));
+            }
+            (t.person_name.clone(), t.enterprise_id, t.enterprise_name.clone(), t.credit_code.clone())
+        }
+        Viewer::Officer(_) => return Err(AppError::Forbidden),
+    };
+    if i.version != version {
+        return Err(AppError::Conflict);
+    }
+    let attach = check_proof(ctx, unit_id, material_id).await?;
+    let ev = ApplicationEvent { at: ctx.clock.now(), actor: who.clone(), actor_unit: unit_name, action: "变更关系证明材料".into(), from: i.status.label().into(), to: i.status.label().into(), reason: None };
+    ctx.store.set_invitation_proof(i.id, version, material_id, &ev).await?;
+    if attach {
+        ctx.store.attach_material(material_id, unit_id, MaterialOwner::InvitationBatch(i.batch_id)).await?;
+    }
+    audit(ctx, &who, &unit_code, "变更关系证明材料", format!("{}（{}）的接入邀请", i.use_name, i.use_code), AuditOutcome::Success).await?;
+    let fresh = ctx.store.invitation(i.id).await?.ok_or(AppError::NotFound)?;
+    view(ctx, &fresh, &viewer).await
 }
 
 /// The relationships this direct unit may invite (template drop-down).
@@ -132,6 +187,10 @@ async fn invite_rows_after(
     previous_id: Option<i64>,
 ) -> AppResult<BatchOutcome> {
     let now = ctx.clock.now();
+    let attach_proof = match proof_material_id {
+        Some(m) => check_proof(ctx, by.enterprise_id, m).await?,
+        None => false,
+    };
     let mut failures: Vec<FailedRow> = Vec::new();
     let mut parsed = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -213,6 +272,9 @@ async fn invite_rows_after(
         failures: failures.clone(),
     };
     let batch_id = ctx.store.create_batch(&batch, &invitations, now).await?;
+    if let (true, Some(m)) = (attach_proof, proof_material_id) {
+        ctx.store.attach_material(m, by.enterprise_id, MaterialOwner::InvitationBatch(batch_id)).await?;
+    }
     audit(
         ctx,
         &by.actor,

@@ -75,8 +75,12 @@ pub async fn upload(ctx: &Ctx, who: &Principal, kind: MaterialKind, file_name: &
 /// jurisdiction covers the submitted application it is attached to.
 pub async fn may_read(ctx: &Ctx, who: &Principal, m: &StoredMaterial) -> AppResult<bool> {
     match who {
-        Principal::Taxpayer(t) => Ok(t.enterprise_id == m.enterprise_id && t.may_use(Module::LeqiAccess)),
+        Principal::Taxpayer(t) if !t.may_use(Module::LeqiAccess) => Ok(false),
+        Principal::Taxpayer(t) if t.enterprise_id == m.enterprise_id => Ok(true),
+        // A 单位关系证明材料: both parties of an invitation that carries it.
+        Principal::Taxpayer(t) => Ok(matches!(m.owner, MaterialOwner::InvitationBatch(_)) && ctx.store.proof_visible(m.id, Some(t.enterprise_id), None).await?),
         Principal::Officer(o) => match m.owner {
+            MaterialOwner::InvitationBatch(_) if !o.role.is_provincial() => Ok(ctx.store.proof_visible(m.id, None, o.tax_office_id).await?),
             MaterialOwner::Application(id) => {
                 Ok(ctx.store.application(id).await?.is_some_and(|a| a.enterprise_id == m.enterprise_id && super::access::officer_may_see(o, &a)))
             }
