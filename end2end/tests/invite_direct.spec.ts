@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { test, expect, Page, Browser } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { invitationFn, loginAs, officerLogin } from './helpers';
+import { FIXTURES, invitationFn, loginAs, officerLogin } from './helpers';
 
 // 【接入管理】→【接入邀请】 as the direct unit (manual §3.4–3.5): 新增邀请 with the
 // 50-row limit and per-row failures, the draft kept across a reload, 导入邀请 with
@@ -67,6 +67,8 @@ test('新增邀请: rows checked one by one, the 51st row refused, the draft kep
   await page.getByLabel('第2行单位名称').fill('成都某某有限公司');
   await page.getByLabel('第2行省级税务机关').selectOption(SC);
   await page.getByLabel('第2行单位关系').selectOption('总分公司关系');
+  // One relationship proof for the whole batch.
+  await page.getByLabel('单位关系证明材料').setInputFiles(FIXTURES.pdf);
   await page.getByRole('button', { name: '提交' }).click();
   await expect(page.getByText('邀请发起成功1家，失败1家。')).toBeVisible();
   const failed = page.locator('table.failures tbody tr');
@@ -101,6 +103,13 @@ test('新增邀请: rows checked one by one, the 51st row refused, the draft kep
   // Bound through the use unit and its tax office, then unbound from the list (batch unbind).
   const inv = await softInvitation(page);
   await bindSoft(browser, inv.id);
+  // Bound: the direct unit replaces the relationship proof.
+  await page.goto(`/jrgl/invite/${inv.id}`);
+  await page.getByLabel('单位关系证明材料').setInputFiles(FIXTURES.png);
+  await page.getByRole('button', { name: '上传并变更' }).click();
+  await expect(page.locator('.timeline')).toContainText('变更关系证明材料');
+  await page.goto('/jrgl/invite');
+  await page.getByLabel('搜索使用单位').fill('蜀乐软件');
   await page.getByRole('button', { name: '查询' }).click();
   await expect(row).toContainText('确认通过');
   await row.getByRole('checkbox').check();
@@ -111,10 +120,14 @@ test('新增邀请: rows checked one by one, the 51st row refused, the draft kep
   await expect(page.getByText('已解除绑定1家')).toBeVisible();
   await expect(row).toContainText('已解除绑定');
 
-  // The invitation page shows the whole timeline.
+  // The invitation page shows the proof and the whole timeline.
   await row.getByRole('link', { name: '查看详情' }).click();
-  await expect(page.locator('.timeline li')).toHaveCount(5);
+  await expect(page.locator('.timeline li')).toHaveCount(6);
+  await expect(page.locator('.timeline')).toContainText('变更关系证明材料');
   await expect(page.locator('.timeline')).toContainText('直连单位解除绑定');
+  const proofHref = await page.getByRole('link', { name: '查看', exact: true }).first().getAttribute('href');
+  const proofRes = await page.request.get(proofHref!);
+  expect(proofRes.headers()['content-type']).toBe('image/png');
 });
 
 test('导入邀请: template, an import with good and bad rows, the failure file cell by cell', async ({ page }, testInfo) => {

@@ -82,6 +82,39 @@ pub fn InvitationFacts(v: InvitationView) -> impl IntoView {
     }
 }
 
+/// Sends a chosen 单位关系证明材料 (`POST /api/materials`, raw body); its id.
+pub async fn send_proof(_input: NodeRef<leptos::html::Input>) -> Result<Option<i64>, AppError> {
+    #[cfg(feature = "csr")]
+    {
+        let Some(file) = _input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return Ok(None) };
+        let url = format!("/api/materials?kind=relationship_proof&name={}", js_sys_encode(&file.name()));
+        let res = gloo_net::http::Request::post(&url).body(file).map_err(|_| AppError::Network)?.send().await.map_err(|_| AppError::Network)?;
+        let text = res.text().await.map_err(|_| AppError::Network)?;
+        if !res.ok() {
+            let e: AppError = serde_json::from_str(&text).unwrap_or(AppError::Internal);
+            // The material's own message goes next to the proof field.
+            return Err(match e.message_for("material.relationship_proof") {
+                Some(m) => AppError::field("proof", m),
+                None => e,
+            });
+        }
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| AppError::Internal)?;
+        return Ok(v["id"].as_i64());
+    }
+    #[cfg(not(feature = "csr"))]
+    Ok(None)
+}
+
+/// 单位关系证明材料 (PDF/JPG/PNG ≤ 10MB), with its message.
+#[component]
+pub fn ProofInput(input: NodeRef<leptos::html::Input>, error: RwSignal<Option<AppError>>, #[prop(into)] label: String) -> impl IntoView {
+    view! {
+        <label class="field"><span>{label}</span>
+            <input type="file" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" node_ref=input aria-label="单位关系证明材料" /></label>
+        <FieldMsg error=error field="proof" />
+    }
+}
+
 fn load_draft() -> Vec<InviteRowInput> {
     #[cfg(feature = "csr")]
     if let Some(Ok(Some(s))) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).map(|st| st.get_item(DRAFT_KEY)) {
@@ -109,6 +142,7 @@ pub fn NewInvitationPage() -> impl IntoView {
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
     let outcome = RwSignal::new(None::<BatchOutcome>);
     let busy = RwSignal::new(false);
+    let proof = NodeRef::<leptos::html::Input>::new();
     let add = move |_| {
         if rows.with(|r| r.len()) >= FORM_MAX_ROWS {
             error.set(Some(AppError::field("rows", format!("每次提交最多添加{FORM_MAX_ROWS}家使用单位"))));
@@ -121,7 +155,15 @@ pub fn NewInvitationPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let sent = rows.get_untracked();
-            match submit_invitations(sent.clone(), None).await {
+            let proof_id = match send_proof(proof).await {
+                Ok(p) => p,
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                    return;
+                }
+            };
+            match submit_invitations(sent.clone(), proof_id).await {
                 Ok(o) => {
                     // Keep only the failed rows in the form, to correct them.
                     let failed: Vec<InviteRowInput> = o.failed.iter().filter_map(|f| sent.get(f.row_no as usize - 1).cloned()).collect();
@@ -152,6 +194,7 @@ pub fn NewInvitationPage() -> impl IntoView {
                     }.into_any(),
                 }}
                 <FieldMsg error=error field="rows" />
+                <ProofInput input=proof error=error label="单位关系证明材料（本批次统一提供，PDF/JPG/PNG，不超过10MB，选填）" />
                 <FormMsg error=error />
                 <div class="actions">
                     <button class="secondary" on:click=add>"添加使用单位"</button>
@@ -411,6 +454,20 @@ pub fn InvitationPage() -> impl IntoView {
     let confirming = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let navigate = use_navigate();
+    let proof = NodeRef::<leptos::html::Input>::new();
+    let replace = Callback::new(move |version: i64| {
+        spawn_local(async move {
+            error.set(None);
+            match send_proof(proof).await {
+                Ok(Some(m)) => match replace_invitation_proof(id(), version, m).await {
+                    Ok(v) => data.set(Some(Ok(v))),
+                    Err(e) => error.set(Some(e)),
+                },
+                Ok(None) => error.set(Some(AppError::field("proof", "请选择证明材料文件"))),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
     Effect::new(move |_| {
         let id = id();
         spawn_local(async move { data.set(Some(invitation_detail(id).await)) });
@@ -449,6 +506,12 @@ pub fn InvitationPage() -> impl IntoView {
                         let actions = v.actions.clone();
                         view! {
                             <InvitationFacts v=v.clone() />
+                            {v.status.is_bound().then(|| { let version = v.version; view! {
+                                <div class="replace-proof">
+                                    <ProofInput input=proof error=error label="变更单位关系证明材料" />
+                                    <button class="secondary" on:click=move |_| replace.run(version)>"上传并变更"</button>
+                                </div>
+                            }})}
                             <h3>"办理过程"</h3>
                             <Steps entries=v.timeline.clone() />
                             <div class="actions">
@@ -513,6 +576,7 @@ pub fn ImportPage() -> impl IntoView {
     let reload = move || spawn_local(async move { records.set(Some(invitation_batches(None).await)) });
     reload();
     let file_ref = NodeRef::<leptos::html::Input>::new();
+    let proof = NodeRef::<leptos::html::Input>::new();
     let start = move |_| {
         error.set(None);
         outcome.set(None);
@@ -528,7 +592,17 @@ pub fn ImportPage() -> impl IntoView {
             }
             let name: String = js_sys_encode(&file.name());
             progress.set(Some(0));
-            let sent = upload(&format!("/api/invitations/import?file_name={name}"), &file, progress, move |status, text| {
+            spawn_local(async move {
+            let proof_q = match send_proof(proof).await {
+                Ok(Some(id)) => format!("&proof_material_id={id}"),
+                Ok(None) => String::new(),
+                Err(e) => {
+                    progress.set(None);
+                    error.set(Some(e));
+                    return;
+                }
+            };
+            let sent = upload(&format!("/api/invitations/import?file_name={name}{proof_q}"), &file, progress, move |status, text| {
                 progress.set(None);
                 if status == 200 {
                     match serde_json::from_str::<BatchOutcome>(&text) {
@@ -546,9 +620,10 @@ pub fn ImportPage() -> impl IntoView {
                 progress.set(None);
                 error.set(Some(AppError::Network));
             }
+            });
         }
         #[cfg(not(feature = "csr"))]
-        let _ = file_ref;
+        let _ = (file_ref, proof);
     };
     view! {
         <Frame>
@@ -563,6 +638,7 @@ pub fn ImportPage() -> impl IntoView {
                 <label class="field"><span>"邀请文件（.xlsx）"</span>
                     <input type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" node_ref=file_ref aria-label="选择导入文件" /></label>
                 <FieldMsg error=error field="file" />
+                <ProofInput input=proof error=error label="单位关系证明材料（本批次统一提供，选填）" />
                 <FormMsg error=error />
                 {move || progress.get().map(|p| view! {
                     <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=p>

@@ -3,8 +3,8 @@
 //! server offers the viewer (`InvitationView::actions`): 自用类 【确认】 / 【拒绝】,
 //! 联用类 【授权】 (开票人员配置, 开票安全验证时间配置) / 【拒绝】, 解除绑定.
 //!
-//! Replacing or adding to the relationship proof material (§4.3.1.1 "可按需修改并
-//! 提交") comes with the materials upload (another branch); the material is shown.
+//! The relationship proof material can be replaced (§4.3.1.1 "可按需修改并提交")
+//! while responding and once bound.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -77,6 +77,23 @@ pub fn RespondPage() -> impl IntoView {
         let id = id();
         spawn_local(async move { data.set(Some(invitation_detail(id).await)) });
     });
+    let proof = NodeRef::<leptos::html::Input>::new();
+    let replace = Callback::new(move |version: i64| {
+        spawn_local(async move {
+            error.set(None);
+            match super::invite::send_proof(proof).await {
+                Ok(Some(m)) => match replace_invitation_proof(id(), version, m).await {
+                    Ok(v) => {
+                        message.set(Some("单位关系证明材料已变更".into()));
+                        data.set(Some(Ok(v)));
+                    }
+                    Err(e) => error.set(Some(e)),
+                },
+                Ok(None) => error.set(Some(AppError::field("proof", "请选择证明材料文件"))),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
     let done = Callback::new(move |(r, what): (Result<InvitationView, AppError>, &'static str)| match r {
         Ok(v) => {
             message.set(Some(format!("{what}成功，当前状态：{}", v.status.label())));
@@ -103,6 +120,12 @@ pub fn RespondPage() -> impl IntoView {
                         view! {
                             <InvitationFacts v=v.clone() />
                             {v.proof_material_id.is_none().then(|| view! { <p class="muted small">"直连单位未上传单位关系证明材料。"</p> })}
+                            {(v.status.is_bound() || v.status == crate::domain::invitation::InvitationStatus::AwaitingResponse).then(|| { let version = v.version; view! {
+                                <div class="replace-proof">
+                                    <super::invite::ProofInput input=proof error=error label="上传或变更单位关系证明材料（PDF/JPG/PNG，不超过10MB）" />
+                                    <button class="secondary" on:click=move |_| replace.run(version)>"上传并变更"</button>
+                                </div>
+                            }})}
                             <h3>"办理过程"</h3>
                             <Steps entries=v.timeline.clone() />
                             <div class="actions">
