@@ -167,3 +167,56 @@ test('the invitation queue and the case page at 360 px', async ({ browser, page 
   await noHorizontalScroll(shouli);
   await shouli.context().close();
 });
+
+test('联用类, 接入备案不通过: 待受理 → 受理 → 确认不通过 → 重新发起邀请 → 受理 → 确认通过 → 待使用单位授权', async ({ browser, page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'the path runs once per database (desktop)');
+  test.setTimeout(180_000);
+  // 包头草原云链储运: credit grade C, so 内蒙古's 接入备案 (A/B/M) fails and its office (昆都仑) decides.
+  const BT = { code: '91150203MA0NCY021B', name: '包头草原云链储运有限公司' };
+  await loginByPassword(page, SHULE, '王建国', '法定代表人');
+  const out = await invitationFn(page, 'submit_invitations', { json: { rows: [{ credit_code: BT.code, name: BT.name, province: '国家税务总局内蒙古自治区税务局', relationship: '不具有控制关系', pre_authorize: '是' }], proof_material_id: null } });
+  expect(out.failed).toEqual([]);
+  const list = await invitationFn(page, 'list_invitations', { json: { query: { search: BT.code } } });
+  const id: number = list.rows[0].id;
+  expect(list.rows[0].status).toBe('待受理');
+
+  // The direct unit sees why: the 接入备案 lines.
+  await page.goto(`/jrgl/invite/${id}`);
+  await expect(page.locator('ul.checks li.fail')).toContainText('C级');
+
+  const decide = async (username: string, button: string, reason = '') => {
+    const o = await officerPage(browser, info, username);
+    await o.goto(`/tax/invitation/${id}`);
+    await expect(o.locator('.facts')).toContainText('不具有控制关系（联用类）');
+    if (reason) await o.locator('textarea[name="reason"]').fill(reason);
+    await o.getByRole('button', { name: button, exact: true }).click();
+    await expect(o.locator('.decided')).toBeVisible();
+    const status = await o.locator('.facts .status').innerText();
+    await o.context().close();
+    return status;
+  };
+  expect(await decide('nm_bt_shouli', '受理')).toBe('待确认');
+  expect(await decide('nm_bt_fuhe', '确认不通过', '信用等级不符合要求')).toBe('确认不通过');
+
+  // 重新发起邀请 from the invitation page; the new invitation runs the desks again.
+  await page.reload();
+  await expect(page.locator('.reason').first()).toContainText('信用等级不符合要求');
+  await page.getByRole('button', { name: '重新发起邀请' }).click();
+  await expect(page).not.toHaveURL(new RegExp(`/jrgl/invite/${id}$`));
+  await expect(page.locator('.facts .status')).toHaveText('待受理');
+  await expect(page.locator('.timeline li').first()).toContainText('重新发起邀请');
+  const again = Number(page.url().split('/').pop());
+  const decideAgain = async (username: string, button: string) => {
+    const o = await officerPage(browser, info, username);
+    await o.goto(`/tax/invitation/${again}`);
+    await o.getByRole('button', { name: button, exact: true }).click();
+    await expect(o.locator('.decided')).toBeVisible();
+    const status = await o.locator('.facts .status').innerText();
+    await o.context().close();
+    return status;
+  };
+  expect(await decideAgain('nm_bt_shouli', '受理')).toBe('待确认');
+  expect(await decideAgain('nm_bt_fuhe', '确认通过')).toBe('待使用单位授权');
+  await page.reload();
+  await expect(page.locator('.facts .status')).toHaveText('待使用单位授权');
+});
