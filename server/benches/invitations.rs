@@ -78,8 +78,10 @@ async fn fill_million(store: &SqlStore, pg: bool, direct: i64, use_unit: i64, of
     .await
     .unwrap()
     .get("id");
+    // 18-character codes (B + 17 digits), so a full code is searched exactly, as a real one is.
+    let code = if pg { "'B' || lpad(CAST(i AS TEXT), 17, '0')" } else { "'B' || printf('%017d', i)" };
     let select = format!(
-        "SELECT {batch}, {direct}, {use_unit}, 'B' || CAST(i AS TEXT), '基准单位' || CAST(i AS TEXT), {office}, '51', '母子公司关系', 'ziyong', 0, NULL, \
+        "SELECT {batch}, {direct}, {use_unit}, {code}, '基准单位' || CAST(i AS TEXT), {office}, '51', '母子公司关系', 'ziyong', 0, NULL, \
          CASE i % 4 WHEN 0 THEN '\"AwaitingResponse\"' WHEN 1 THEN '\"PendingAcceptance\"' WHEN 2 THEN '\"Confirmed\"' ELSE '\"PendingConfirmation\"' END, \
          CASE i % 4 WHEN 0 THEN 'awaiting_response' WHEN 1 THEN 'pending_acceptance' WHEN 2 THEN 'confirmed' ELSE 'pending_confirmation' END, \
          1, 1, i, i"
@@ -129,7 +131,8 @@ async fn run(label: &str, store: SqlStore, pg: bool) {
         ("filtered page (邀请状态=确认通过), first page", InvitationQuery { status: "confirmed".into(), ..Default::default() }),
         ("filtered page, deep (before id 500000)", InvitationQuery { status: "confirmed".into(), before_id: Some(500_000 + 10_000), ..Default::default() }),
         ("unfiltered first page", InvitationQuery::default()),
-        ("search by full code", InvitationQuery { search: "B777777".into(), ..Default::default() }),
+        ("search by full code (exact, indexed)", InvitationQuery { search: "B00000000000777777".into(), ..Default::default() }),
+        ("search by part of a name (a scan; no target)", InvitationQuery { search: "单位77777".into(), ..Default::default() }),
     ] {
         // Warm once, then the median of 21.
         let _ = svc::page_for(&ctx, caoyuan, q.clone()).await.unwrap();
@@ -141,7 +144,8 @@ async fn run(label: &str, store: SqlStore, pg: bool) {
             assert!(!page.rows.is_empty());
         }
         times.sort();
-        println!("{label}: {what}: median {} (target <= 20 ms; includes the capped count)", ms(times[times.len() / 2]));
+        let target = if what.contains("no target") { "" } else { " (target <= 20 ms; includes the capped count)" };
+        println!("{label}: {what}: median {}{target}", ms(times[times.len() / 2]));
     }
 }
 
