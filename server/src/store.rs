@@ -28,11 +28,16 @@ pub(crate) fn unavailable(e: sqlx::Error) -> StoreError {
 }
 
 /// A unique-constraint violation is a conflict; anything else is an outage.
-fn conflict_or_unavailable(e: sqlx::Error) -> StoreError {
+pub(crate) fn conflict_or_unavailable(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict,
         _ => unavailable(e),
     }
+}
+
+/// A stored value that no longer parses.
+pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(format!("stored {what}: {e}"))
 }
 
 const PERSON_SELECT: &str = "SELECT id, name, id_number, phone, password_hash FROM people";

@@ -7,11 +7,7 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::store::{unavailable, SqlStore};
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Unavailable(format!("stored {what}: {e}"))
-}
+use crate::store::{corrupt, unavailable, SqlStore};
 
 fn figures(r: &AnyRow) -> UnitFigures {
     UnitFigures {
@@ -42,6 +38,19 @@ pub(crate) fn applicant(r: &AnyRow) -> Applicant {
         // Declared in the application with its proof; the registry does not know it.
         has_software_right: true,
         categories: r.get::<String, _>("categories").split(',').filter_map(category).collect(),
+    }
+}
+
+/// One timeline row (application_events, invitation_events).
+pub(crate) fn event(r: &AnyRow) -> ApplicationEvent {
+    ApplicationEvent {
+        at: Timestamp(r.get("at")),
+        actor: r.get("actor"),
+        actor_unit: r.get("actor_unit"),
+        action: r.get("action"),
+        from: r.get("from_status"),
+        to: r.get("to_status"),
+        reason: r.get("reason"),
     }
 }
 
@@ -256,17 +265,6 @@ impl ApplicationStore for SqlStore {
             .fetch_all(self.pool())
             .await
             .map_err(unavailable)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ApplicationEvent {
-                at: Timestamp(r.get("at")),
-                actor: r.get("actor"),
-                actor_unit: r.get("actor_unit"),
-                action: r.get("action"),
-                from: r.get("from_status"),
-                to: r.get("to_status"),
-                reason: r.get("reason"),
-            })
-            .collect())
+        Ok(rows.iter().map(event).collect())
     }
 }

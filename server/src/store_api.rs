@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::store::{unavailable, SqlStore};
+use crate::store::{conflict_or_unavailable, unavailable, SqlStore};
 
 const COLUMNS: &str = "id, app_id, enterprise_id, salt, fingerprint, created_at, created_by, rotated_at, revoked_at, revoked_by, version";
 
@@ -23,13 +23,6 @@ fn credential(r: AnyRow) -> ApiCredential {
         revoked_at: r.get::<Option<i64>, _>("revoked_at").map(Timestamp),
         revoked_by: r.get("revoked_by"),
         version: r.get("version"),
-    }
-}
-
-fn conflict_or_unavailable(e: sqlx::Error) -> StoreError {
-    match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict,
-        _ => unavailable(e),
     }
 }
 

@@ -7,18 +7,7 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::store::{unavailable, SqlStore};
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Unavailable(format!("stored {what}: {e}"))
-}
-
-pub(crate) fn conflict_or_unavailable(e: sqlx::Error) -> StoreError {
-    match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict,
-        _ => unavailable(e),
-    }
-}
+use crate::store::{conflict_or_unavailable, corrupt, unavailable, SqlStore};
 
 const INV_COLUMNS: &str = "id, batch_id, direct_enterprise_id, use_enterprise_id, use_code, use_name, use_tax_office_id, province_code, \
      relationship, pre_authorize, filing, status, version, previous_id, proof_material_id, \"authorization\", created_at, updated_at";
@@ -281,25 +270,7 @@ impl InvitationStore for SqlStore {
 
     async fn transition_invitation(&self, id: i64, expected_version: i64, to: &InvitationStatus, ev: &ApplicationEvent, authorization: Option<&str>) -> StoreResult<i64> {
         let mut tx = self.pool().begin().await.map_err(unavailable)?;
-        let done = sqlx::query(
-            "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, \
-                    \"authorization\" = COALESCE($5, \"authorization\") \
-             WHERE id = $6 AND version = $7",
-        )
-        .bind(status_json(to))
-        .bind(to.code())
-        .bind(to.is_open() as i64)
-        .bind(ev.at.0)
-        .bind(authorization)
-        .bind(id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(conflict_or_unavailable)?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        insert_event(&mut tx, id, ev).await?;
+        update_status(&mut tx, id, expected_version, to, ev, authorization).await?;
         tx.commit().await.map_err(unavailable)?;
         Ok(expected_version + 1)
     }
@@ -328,18 +299,7 @@ impl InvitationStore for SqlStore {
             .fetch_all(self.pool())
             .await
             .map_err(unavailable)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ApplicationEvent {
-                at: Timestamp(r.get("at")),
-                actor: r.get("actor"),
-                actor_unit: r.get("actor_unit"),
-                action: r.get("action"),
-                from: r.get("from_status"),
-                to: r.get("to_status"),
-                reason: r.get("reason"),
-            })
-            .collect())
+        Ok(rows.iter().map(crate::store_access::event).collect())
     }
 
     async fn proof_visible(&self, material_id: i64, enterprise_id: Option<i64>, tax_office_id: Option<i64>) -> StoreResult<bool> {
@@ -370,7 +330,38 @@ impl InvitationStore for SqlStore {
     }
 }
 
-pub(crate) async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64, ev: &ApplicationEvent) -> StoreResult<()> {
+/// Moves an invitation if still at `expected_version` (else `Conflict`), with its timeline
+/// entry and, when given, the authorization — inside the caller's transaction.
+pub(crate) async fn update_status(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    expected_version: i64,
+    to: &InvitationStatus,
+    ev: &ApplicationEvent,
+    authorization: Option<&str>,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, \
+                \"authorization\" = COALESCE($5, \"authorization\") \
+         WHERE id = $6 AND version = $7",
+    )
+    .bind(status_json(to))
+    .bind(to.code())
+    .bind(to.is_open() as i64)
+    .bind(ev.at.0)
+    .bind(authorization)
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await
+    .map_err(conflict_or_unavailable)?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
+    insert_event(tx, id, ev).await
+}
+
+async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64, ev: &ApplicationEvent) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO invitation_events (invitation_id, at, actor, actor_unit, action, from_status, to_status, reason) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::store::{unavailable, SqlStore};
-use crate::store_invitation::{conflict_or_unavailable, insert_event, status_json};
+use crate::store::{conflict_or_unavailable, unavailable, SqlStore};
+use crate::store_invitation::update_status;
 
 const COLUMNS: &str = "id, invitation_id, use_enterprise_id, direct_enterprise_id, link_id, person_name, registered_by, registered_at, \
      active, ended_by, ended_reason, ended_at, version";
@@ -113,24 +113,7 @@ impl InvoicerStore for SqlStore {
         registrations: &[NewRegistration],
     ) -> StoreResult<i64> {
         let mut tx = self.pool().begin().await.map_err(unavailable)?;
-        let done = sqlx::query(
-            "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, \"authorization\" = $5 \
-             WHERE id = $6 AND version = $7",
-        )
-        .bind(status_json(to))
-        .bind(to.code())
-        .bind(to.is_open() as i64)
-        .bind(ev.at.0)
-        .bind(authorization)
-        .bind(id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(conflict_or_unavailable)?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        insert_event(&mut tx, id, ev).await?;
+        update_status(&mut tx, id, expected_version, to, ev, Some(authorization)).await?;
         for r in registrations {
             insert(&mut tx, r, ev.at).await?;
         }
