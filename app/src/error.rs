@@ -39,6 +39,10 @@ pub enum AppError {
     Network,
     #[error("系统繁忙，请稍后重试")]
     Internal,
+    /// The page called a server fn this server does not have: the page is
+    /// older than the deployment (a cached shell). Reloading fetches the new one.
+    #[error("页面已更新，请刷新")]
+    Outdated,
 }
 
 impl AppError {
@@ -74,6 +78,44 @@ impl FromServerFnError for AppError {
             _ => AppError::Internal,
         }
     }
+
+    /// As the default, and in the browser an [`AppError::Outdated`] also puts
+    /// up the page-wide 【刷新】 bar, whichever page made the call.
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        use leptos::server_fn::Decodes;
+        let err = <JsonEncoding as Decodes<Self>>::decode(data).unwrap_or(AppError::Internal);
+        #[cfg(feature = "csr")]
+        if err == AppError::Outdated {
+            show_outdated_bar();
+        }
+        err
+    }
+}
+
+/// A fixed bar at the top of the page: "页面已更新，请刷新" and 【刷新】, which
+/// reloads (index.html is never cached, so the reload gets the new build).
+#[cfg(feature = "csr")]
+fn show_outdated_bar() {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    if doc.get_element_by_id("outdated-bar").is_some() {
+        return;
+    }
+    let (Ok(bar), Ok(button), Some(body)) = (doc.create_element("div"), doc.create_element("button"), doc.body()) else { return };
+    bar.set_id("outdated-bar");
+    let _ = bar.set_attribute("role", "alert");
+    bar.set_text_content(Some("页面已更新，请刷新"));
+    button.set_text_content(Some("刷新"));
+    let reload = wasm_bindgen::closure::Closure::once_into_js(|| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    if let Some(b) = button.dyn_ref::<web_sys::HtmlElement>() {
+        b.set_onclick(Some(reload.unchecked_ref()));
+    }
+    let _ = bar.append_child(&button);
+    let _ = body.append_child(&bar);
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -98,5 +140,13 @@ mod tests {
         let internal = AppError::from_server_fn_error(ServerFnErrorErr::ServerError("db password wrong".into()));
         assert_eq!(internal, AppError::Internal);
         assert!(!internal.to_string().contains("db"));
+    }
+
+    #[test]
+    fn an_unknown_endpoint_answer_decodes_as_outdated_and_garbage_as_internal() {
+        let body = AppError::Outdated.ser();
+        assert_eq!(AppError::de(body), AppError::Outdated);
+        assert_eq!(AppError::Outdated.to_string(), "页面已更新，请刷新");
+        assert_eq!(AppError::de(leptos::server_fn::Bytes::from_static(b"<html>502</html>")), AppError::Internal);
     }
 }

@@ -89,60 +89,17 @@ export async function loginAs(page: Page, ent: { code: string; name: string }, p
 // ---------------------------------------------------------------------------
 // Server fns called directly over HTTP (for set-up steps that have no UI yet).
 //
-// Leptos 0.8 mounts `#[server]` fns without an explicit endpoint at
-// `/api/<fn_name><xxh64("<CARGO_MANIFEST_DIR of app>:<module path>", 0)>`. The hash
-// depends on where the `app` crate was built, so it is computed here from this checkout
-// (the server under test is built from it by scripts/test.sh) rather than hard-coded.
-// `LEQI_APP_MANIFEST_DIR` overrides the directory for a server built elsewhere.
-// server/tests/paths.rs checks this formula against the real `ServerFn::PATH`s.
+// Every server fn has an explicit endpoint: `/api/<fn_name>`, the same wherever the app
+// was built (server/tests/paths.rs holds the committed list: server/tests/server_fns.txt).
 
-const M64 = (1n << 64n) - 1n;
-const P1 = 0x9e3779b185ebca87n;
-const P2 = 0xc2b2ae3d27d4eb4fn;
-const P3 = 0x165667b19e3779f9n;
-const P4 = 0x85ebca77c2b2ae63n;
-const P5 = 0x27d4eb2f165667c5n;
-const rotl = (x: bigint, r: bigint) => ((x << r) | (x >> (64n - r))) & M64;
-const round = (acc: bigint, input: bigint) => (rotl((acc + input * P2) & M64, 31n) * P1) & M64;
-const merge = (acc: bigint, v: bigint) => (((acc ^ round(0n, v)) * P1) + P4) & M64;
-
-/** XXH64 (seed 0), as xxhash_rust::const_xxh64::xxh64. */
-export function xxh64(bytes: Uint8Array, seed = 0n): bigint {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const len = bytes.length;
-  const u64 = (i: number) => view.getBigUint64(i, true);
-  let i = 0;
-  let h: bigint;
-  if (len >= 32) {
-    let v1 = (seed + P1 + P2) & M64, v2 = (seed + P2) & M64, v3 = seed, v4 = (seed - P1) & M64;
-    for (; i + 32 <= len; i += 32) {
-      v1 = round(v1, u64(i)); v2 = round(v2, u64(i + 8)); v3 = round(v3, u64(i + 16)); v4 = round(v4, u64(i + 24));
-    }
-    h = (rotl(v1, 1n) + rotl(v2, 7n) + rotl(v3, 12n) + rotl(v4, 18n)) & M64;
-    h = merge(merge(merge(merge(h, v1), v2), v3), v4);
-  } else {
-    h = (seed + P5) & M64;
-  }
-  h = (h + BigInt(len)) & M64;
-  for (; i + 8 <= len; i += 8) h = ((rotl(h ^ round(0n, u64(i)), 27n) * P1) + P4) & M64;
-  if (i + 4 <= len) { h = ((rotl(h ^ ((BigInt(view.getUint32(i, true)) * P1) & M64), 23n) * P2) + P3) & M64; i += 4; }
-  for (; i < len; i++) h = (rotl(h ^ ((BigInt(bytes[i]) * P5) & M64), 11n) * P1) & M64;
-  h ^= h >> 33n; h = (h * P2) & M64;
-  h ^= h >> 29n; h = (h * P3) & M64;
-  h ^= h >> 32n;
-  return h;
-}
-
-const APP_DIR = process.env.LEQI_APP_MANIFEST_DIR ?? fs.realpathSync(nodePath.resolve(__dirname, '..', '..', 'app'));
-
-/** The URL path of a server fn declared in `module` (e.g. 'app::api::access'). */
-export function serverFnPath(fnName: string, module = 'app::api::access'): string {
-  return `/api/${fnName}${xxh64(new TextEncoder().encode(`${APP_DIR}:${module}`))}`;
+/** The URL path of a server fn. */
+export function serverFnPath(fnName: string): string {
+  return `/api/${fnName}`;
 }
 
 /** Calls a server fn with the page's session cookie: a form-encoded body, or JSON for `input = Json` fns. */
-export async function callServerFn<T = any>(page: Page, fnName: string, args: Record<string, string | number | boolean> | { json: unknown }, module = 'app::api::access'): Promise<T> {
-  const url = serverFnPath(fnName, module);
+export async function callServerFn<T = any>(page: Page, fnName: string, args: Record<string, string | number | boolean> | { json: unknown }): Promise<T> {
+  const url = serverFnPath(fnName);
   const res = 'json' in args
     ? await page.request.post(url, { data: JSON.stringify(args.json), headers: { 'content-type': 'application/json' } })
     : await page.request.post(url, { form: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v)])) });
@@ -153,7 +110,7 @@ export async function callServerFn<T = any>(page: Page, fnName: string, args: Re
 
 /** A server fn of 接入邀请 / 响应邀请 (`app::api::invitation`). */
 export function invitationFn<T = any>(page: Page, fnName: string, args: Record<string, string | number | boolean> | { json: unknown }): Promise<T> {
-  return callServerFn<T>(page, fnName, args, 'app::api::invitation');
+  return callServerFn<T>(page, fnName, args);
 }
 
 /** 接入申请单 that passes 提交 (server/tests/access_flow.rs complete_form), with these use units. */

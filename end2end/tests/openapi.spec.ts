@@ -7,11 +7,9 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { APIRequestContext, expect, test } from '@playwright/test';
 import { CAPTCHA, PASSWORD, SHULE, WUYE, serverFnPath } from './helpers';
 
-const CREDENTIALS = 'app::api::api_credentials';
-const AUTH = 'app::api::auth';
 
-async function fn<T = any>(request: APIRequestContext, name: string, module: string, form: Record<string, string> = {}): Promise<T> {
-  const res = await request.post(serverFnPath(name, module), { form });
+async function fn<T = any>(request: APIRequestContext, name: string, form: Record<string, string> = {}): Promise<T> {
+  const res = await request.post(serverFnPath(name), { form });
   const body = await res.text();
   expect(res.ok(), `${name} answered ${res.status()}: ${body}`).toBe(true);
   return JSON.parse(body) as T;
@@ -19,11 +17,11 @@ async function fn<T = any>(request: APIRequestContext, name: string, module: str
 
 /** 企业登录 → 办税人员选择 → 密码验证, through the server fns (the session cookie lands in `request`). */
 async function signIn(request: APIRequestContext, code: string, person: string, identity: string) {
-  const captcha = await fn(request, 'new_captcha', AUTH);
-  const sel = await fn(request, 'enterprise_login', AUTH, { code, password: PASSWORD, captcha_id: captcha.id, captcha: CAPTCHA });
+  const captcha = await fn(request, 'new_captcha');
+  const sel = await fn(request, 'enterprise_login', { code, password: PASSWORD, captcha_id: captcha.id, captcha: CAPTCHA });
   const link = sel.people.find((p: any) => p.name === person && p.identity === identity);
   expect(link, JSON.stringify(sel.people)).toBeTruthy();
-  await fn(request, 'person_login_password', AUTH, { flow_id: sel.flow_id, link_id: String(link.link_id), password: PASSWORD });
+  await fn(request, 'person_login_password', { flow_id: sel.flow_id, link_id: String(link.link_id), password: PASSWORD });
 }
 
 type Signed = { headers: Record<string, string>; data?: string };
@@ -48,10 +46,10 @@ test('a direct unit uploads invitations through the signed API; a replay is refu
   test.skip(testInfo.project.name !== 'desktop', 'the upload is made once per database (desktop project)');
   await signIn(request, SHULE.code, '王建国', 'LegalRepresentative');
 
-  const issued = await fn(request, 'issue_api_credential', CREDENTIALS);
+  const issued = await fn(request, 'issue_api_credential');
   expect(issued.app_id).toMatch(/^lq[0-9a-f]{24}$/);
   expect(issued.secret.length).toBeGreaterThanOrEqual(40);
-  const listed = await fn(request, 'list_api_credentials', CREDENTIALS);
+  const listed = await fn(request, 'list_api_credentials');
   const mine = listed.credentials.find((c: any) => c.app_id === issued.app_id);
   expect(mine.status_label).toBe('启用');
   expect(JSON.stringify(listed)).not.toContain(issued.secret);
@@ -94,7 +92,7 @@ test('a direct unit uploads invitations through the signed API; a replay is refu
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/openapi/v1/invitations', '/openapi/v1/invitations/unbind']));
 
   // 停用: refused from then on.
-  await fn(request, 'revoke_api_credential', CREDENTIALS, { app_id: issued.app_id, version: String(mine.version) });
+  await fn(request, 'revoke_api_credential', { app_id: issued.app_id, version: String(mine.version) });
   const after = await request.get('/openapi/v1/invitations', sign(issued.app_id, issued.secret, 'GET', '/openapi/v1/invitations'));
   expect(after.status()).toBe(401);
   expect((await after.json()).code).toBe('unknown_app');

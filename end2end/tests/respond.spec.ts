@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { choosePerson, enterEnterprise, loginByPassword, officerLogin, PASSWORD, QINGHE, serverFnPath, SHULE, verifyByPassword } from './helpers';
+import { callServerFn, choosePerson, enterEnterprise, loginByPassword, officerLogin, PASSWORD, QINGHE, serverFnPath, SHULE, verifyByPassword } from './helpers';
 
 // The use unit's side of invitations (manual ch. 4): 【响应邀请】, 【授权】,
 // 解除绑定, 【开票人员登记及管理】 on the web (desktop and 360 px), and the H5
@@ -10,16 +10,7 @@ import { choosePerson, enterEnterprise, loginByPassword, officerLogin, PASSWORD,
 const SHULE_MY = { code: '91510703MA6CLQ011C', name: '四川蜀乐科技集团有限公司绵阳分公司' };
 const BUREAU = '国家税务总局四川省税务局';
 
-async function call<T = any>(page: Page, fn: string, module: string, args: Record<string, string | number | boolean> | { json: unknown }): Promise<T> {
-  const url = serverFnPath(fn, module);
-  const res = 'json' in args
-    ? await page.request.post(url, { data: JSON.stringify(args.json), headers: { 'content-type': 'application/json' } })
-    : await page.request.post(url, { form: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v)])) });
-  const body = await res.text();
-  expect(res.ok(), `${fn} answered ${res.status()}: ${body}`).toBe(true);
-  return JSON.parse(body) as T;
-}
-const INV = 'app::api::invitation';
+const call = callServerFn;
 
 async function newPage(browser: Browser, viewport: { width: number; height: number } | null | undefined): Promise<Page> {
   return (await browser.newContext({ viewport: viewport ?? undefined })).newPage();
@@ -27,9 +18,9 @@ async function newPage(browser: Browser, viewport: { width: number; height: numb
 
 /** 王建国 (蜀乐科技) invites one unit through submit_invitations; returns the invitation id. */
 async function invite(direct: Page, unit: { code: string; name: string }, relationship: string): Promise<number> {
-  const out = await call(direct, 'submit_invitations', INV, { json: { rows: [{ credit_code: unit.code, name: unit.name, province: BUREAU, relationship, pre_authorize: '否' }], proof_material_id: null } });
+  const out = await call(direct, 'submit_invitations', { json: { rows: [{ credit_code: unit.code, name: unit.name, province: BUREAU, relationship, pre_authorize: '否' }], proof_material_id: null } });
   expect(out.failed, JSON.stringify(out.failed)).toEqual([]);
-  const page = await call(direct, 'list_invitations', INV, { json: { query: { batch_id: out.batch_id } } });
+  const page = await call(direct, 'list_invitations', { json: { query: { batch_id: out.batch_id } } });
   return page.rows[0].id as number;
 }
 
@@ -37,8 +28,8 @@ async function invite(direct: Page, unit: { code: string; name: string }, relati
 async function officerDecides(browser: Browser, username: string, id: number, approve: boolean, reason = '') {
   const page = await newPage(browser, { width: 1280, height: 800 });
   await officerLogin(page, username);
-  const v = await call(page, 'invitation_detail', INV, { id });
-  await call(page, 'officer_invitation_decide', INV, { id, version: v.version, approve, reason });
+  const v = await call(page, 'invitation_detail', { id });
+  await call(page, 'officer_invitation_decide', { id, version: v.version, approve, reason });
   await page.context().close();
 }
 
@@ -52,11 +43,11 @@ async function directSees(direct: Page, code: string, status: string, reason?: s
 
 /** 马超 (开票员) at 青禾 must be bound: another spec takes his permissions away. */
 async function ensureInvoiceClerk(boss: Page) {
-  const users = await call(boss, 'list_users', 'app::api::accounts', {});
+  const users = await call(boss, 'list_users', {});
   const ma = users.find((u: any) => u.name === '马超' && u.identity === 'InvoiceClerk');
   expect(ma).toBeTruthy();
   if (!ma.bound || !ma.grants.includes?.('LeqiAccess')) {
-    await call(boss, 'set_user_grants', 'app::api::accounts', { link_id: ma.link_id, modules: 'leqi_access,leqi_capability,leqi_messages,invoicing,declaration' });
+    await call(boss, 'set_user_grants', { link_id: ma.link_id, modules: 'leqi_access,leqi_capability,leqi_messages,invoicing,declaration' });
   }
 }
 
@@ -129,8 +120,8 @@ test('联用类: 授权 with 开票人员 and 验证时间, 开票人员登记 a
   await ma.goto(`/jrgl/respond/${id}`);
   await expect(ma.locator('.facts .status')).toHaveText('待使用单位授权');
   await expect(ma.getByRole('button', { name: '授权' })).toHaveCount(0);
-  const v = await call(ma, 'invitation_detail', INV, { id });
-  const denied = await ma.request.post(serverFnPath('authorize_invitation', INV), { data: JSON.stringify({ id, version: v.version, invoicer_link_ids: [1], period_code: '7d' }), headers: { 'content-type': 'application/json' } });
+  const v = await call(ma, 'invitation_detail', { id });
+  const denied = await ma.request.post(serverFnPath('authorize_invitation'), { data: JSON.stringify({ id, version: v.version, invoicer_link_ids: [1], period_code: '7d' }), headers: { 'content-type': 'application/json' } });
   expect(denied.ok()).toBe(false);
   expect(await denied.text()).toContain('仅法定代表人或财务负责人可以授权');
   // Another unit does not find it.
@@ -302,8 +293,8 @@ test.describe('H5 接入确认 at 360 px', () => {
     await directSees(direct, QINGHE.code, '确认通过');
 
     // Leave the pair unbound for the next run.
-    const v = await call(he, 'invitation_detail', INV, { id: jointId });
-    await call(he, 'unbind_direct_unit', INV, { id: jointId, version: v.version, reason: '测试结束' });
+    const v = await call(he, 'invitation_detail', { id: jointId });
+    await call(he, 'unbind_direct_unit', { id: jointId, version: v.version, reason: '测试结束' });
     await directSees(direct, QINGHE.code, '已解除绑定');
     void PASSWORD;
   });

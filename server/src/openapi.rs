@@ -76,7 +76,7 @@ impl From<AppError> for ApiError {
             AppError::Forbidden | AppError::NotAuthenticated => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
             AppError::Refused(_) | AppError::Locked { .. } | AppError::LoginFailed(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "refused", message),
             AppError::TooFrequent { .. } => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_frequent", message),
-            AppError::Network | AppError::Internal => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统繁忙，请稍后重试"),
+            AppError::Network | AppError::Internal | AppError::Outdated => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统繁忙，请稍后重试"),
         }
     }
 }

@@ -59,9 +59,39 @@ fn spa(dir: &Path) -> ServeDir<ServeFile> {
     ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))
 }
 
-async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Response<Body> {
+    if !is_server_fn(req.uri().path()) {
+        return outdated_client();
+    }
     let ctx = state.ctx.clone();
-    leptos_axum::handle_server_fns_with_context(move || provide_context(ctx.clone()), req).await
+    leptos_axum::handle_server_fns_with_context(move || provide_context(ctx.clone()), req).await.into_response()
+}
+
+/// Whether `path` is a registered server fn (`/api/<name>`, see `server_fn_paths`).
+fn is_server_fn(path: &str) -> bool {
+    static PATHS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p).collect());
+    PATHS.contains(path)
+}
+
+/// A call to a server fn this build does not have comes from a page older than
+/// the deployment: 404 with [`AppError::Outdated`] in the server-fn error
+/// encoding, so the page shows 页面已更新，请刷新 with 【刷新】 (not 系统繁忙).
+fn outdated_client() -> Response<Body> {
+    use leptos::server_fn::error::FromServerFnError;
+    let body = app::error::AppError::Outdated.ser();
+    let mut res = Response::new(Body::from(body));
+    *res.status_mut() = StatusCode::NOT_FOUND;
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res
+}
+
+/// Every registered server-fn path, sorted (`server/tests/server_fns.txt` is the committed list).
+pub fn server_fn_paths() -> Vec<String> {
+    app::api::register_server_fns();
+    let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, m)| format!("{m} {p}")).collect();
+    paths.sort();
+    paths
 }
 
 fn javascript(body: &str) -> impl IntoResponse {

@@ -135,3 +135,19 @@ async fn the_sms_outbox_is_demo_only() {
     assert!(!status.is_success());
     assert_eq!(serde_json::from_str::<app::error::AppError>(&body).unwrap(), app::error::AppError::NotFound);
 }
+
+/// A page older than the deployment calls a server fn this build does not have:
+/// a typed "outdated" answer (the page then offers 【刷新】), never 系统繁忙.
+#[tokio::test]
+async fn an_unknown_server_fn_answers_outdated_as_a_typed_error() {
+    use leptos::server_fn::error::FromServerFnError;
+    let s = site(Mode::Demo).await;
+    let res = s.router.clone().oneshot(Request::post("/api/list_invitations_v0").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("a=1")).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(app::error::AppError::de(bytes), app::error::AppError::Outdated);
+    // A known one still answers.
+    let res = s.router.clone().oneshot(Request::post(NewCaptcha::PATH).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(NewCaptcha::PATH, "/api/new_captcha");
+}

@@ -1,39 +1,64 @@
-//! end2end/tests/helpers.ts computes server fn URLs (`serverFnPath`) to set up
-//! access applications over HTTP. This checks its formula against the real
-//! `ServerFn::PATH`s, so a change in Leptos' path scheme (or an explicit
-//! endpoint on a server fn) fails here rather than as a 404 in the browser tests.
-//! `cargo test -p server --test paths -- --nocapture` prints the paths.
+//! Server-fn URLs are part of the API between a built client and a built server:
+//! every server fn has an explicit endpoint, `/api/<its Rust name>`, so a client
+//! and a server built from two checkouts (or two machines, or an installed H5
+//! app's cached shell) agree on every URL. The committed list
+//! `server/tests/server_fns.txt` makes a change to an endpoint a visible,
+//! reviewed change. After adding a server fn, regenerate it with
+//! `LEQI_WRITE_SERVER_FNS=1 cargo test -p server --features app/ssr --test paths`.
 
-use leptos::server_fn::xxhash_rust::const_xxh64::xxh64;
-use leptos::server_fn::ServerFn;
+use std::path::Path;
 
-/// `/api/<fn_name><xxh64("<app's CARGO_MANIFEST_DIR>:<module path>")>`, as helpers.ts computes it.
-fn expected(fn_name: &str, module: &str) -> String {
-    let app_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app").canonicalize().unwrap();
-    format!("/api/{fn_name}{}", xxh64(format!("{}:{module}", app_dir.display()).as_bytes(), 0))
+/// (endpoint, fn name) of every `#[server(...)]` in `app/src`, read from the sources.
+fn declared_server_fns() -> Vec<(Option<String>, String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { walk(&p, out) } else if p.extension().is_some_and(|x| x == "rs") { out.push(p) }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"), &mut files);
+    let mut found = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim();
+            if !(t == "#[server]" || t.starts_with("#[server(")) {
+                continue;
+            }
+            let endpoint = t.split("endpoint = \"").nth(1).map(|r| r.split('"').next().unwrap().to_string());
+            let name = lines[i + 1..].iter().find_map(|l| l.split("async fn ").nth(1)).map(|r| r.split('(').next().unwrap().to_string()).unwrap();
+            found.push((endpoint, name, format!("{}:{}", f.display(), i + 1)));
+        }
+    }
+    found
 }
 
 #[test]
-fn helpers_ts_computes_the_server_fn_paths() {
-    use app::api::access::*;
-    let module = "app::api::access";
-    let fns = [
-        ("confirm_unit", ConfirmUnit::PATH),
-        ("save_access_draft", SaveAccessDraft::PATH),
-        ("submit_access_application", SubmitAccessApplication::PATH),
-        ("reapply_access", ReapplyAccess::PATH),
-        ("access_overview", AccessOverview::PATH),
-        ("officer_queue", OfficerQueue::PATH),
-        ("officer_case", OfficerCase::PATH),
-        ("officer_decide", OfficerDecide::PATH),
-    ];
-    let helpers = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/tests/helpers.ts")).unwrap();
-    for (name, path) in fns {
-        println!("{path}");
-        assert_eq!(path, expected(name, module), "helpers.ts serverFnPath('{name}') would not find {path}");
+fn every_server_fn_has_its_name_as_endpoint() {
+    let declared = declared_server_fns();
+    assert!(declared.len() > 50, "found the server fns ({})", declared.len());
+    for (endpoint, name, at) in &declared {
+        assert_eq!(endpoint.as_deref(), Some(name.as_str()), "{at}: write #[server(endpoint = \"{name}\", ...)]");
+        assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{at}: {name}");
     }
-    for used in ["confirm_unit", "submit_access_application"] {
-        assert!(helpers.contains(&format!("'{used}'")), "helpers.ts calls {used}");
+}
+
+#[test]
+fn the_registered_paths_are_the_committed_list_and_none_collide() {
+    let paths = server::web::server_fn_paths();
+    // Registration is keyed by path: two server fns with one endpoint would leave one out.
+    assert_eq!(paths.len(), declared_server_fns().len(), "every server fn is registered (app::api::register_server_fns) and no two share an endpoint");
+    for p in &paths {
+        let name = p.strip_prefix("POST /api/").unwrap_or_else(|| panic!("{p}: server fns are POST /api/<name>"));
+        assert!(!name.contains('/'), "{p}");
     }
-    assert!(helpers.contains("`/api/${fnName}${xxh64(new TextEncoder().encode(`${APP_DIR}:${module}`))}`"), "helpers.ts still uses the formula checked here");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/server_fns.txt");
+    let listed = format!("{}\n", paths.join("\n"));
+    if std::env::var_os("LEQI_WRITE_SERVER_FNS").is_some() {
+        std::fs::write(&file, &listed).unwrap();
+    }
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(committed == listed, "the server fns differ from server/tests/server_fns.txt (an API change: review it, then regenerate with LEQI_WRITE_SERVER_FNS=1)\n--- registered ---\n{listed}");
 }

@@ -69,31 +69,31 @@ pub struct UnitCheck {
     pub draft: Option<ApplicationView>,
 }
 
-#[server]
+#[server(endpoint = "access_overview")]
 pub async fn access_overview() -> Result<AccessSummary, AppError> {
     svc::overview(&ctx()?).await
 }
 
 /// 确认单位信息 →【下一步】: 基础信息核验, and a new draft when it passes.
-#[server]
+#[server(endpoint = "confirm_unit")]
 pub async fn confirm_unit(access_type: AccessType, gov_or_association: bool, confirmed: bool) -> Result<UnitCheck, AppError> {
     svc::confirm_unit(&ctx()?, access_type, gov_or_association, confirmed).await
 }
 
 /// 【保存草稿】: keeps everything as typed.
-#[server(input = Json)]
+#[server(endpoint = "save_access_draft", input = Json)]
 pub async fn save_access_draft(id: i64, version: i64, form: AccessForm) -> Result<i64, AppError> {
     svc::save_draft(&ctx()?, id, version, form).await
 }
 
 /// 【提交】: every field is validated; the conditions are checked again with the use units.
-#[server(input = Json)]
+#[server(endpoint = "submit_access_application", input = Json)]
 pub async fn submit_access_application(id: i64, version: i64, form: AccessForm) -> Result<ApplicationView, AppError> {
     svc::submit(&ctx()?, id, version, form).await
 }
 
 /// 重新发起: a new draft prefilled from a refused application.
-#[server]
+#[server(endpoint = "reapply_access")]
 pub async fn reapply_access(previous_id: i64) -> Result<ApplicationView, AppError> {
     svc::reapply(&ctx()?, previous_id).await
 }
@@ -121,18 +121,18 @@ pub struct CaseFile {
 }
 
 /// The officer's queue: 受理 / 复核 at their tax office, 确认 in their province.
-#[server]
+#[server(endpoint = "officer_queue")]
 pub async fn officer_queue() -> Result<Vec<QueueItem>, AppError> {
     svc::officer_queue(&ctx()?).await
 }
 
-#[server]
+#[server(endpoint = "officer_case")]
 pub async fn officer_case(id: i64) -> Result<CaseFile, AppError> {
     svc::officer_case(&ctx()?, id).await
 }
 
 /// 受理 / 不予受理, 复核通过 / 复核不通过, 确认通过 / 确认不通过 (a refusal needs a reason).
-#[server]
+#[server(endpoint = "officer_decide")]
 pub async fn officer_decide(id: i64, version: i64, approve: bool, reason: String) -> Result<ApplicationView, AppError> {
     svc::officer_decide(&ctx()?, id, version, approve, &reason).await
 }

@@ -46,25 +46,25 @@ pub struct IssuedSecret {
     pub fingerprint: String,
 }
 
-#[server]
+#[server(endpoint = "list_api_credentials")]
 pub async fn list_api_credentials() -> Result<ApiCredentialList, AppError> {
     svc::list(&ctx()?).await
 }
 
 /// 【申请凭证】: the secret is in the answer and nowhere else.
-#[server]
+#[server(endpoint = "issue_api_credential")]
 pub async fn issue_api_credential() -> Result<IssuedSecret, AppError> {
     svc::issue(&ctx()?).await
 }
 
 /// 【重置密钥】: a new secret; the old one is refused from now on.
-#[server]
+#[server(endpoint = "rotate_api_secret")]
 pub async fn rotate_api_secret(app_id: String, version: i64) -> Result<IssuedSecret, AppError> {
     svc::rotate(&ctx()?, &app_id, version).await
 }
 
 /// 【停用】: the credential is refused from now on, for good.
-#[server]
+#[server(endpoint = "revoke_api_credential")]
 pub async fn revoke_api_credential(app_id: String, version: i64) -> Result<(), AppError> {
     svc::revoke(&ctx()?, &app_id, version).await
 }

@@ -53,25 +53,25 @@ pub struct OutboxEntry {
     pub sent_at: String,
 }
 
-#[server]
+#[server(endpoint = "site_info")]
 pub async fn site_info() -> Result<SiteFacts, AppError> {
     Ok(SiteFacts { demo: ctx()?.mode == crate::ports::Mode::Demo })
 }
 
 /// A new graphical captcha (single use, 5 minutes).
-#[server]
+#[server(endpoint = "new_captcha")]
 pub async fn new_captcha() -> Result<CaptchaImage, AppError> {
     svc::new_captcha(&ctx()?).await
 }
 
 /// 【登录】→【企业用户】→【用户名登录】 step 1: code + password + captcha.
-#[server]
+#[server(endpoint = "enterprise_login")]
 pub async fn enterprise_login(code: String, password: String, captcha_id: String, captcha: String) -> Result<PersonSelection, AppError> {
     svc::enterprise_login(&ctx()?, &code, &password, &captcha_id, &captcha).await
 }
 
 /// Step 2 by the chosen person's password.
-#[server]
+#[server(endpoint = "person_login_password")]
 pub async fn person_login_password(flow_id: String, link_id: i64, password: String) -> Result<Principal, AppError> {
     let ctx = ctx()?;
     let (token, principal) = svc::person_login_password(&ctx, &flow_id, link_id, &password).await?;
@@ -80,12 +80,12 @@ pub async fn person_login_password(flow_id: String, link_id: i64, password: Stri
 }
 
 /// Step 2 by SMS: send a code to the chosen person's registered phone.
-#[server]
+#[server(endpoint = "send_login_sms")]
 pub async fn send_login_sms(flow_id: String, link_id: i64) -> Result<SmsSent, AppError> {
     svc::send_login_sms(&ctx()?, &flow_id, link_id).await
 }
 
-#[server]
+#[server(endpoint = "person_login_sms")]
 pub async fn person_login_sms(flow_id: String, link_id: i64, code: String) -> Result<Principal, AppError> {
     let ctx = ctx()?;
     let (token, principal) = svc::person_login_sms(&ctx, &flow_id, link_id, &code).await?;
@@ -94,7 +94,7 @@ pub async fn person_login_sms(flow_id: String, link_id: i64, code: String) -> Re
 }
 
 /// Who is signed in (None when nobody is).
-#[server]
+#[server(endpoint = "current_principal")]
 pub async fn current_principal() -> Result<Option<Principal>, AppError> {
     let ctx = ctx()?;
     match web::session_token().await {
@@ -103,7 +103,7 @@ pub async fn current_principal() -> Result<Option<Principal>, AppError> {
     }
 }
 
-#[server]
+#[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     let ctx = ctx()?;
     if let Some(token) = web::session_token().await {
@@ -114,7 +114,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// 切换身份: end this person's session and choose again within the same enterprise.
-#[server]
+#[server(endpoint = "switch_identity")]
 pub async fn switch_identity() -> Result<PersonSelection, AppError> {
     let ctx = ctx()?;
     let token = web::session_token().await.ok_or(AppError::NotAuthenticated)?;
@@ -124,7 +124,7 @@ pub async fn switch_identity() -> Result<PersonSelection, AppError> {
 }
 
 /// 税务人员登录: username + password + captcha.
-#[server]
+#[server(endpoint = "officer_login")]
 pub async fn officer_login(username: String, password: String, captcha_id: String, captcha: String) -> Result<Principal, AppError> {
     let ctx = ctx()?;
     let (token, principal) = svc::officer_login(&ctx, &username, &password, &captcha_id, &captcha).await?;
@@ -133,7 +133,7 @@ pub async fn officer_login(username: String, password: String, captcha_id: Strin
 }
 
 /// Demo mode only: the SMS messages "sent", newest first.
-#[server]
+#[server(endpoint = "sms_outbox")]
 pub async fn sms_outbox() -> Result<Vec<OutboxEntry>, AppError> {
     svc::outbox(&ctx()?).await
 }

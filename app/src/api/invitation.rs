@@ -136,60 +136,60 @@ pub struct InvitationView {
     pub actions: Vec<String>,
 }
 
-#[server]
+#[server(endpoint = "invite_options")]
 pub async fn invite_options() -> Result<InviteChoices, AppError> {
     svc::invite_options(&ctx()?).await
 }
 
 /// 【新增邀请】→【提交】: at most 50 rows; valid rows are invited, failed rows listed.
-#[server(input = Json)]
+#[server(endpoint = "submit_invitations", input = Json)]
 pub async fn submit_invitations(rows: Vec<InviteRowInput>, proof_material_id: Option<i64>) -> Result<BatchOutcome, AppError> {
     svc::submit_form(&ctx()?, rows, proof_material_id).await
 }
 
 /// 导入记录 and the batches of 邀请列表, newest first.
-#[server]
+#[server(endpoint = "invitation_batches")]
 pub async fn invitation_batches(before_id: Option<i64>) -> Result<Vec<BatchRow>, AppError> {
     svc::batches(&ctx()?, before_id).await
 }
 
-#[server]
+#[server(endpoint = "batch_failures")]
 pub async fn batch_failures(batch_id: i64) -> Result<Vec<FailedRowView>, AppError> {
     svc::batch_failures(&ctx()?, batch_id).await
 }
 
 /// 【邀请列表】→【查看详情】: the use units, filtered and paged.
-#[server(input = Json)]
+#[server(endpoint = "list_invitations", input = Json)]
 pub async fn list_invitations(query: InvitationQuery) -> Result<InvitationPage, AppError> {
     svc::list(&ctx()?, query).await
 }
 
 /// One invitation, for the direct unit, the use unit or an officer of the use unit's office.
-#[server]
+#[server(endpoint = "invitation_detail")]
 pub async fn invitation_detail(id: i64) -> Result<InvitationView, AppError> {
     svc::detail(&ctx()?, id).await
 }
 
 /// 重新发起邀请 after 已拒绝, 不予受理 or 确认不通过.
-#[server]
+#[server(endpoint = "reinvite")]
 pub async fn reinvite(id: i64) -> Result<InvitationView, AppError> {
     svc::reinvite(&ctx()?, id).await
 }
 
 /// 解除绑定 of one or many use units (manual §3.5.1); returns the ones not unbound with why.
-#[server(input = Json)]
+#[server(endpoint = "unbind_use_units", input = Json)]
 pub async fn unbind_use_units(ids: Vec<i64>, reason: String) -> Result<Vec<FailedRowView>, AppError> {
     svc::unbind_many(&ctx()?, ids, reason).await
 }
 
 /// 【响应邀请】: the invitations this unit received.
-#[server]
+#[server(endpoint = "received_invitations")]
 pub async fn received_invitations() -> Result<Vec<InvitationRow>, AppError> {
     svc::received(&ctx()?).await
 }
 
 /// 自用类 【确认】 / 【拒绝】.
-#[server]
+#[server(endpoint = "respond_invitation")]
 pub async fn respond_invitation(id: i64, version: i64, confirm: bool, reason: String) -> Result<InvitationView, AppError> {
     svc::respond(&ctx()?, id, version, confirm, reason).await
 }
@@ -201,25 +201,25 @@ pub struct AuthorizeChoices {
     pub periods: Vec<VerificationPeriod>,
 }
 
-#[server]
+#[server(endpoint = "authorize_options")]
 pub async fn authorize_options(id: i64) -> Result<AuthorizeChoices, AppError> {
     svc::authorize_options(&ctx()?, id).await
 }
 
 /// 联用类 【授权】 with 开票人员配置 and 开票安全验证时间配置 (法定代表人 / 财务负责人 only).
-#[server(input = Json)]
+#[server(endpoint = "authorize_invitation", input = Json)]
 pub async fn authorize_invitation(id: i64, version: i64, invoicer_link_ids: Vec<i64>, period_code: String) -> Result<InvitationView, AppError> {
     svc::authorize(&ctx()?, id, version, invoicer_link_ids, period_code).await
 }
 
 /// 联用类 【拒绝】 (法定代表人 / 财务负责人 only).
-#[server]
+#[server(endpoint = "refuse_authorization")]
 pub async fn refuse_authorization(id: i64, version: i64, reason: String) -> Result<InvitationView, AppError> {
     svc::refuse_authorization(&ctx()?, id, version, reason).await
 }
 
 /// 解除与直连单位绑定关系 (manual §4.4), with a reason.
-#[server]
+#[server(endpoint = "unbind_direct_unit")]
 pub async fn unbind_direct_unit(id: i64, version: i64, reason: String) -> Result<InvitationView, AppError> {
     svc::unbind_by_use_unit(&ctx()?, id, version, reason).await
 }
@@ -237,13 +237,13 @@ pub struct InvitationQueueItem {
 }
 
 /// 受理 (受理岗) / 确认 (复核岗) of invitations at the officer's tax office.
-#[server]
+#[server(endpoint = "officer_invitation_queue")]
 pub async fn officer_invitation_queue() -> Result<Vec<InvitationQueueItem>, AppError> {
     svc::officer_queue(&ctx()?).await
 }
 
 /// 受理 / 不予受理, 确认通过 / 确认不通过 (a refusal needs a reason).
-#[server]
+#[server(endpoint = "officer_invitation_decide")]
 pub async fn officer_invitation_decide(id: i64, version: i64, approve: bool, reason: String) -> Result<InvitationView, AppError> {
     svc::officer_decide(&ctx()?, id, version, approve, reason).await
 }
@@ -272,19 +272,19 @@ pub struct H5InvitationCard {
     pub periods: Vec<(String, String)>,
 }
 
-#[server]
+#[server(endpoint = "h5_invitation")]
 pub async fn h5_invitation(id: i64) -> Result<H5InvitationCard, AppError> {
     svc::h5_invitation(&ctx()?, id).await
 }
 
 /// The H5 page's 确认 / 拒绝 / 授权 (`action` = confirm | refuse | authorize), same rules as the web.
-#[server(input = Json)]
+#[server(endpoint = "h5_act", input = Json)]
 pub async fn h5_act(id: i64, version: i64, action: String, reason: String, invoicer_link_ids: Vec<i64>, period_code: String) -> Result<H5InvitationCard, AppError> {
     svc::h5_act(&ctx()?, id, version, &action, reason, invoicer_link_ids, period_code).await
 }
 
 /// 变更单位关系证明材料 (a material uploaded with `POST /api/materials?kind=relationship_proof`).
-#[server]
+#[server(endpoint = "replace_invitation_proof")]
 pub async fn replace_invitation_proof(id: i64, version: i64, material_id: i64) -> Result<InvitationView, AppError> {
     svc::replace_proof(&ctx()?, id, version, material_id).await
 }

@@ -52,19 +52,19 @@ pub struct InvoicersView {
 }
 
 /// The page: refused unless the unit has a bound 联用类 invitation; a 办税员 is refused.
-#[server]
+#[server(endpoint = "invoicer_registrations")]
 pub async fn invoicer_registrations() -> Result<InvoicersView, AppError> {
     svc::overview(&ctx()?).await
 }
 
 /// 新增登记 (法定代表人 / 财务负责人): an 开票员 and the direct platform to bind.
-#[server]
+#[server(endpoint = "register_invoicer")]
 pub async fn register_invoicer(invitation_id: i64, link_id: i64) -> Result<InvoicersView, AppError> {
     svc::register(&ctx()?, invitation_id, link_id).await
 }
 
 /// 解除登记: principals any registration, an 开票员 their own with a reason.
-#[server]
+#[server(endpoint = "unregister_invoicer")]
 pub async fn unregister_invoicer(id: i64, version: i64, reason: String) -> Result<InvoicersView, AppError> {
     svc::unregister(&ctx()?, id, version, reason).await
 }

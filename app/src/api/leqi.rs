@@ -17,7 +17,7 @@ pub struct AccessHomeInfo {
     pub direct_unit: Option<String>,
 }
 
-#[server]
+#[server(endpoint = "access_home")]
 pub async fn access_home() -> Result<AccessHomeInfo, AppError> {
     svc::access_home(&ctx()?).await
 }

@@ -35,7 +35,7 @@ impl MaterialInfo {
 }
 
 /// 删除: only the uploading unit, and only while its workflow still allows changes (a draft).
-#[server]
+#[server(endpoint = "delete_material")]
 pub async fn delete_material(id: i64) -> Result<(), AppError> {
     let ctx = ctx()?;
     let who = crate::services::auth::require_principal(&ctx).await?;
