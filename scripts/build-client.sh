@@ -10,7 +10,8 @@ cd "$LEQI_ROOT"
 # `erase_components` is a leptos cfg that type-erases each component's view:
 # far fewer monomorphised copies (H5 -5 KB gzip, portal -17 KB), same behaviour.
 wasm_rustflags="--cfg erase_components"
-client_env=(CARGO_TARGET_DIR="$LEQI_CACHE/target-wasm")
+# The client has its own target dir (LEQI_WASM_TARGET_DIR for a parallel checkout).
+client_env=(CARGO_TARGET_DIR="${LEQI_WASM_TARGET_DIR:-$LEQI_CACHE/target-wasm}")
 if rustup_has_wasm; then
   log "client: rustup toolchain with wasm32-unknown-unknown"
 else
