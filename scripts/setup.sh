@@ -75,8 +75,11 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${LEQI_BINARYEN_VERSION%%
   printf '{ "name": "leqi-tools", "private": true, "dependencies": { "binaryen": "%s" } }\n' "$LEQI_BINARYEN_VERSION" > "$LEQI_CACHE/npm/package.json"
   (cd "$LEQI_CACHE/npm" && npm install --no-audit --no-fund --silent)
 fi
-if [ "$want_test" = 1 ] && [ ! -x end2end/node_modules/.bin/playwright ]; then
-  log "installing @playwright/test (browser: Debian's /usr/bin/chromium; no download)"
+# Again whenever package-lock.json changed since the last install.
+lock_sum="$(sha256sum end2end/package-lock.json | cut -d' ' -f1)"
+if [ "$want_test" = 1 ] && [ "$(cat end2end/node_modules/.leqi-lock 2>/dev/null)" != "$lock_sum" ]; then
+  log "installing @playwright/test and the test packages (browser: Debian's /usr/bin/chromium; no download)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  echo "$lock_sum" > end2end/node_modules/.leqi-lock
 fi
 log "set-up complete"

@@ -26,6 +26,7 @@ fn ctx(store: &SqlStore, blobs: &std::path::Path) -> Ctx {
         store: shared.clone(),
         blobs: Arc::new(server::store_materials::ObjectBlobStore::local(blobs).unwrap()),
         api: app::ports::ApiSettings { master_key: b"bench-master-key-bench-master-key".to_vec().into(), trust_forwarded_for: false },
+        links: app::ports::LinkSettings { public_url: "http://127.0.0.1:3000".into(), ttl_days: 7 },
         sms: Arc::new(OutboxSmsGateway { store: shared }),
         captcha: Arc::new(PngCaptcha { fixed_answer: None }),
         secrets: Arc::new(OsSecrets::new()),

@@ -24,6 +24,13 @@ pub struct Config {
     pub api_master_key: String,
     /// A trusted proxy is in front: API callers' addresses come from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// The site as users' phones reach it (邀请链接 in SMS and QR codes): `LEQI_PUBLIC_URL`,
+    /// default `http://` + `LEQI_ADDR`.
+    pub public_url: String,
+    /// How many days an 邀请链接 works: `LEQI_INVITE_LINK_DAYS` (default 7, 1–90).
+    pub invite_link_days: u32,
+    /// Seconds between notifier passes (邀请链接 issued, SMS sent): `LEQI_NOTIFIER_SECS` (default 2).
+    pub notifier_secs: u64,
 }
 
 /// Demo mode's master key when none is configured: public, so demo credentials are not secret.
@@ -43,6 +50,10 @@ pub enum ConfigError {
     NoApiKey,
     #[error("LEQI_API_MASTER_KEY is too short: at least 32 characters")]
     WeakApiKey,
+    #[error("LEQI_PUBLIC_URL must start with http:// or https://, not `{0}`")]
+    PublicUrl(String),
+    #[error("LEQI_INVITE_LINK_DAYS must be a whole number of days from 1 to 90, not `{0}`")]
+    LinkDays(String),
 }
 
 impl Config {
@@ -78,7 +89,32 @@ impl Config {
             (None, Mode::Production) => return Err(ConfigError::NoApiKey),
         };
         let trust_proxy = matches!(get("LEQI_TRUST_PROXY").as_deref(), Some("1" | "true"));
-        Ok(Config { mode, addr, database_url, data_dir, site_dir, rules_dir, secure_cookies, fixed_captcha, sms_command, api_master_key, trust_proxy })
+        let public_url = get("LEQI_PUBLIC_URL").filter(|u| !u.is_empty()).unwrap_or_else(|| format!("http://{addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::PublicUrl(public_url));
+        }
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let invite_link_days = match get("LEQI_INVITE_LINK_DAYS") {
+            None => app::domain::invite_link::DEFAULT_TTL_DAYS,
+            Some(d) => d.trim().parse().ok().filter(|n| (1..=90).contains(n)).ok_or(ConfigError::LinkDays(d))?,
+        };
+        let notifier_secs = get("LEQI_NOTIFIER_SECS").and_then(|s| s.parse().ok()).filter(|n| *n > 0).unwrap_or(2);
+        Ok(Config {
+            mode,
+            addr,
+            database_url,
+            data_dir,
+            site_dir,
+            rules_dir,
+            secure_cookies,
+            fixed_captcha,
+            sms_command,
+            api_master_key,
+            trust_proxy,
+            public_url,
+            invite_link_days,
+            notifier_secs,
+        })
     }
 }
 
@@ -109,6 +145,20 @@ mod tests {
     }
 
     const KEY: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn invite_links_default_to_the_listen_address_and_seven_days() {
+        let c = cfg(&[("LEQI_MODE", "demo"), ("LEQI_ADDR", "127.0.0.1:3901")]).unwrap();
+        assert_eq!(c.public_url, "http://127.0.0.1:3901");
+        assert_eq!(c.invite_link_days, 7);
+        let c = cfg(&[("LEQI_MODE", "demo"), ("LEQI_PUBLIC_URL", "https://leqi.example.cn/"), ("LEQI_INVITE_LINK_DAYS", "14")]).unwrap();
+        assert_eq!(c.public_url, "https://leqi.example.cn");
+        assert_eq!(c.invite_link_days, 14);
+        assert!(matches!(cfg(&[("LEQI_MODE", "demo"), ("LEQI_PUBLIC_URL", "leqi.example.cn")]), Err(ConfigError::PublicUrl(_))));
+        for bad in ["0", "91", "seven"] {
+            assert!(matches!(cfg(&[("LEQI_MODE", "demo"), ("LEQI_INVITE_LINK_DAYS", bad)]), Err(ConfigError::LinkDays(_))), "{bad}");
+        }
+    }
 
     #[test]
     fn production_needs_an_api_master_key_and_demo_has_a_public_one() {

@@ -12,9 +12,11 @@ pub mod store;
 pub mod store_access;
 pub mod store_api;
 pub mod store_invitation;
+pub mod store_invite_links;
 pub mod store_invoicers;
 pub mod store_materials;
 pub mod web;
+pub mod web_invite_links;
 pub mod web_materials;
 
 use std::sync::Arc;
@@ -55,8 +57,30 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
         mode: config.mode,
         secure_cookies: config.secure_cookies,
         api: app::ports::ApiSettings { master_key: config.api_master_key.as_bytes().into(), trust_forwarded_for: config.trust_proxy },
+        links: app::ports::LinkSettings { public_url: config.public_url.as_str().into(), ttl_days: config.invite_link_days },
     };
     Ok((ctx, store))
+}
+
+/// Runs the notifier (邀请链接 and their SMS, `app::services::invite_link`) every
+/// `every` in the background. Safe with several server processes: a lease in the
+/// database lets one of them run a pass at a time.
+pub fn spawn_notifier(ctx: Ctx, every: std::time::Duration) {
+    let holder = format!("{}-{}", std::process::id(), ctx.secrets.random_token());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::services::invite_link::notifier_pass(&ctx, &holder).await {
+                Ok(p) if p.links_issued + p.sms_sent + p.sms_failed > 0 => {
+                    tracing::info!(links = p.links_issued, queued = p.sms_queued, sent = p.sms_sent, failed = p.sms_failed, "notifier pass")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "notifier pass failed"),
+            }
+        }
+    });
 }
 
 /// Loads every `province-*.json` of the rules folder into the database, so the

@@ -23,6 +23,7 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    server::spawn_notifier(ctx.clone(), std::time::Duration::from_secs(config.notifier_secs));
     let app = server::web::router(ctx, &config.site_dir);
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap_or_else(|e| {
         eprintln!("cannot listen on {}: {e}", config.addr);

@@ -102,7 +102,7 @@ impl IntoResponse for ApiError {
 
 /// The caller's address: the socket peer, or — behind a trusted proxy — the
 /// last entry of `X-Forwarded-For` (the one that proxy appended).
-fn client_ip(trust_forwarded_for: bool, parts: &Parts) -> Option<String> {
+pub(crate) fn client_ip(trust_forwarded_for: bool, parts: &Parts) -> Option<String> {
     let ip: IpAddr = if trust_forwarded_for {
         let header = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back()?;
         header.rsplit(',').next()?.trim().parse().ok()?

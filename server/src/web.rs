@@ -42,6 +42,7 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .route("/kkjrh5/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.h5_worker) }))
         .route("/healthz", get(|| async { "ok" }))
         .merge(crate::invite_routes::routes())
+        .merge(crate::web_invite_links::routes())
         .merge(crate::openapi::routes())
         .nest_service("/kkjrh5", spa(&h5_dir))
         .nest_service("/tax", spa(&site_dir.join("tax")))

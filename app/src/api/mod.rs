@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod api_credentials;
 pub mod auth;
 pub mod invitation;
+pub mod invite_link;
 pub mod invoicers;
 pub mod leqi;
 pub mod materials;
@@ -82,4 +83,6 @@ pub fn register_server_fns() {
     register_explicit::<invoicers::RegisterInvoicer>();
     register_explicit::<invoicers::UnregisterInvoicer>();
     register_explicit::<materials::DeleteMaterial>();
+    register_explicit::<invite_link::InvitationLink>();
+    register_explicit::<invite_link::RegenerateInvitationLink>();
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod codes;
 pub mod invitation;
+pub mod invite_link;
 pub mod invoicers;
 pub mod materials;
 pub mod people;

@@ -23,7 +23,7 @@ fn confirm(message: &str) -> bool {
     }
 }
 
-fn copy_to_clipboard(text: &str) -> bool {
+pub fn copy_to_clipboard(text: &str) -> bool {
     #[cfg(feature = "csr")]
     {
         match web_sys::window() {

@@ -126,10 +126,36 @@ fn H5Home() -> impl IntoView {
             }.into_any(),
             _ => view! {
                 <header class="h5-bar"><h1>"乐企移动端"</h1></header>
-                <div class="h5-body"><EnterpriseLoginFlow on_done=done /></div>
+                <div class="h5-body"><LinkNotice /><EnterpriseLoginFlow on_done=done /></div>
             }
             .into_any(),
         }
+    }
+}
+
+/// An 邀请链接 that did not open its invitation (`/kkjrh5/?link=expired` …, set
+/// by the server's `/kkjrh5/i/TOKEN`): why, and 【接入确认】 (the 待确认 list).
+#[component]
+fn LinkNotice() -> impl IntoView {
+    use crate::domain::invite_link::LinkRefusal;
+    let refusal = RwSignal::new(crate::components::query_param("link").and_then(|c| LinkRefusal::from_code(&c)));
+    let to_list = move |_| {
+        refusal.set(None);
+        #[cfg(feature = "csr")]
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&H5Route::Home.path()));
+        }
+        use_h5_route().set(H5Route::Home);
+    };
+    move || {
+        refusal.get().map(|r| {
+            view! {
+                <section class="card link-notice" role="alert">
+                    <p>{r.message()}</p>
+                    <button class="primary" on:click=to_list>"接入确认"</button>
+                </section>
+            }
+        })
     }
 }
 
@@ -161,6 +187,7 @@ fn Pending(name: String, identity: &'static str, person: String) -> impl IntoVie
             <button class="link light" on:click=out>"退出"</button>
         </header>
         <div class="h5-body">
+            <LinkNotice />
             <p class="h5-who" data-testid="who">{name}<br/><small>{person}" · "{identity}</small></p>
             {move || match use_h5_route().get() {
                 H5Route::Home => view! { <InviteList /> }.into_any(),

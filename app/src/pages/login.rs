@@ -36,7 +36,8 @@ pub fn EnterpriseLoginFlow(on_done: Callback<Principal>) -> impl IntoView {
 
 #[component]
 fn Credentials(selection: RwSignal<Option<PersonSelection>>) -> impl IntoView {
-    let code = RwSignal::new(String::new());
+    // An 邀请链接 arrives with the invited unit's code (`?code=`): pre-filled.
+    let code = RwSignal::new(crate::components::query_param("code").unwrap_or_default());
     let password = RwSignal::new(String::new());
     let captcha = CaptchaState::new();
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);

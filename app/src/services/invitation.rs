@@ -395,7 +395,7 @@ pub async fn list(ctx: &Ctx, q: InvitationQuery) -> AppResult<InvitationPage> {
 }
 
 /// Who is looking at an invitation.
-enum Viewer {
+pub(crate) enum Viewer {
     Direct,
     UseUnit(TaxpayerSession),
     Officer(OfficerSession),
@@ -403,7 +403,7 @@ enum Viewer {
 
 /// The invitation if the caller is one of its parties or an officer of the use
 /// unit's tax office; NotFound for anyone else.
-async fn visible(ctx: &Ctx, id: i64) -> AppResult<(StoredInvitation, Viewer)> {
+pub(crate) async fn visible(ctx: &Ctx, id: i64) -> AppResult<(StoredInvitation, Viewer)> {
     let i = ctx.store.invitation(id).await?.ok_or(AppError::NotFound)?;
     let viewer = match require_principal(ctx).await? {
         Principal::Taxpayer(t) if t.enterprise_id == i.direct_enterprise_id || t.enterprise_id == i.use_enterprise_id => {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api_credentials;
 pub mod auth;
 pub mod invitation;
+pub mod invite_link;
 pub mod invoicers;
 pub mod leqi;
 pub mod materials;

@@ -71,6 +71,7 @@ pub fn ctx(store: &SqlStore, clock: Arc<TestClock>, mode: Mode) -> Ctx {
         mode,
         secure_cookies: false,
         api: app::ports::ApiSettings { master_key: TEST_API_MASTER_KEY.as_bytes().into(), trust_forwarded_for: false },
+        links: app::ports::LinkSettings { public_url: "http://127.0.0.1:3000".into(), ttl_days: 7 },
     }
 }
 

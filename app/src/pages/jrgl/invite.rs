@@ -506,6 +506,7 @@ pub fn InvitationPage() -> impl IntoView {
                         let actions = v.actions.clone();
                         view! {
                             <InvitationFacts v=v.clone() />
+                            {crate::domain::invite_link::needs_use_unit(&v.status).then(|| view! { <super::invite_link::InviteLinkPanel id=v.id regenerate=true /> })}
                             {v.status.is_bound().then(|| { let version = v.version; view! {
                                 <div class="replace-proof">
                                     <ProofInput input=proof error=error label="变更单位关系证明材料" />

@@ -4,6 +4,7 @@
 //! page loads; the session cookie is the same.
 
 pub mod invite;
+pub mod invite_link;
 pub mod invoicers;
 pub mod respond;
 

@@ -119,6 +119,7 @@ pub fn RespondPage() -> impl IntoView {
                         let v2 = v.clone();
                         view! {
                             <InvitationFacts v=v.clone() />
+                            {crate::domain::invite_link::needs_use_unit(&v.status).then(|| view! { <super::invite_link::InviteLinkPanel id=v.id regenerate=false /> })}
                             {v.proof_material_id.is_none().then(|| view! { <p class="muted small">"直连单位未上传单位关系证明材料。"</p> })}
                             {(v.status.is_bound() || v.status == crate::domain::invitation::InvitationStatus::AwaitingResponse).then(|| { let version = v.version; view! {
                                 <div class="replace-proof">
