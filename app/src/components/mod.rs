@@ -51,12 +51,15 @@ pub fn register_service_worker(_url: &str) {
 }
 
 /// A parameter of the page's query string (`?code=…`), as given (for plain values).
-pub fn query_param(_name: &str) -> Option<String> {
+pub fn query_param(name: &str) -> Option<String> {
     #[cfg(feature = "csr")]
     {
         let search = web_sys::window()?.location().search().ok()?;
-        return search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix(_name)?.strip_prefix('=')).filter(|v| !v.is_empty()).map(str::to_string);
+        search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')).filter(|v| !v.is_empty()).map(str::to_string)
     }
-    #[allow(unreachable_code)]
-    None
+    #[cfg(not(feature = "csr"))]
+    {
+        let _ = name;
+        None
+    }
 }

@@ -139,13 +139,14 @@ fn H5Home() -> impl IntoView {
 fn LinkNotice() -> impl IntoView {
     use crate::domain::invite_link::LinkRefusal;
     let refusal = RwSignal::new(crate::components::query_param("link").and_then(|c| LinkRefusal::from_code(&c)));
+    let route = use_h5_route();
     let to_list = move |_| {
         refusal.set(None);
         #[cfg(feature = "csr")]
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&H5Route::Home.path()));
         }
-        use_h5_route().set(H5Route::Home);
+        route.set(H5Route::Home);
     };
     move || {
         refusal.get().map(|r| {
