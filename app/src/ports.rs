@@ -584,7 +584,7 @@ pub trait InvoicerStore: Send + Sync {
 
 /// Everything persistent, behind one object.
 pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore> Store for T {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore> Store for T {}
 /// An uploaded material's metadata (the contents are in the `BlobStore`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMaterial {
