@@ -99,7 +99,7 @@ test('360 px: the SMS link opens the login with the unit filled in, then the inv
 
   // Leave the pair unbound for the next run.
   const v = await callServerFn(he, 'invitation_detail', { id });
-  await callServerFn(he, 'unbind_direct_unit', { id, version: v.version, reason: '测试结束' });
+  await callServerFn(he, 'invitation_act', { json: { id, version: v.version, action: 'UnbindDirectUnit', reason: '测试结束', invoicer_link_ids: [], period_code: '' } });
 });
 
 test('desktop: the invitation page shows the link as a QR code that decodes to it; 复制链接; 重新生成 kills the old link', async ({ browser }, info) => {
@@ -137,5 +137,5 @@ test('desktop: the invitation page shows the link as a QR code that decodes to i
 
   // Leave the pair free: the use unit refuses.
   const v = await callServerFn(zhou, 'invitation_detail', { id });
-  await callServerFn(zhou, 'respond_invitation', { id, version: v.version, confirm: false, reason: '测试结束' });
+  await callServerFn(zhou, 'invitation_act', { json: { id, version: v.version, action: 'Decline', reason: '测试结束', invoicer_link_ids: [], period_code: '' } });
 });

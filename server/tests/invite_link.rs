@@ -138,7 +138,7 @@ async fn link_lifecycle(store: &SqlStore) {
     let live = fresh.url.rsplit('/').next().unwrap().to_string();
     let zhou = login(r, SHULE_MY, "周敏", "LegalRepresentative").await.unwrap();
     let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &id.to_string())], &zhou).await.unwrap();
-    let _: InvitationView = call_typed(r, RespondInvitation::PATH, &[("id", &id.to_string()), ("version", &v.version.to_string()), ("confirm", "true"), ("reason", "")], &zhou).await.unwrap();
+    let _: serde_json::Value = call_json(r, InvitationAct::PATH, json!({ "id": id, "version": v.version, "action": "Confirm", "reason": "", "invoicer_link_ids": [], "period_code": "" }), &zhou).await.unwrap();
     assert_eq!(open(r, &live).await, "/kkjrh5/?link=spent");
     assert_eq!(link_of(r, &wang, id).await.unwrap(), None);
     match regenerate(r, &wang, id).await.unwrap_err() {
