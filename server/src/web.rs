@@ -110,7 +110,8 @@ async fn cache_headers(req: Request, next: Next) -> Response<Body> {
     let mut res = next.run(req).await;
     let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
         || (res.status() == StatusCode::NOT_MODIFIED && !path.contains('.'));
-    let policy = if path.starts_with("/api/") || (path.starts_with("/openapi/") && !path.ends_with("/openapi.json")) {
+    // 邀请链接 (/kkjrh5/i/TOKEN) redirect by the link's state now: never cached.
+    let policy = if path.starts_with("/api/") || path.starts_with("/kkjrh5/i/") || (path.starts_with("/openapi/") && !path.ends_with("/openapi.json")) {
         "no-store"
     } else if is_html || path.ends_with("/sw.js") || path.ends_with(".webmanifest") {
         "no-cache"
