@@ -43,7 +43,7 @@ async fn password_login_end_to_end(store: &SqlStore) {
     assert!(matches!(&principal, Principal::Taxpayer(t) if t.person_name == "王建国"));
     assert_eq!(svc::principal_for(&ctx, &token).await.unwrap(), Some(principal));
     // The flow is spent: it cannot be used for a second session.
-    assert!(matches!(svc::person_login_password(&ctx, &sel.flow_id, rep.link_id, PW).await, Err(AppError::Refused(_))));
+    assert!(matches!(svc::person_login_password(&ctx, &sel.flow_id, rep.link_id, PW).await, Err(AppError::Expired(_))));
     svc::logout(&ctx, &token).await.unwrap();
     assert_eq!(svc::principal_for(&ctx, &token).await.unwrap(), None);
 }
