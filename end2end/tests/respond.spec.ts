@@ -123,7 +123,7 @@ test('联用类: 授权 with 开票人员 and 验证时间, 开票人员登记 a
   await expect(ma.locator('.facts .status')).toHaveText('待使用单位授权');
   await expect(ma.getByRole('button', { name: '授权' })).toHaveCount(0);
   const v = await call(ma, 'invitation_detail', { id });
-  const denied = await ma.request.post(serverFnPath('authorize_invitation'), { data: JSON.stringify({ id, version: v.version, invoicer_link_ids: [1], period_code: '7d' }), headers: { 'content-type': 'application/json' } });
+  const denied = await ma.request.post(serverFnPath('invitation_act'), { data: JSON.stringify({ id, version: v.version, action: 'Authorize', reason: '', invoicer_link_ids: [1], period_code: '7d' }), headers: { 'content-type': 'application/json' } });
   expect(denied.ok()).toBe(false);
   expect(await denied.text()).toContain('仅法定代表人或财务负责人可以授权');
   // Another unit does not find it.
@@ -296,7 +296,7 @@ test.describe('H5 接入确认 at 360 px', () => {
 
     // Leave the pair unbound for the next run.
     const v = await call(he, 'invitation_detail', { id: jointId });
-    await call(he, 'unbind_direct_unit', { id: jointId, version: v.version, reason: '测试结束' });
+    await call(he, 'invitation_act', { json: { id: jointId, version: v.version, action: 'UnbindDirectUnit', reason: '测试结束', invoicer_link_ids: [], period_code: '' } });
     await directSees(direct, QINGHE.code, '已解除绑定');
     void PASSWORD;
   });
