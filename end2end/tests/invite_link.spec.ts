@@ -79,6 +79,7 @@ test('360 px: the SMS link opens the login with the unit filled in, then the inv
   await phone.getByRole('button', { name: '授权' }).tap();
   const form = phone.getByRole('dialog', { name: '授权' });
   await form.getByLabel('马超').check();
+  await form.getByLabel('开票安全验证时间').selectOption({ label: '30天' });
   await form.getByRole('button', { name: '确认授权' }).tap();
   await expect(phone.locator('.h5-invite .status')).toHaveText('确认通过');
   expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
