@@ -26,43 +26,33 @@ fn link(r: AnyRow) -> InviteLink {
 /// The needs-the-use-unit statuses, as stored in `invitations.status_code`.
 const WAITING: &str = "('awaiting_response', 'awaiting_authorization')";
 
+/// Stores the link of its invitation over the one before, when `only_if` allows; true when written.
+async fn upsert_link(store: &SqlStore, l: &InviteLink, token_hash: &str, only_if: &str) -> StoreResult<bool> {
+    let done = sqlx::query(&format!(
+        "INSERT INTO invitation_links (invitation_id, salt, token_hash, for_status, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (invitation_id) DO UPDATE SET salt = excluded.salt, token_hash = excluded.token_hash, \
+         for_status = excluded.for_status, issued_at = excluded.issued_at, expires_at = excluded.expires_at{only_if}"
+    ))
+    .bind(l.invitation_id)
+    .bind(&l.salt)
+    .bind(token_hash)
+    .bind(&l.for_status)
+    .bind(l.issued_at.0)
+    .bind(l.expires_at.0)
+    .execute(store.pool())
+    .await
+    .map_err(conflict_or_unavailable)?;
+    Ok(done.rows_affected() > 0)
+}
+
 #[async_trait]
 impl InviteLinkStore for SqlStore {
     async fn put_invite_link(&self, l: &InviteLink, token_hash: &str) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO invitation_links (invitation_id, salt, token_hash, for_status, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (invitation_id) DO UPDATE SET salt = excluded.salt, token_hash = excluded.token_hash, \
-             for_status = excluded.for_status, issued_at = excluded.issued_at, expires_at = excluded.expires_at",
-        )
-        .bind(l.invitation_id)
-        .bind(&l.salt)
-        .bind(token_hash)
-        .bind(&l.for_status)
-        .bind(l.issued_at.0)
-        .bind(l.expires_at.0)
-        .execute(self.pool())
-        .await
-        .map_err(conflict_or_unavailable)?;
-        Ok(())
+        upsert_link(self, l, token_hash, "").await.map(|_| ())
     }
 
     async fn add_invite_link(&self, l: &InviteLink, token_hash: &str) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO invitation_links (invitation_id, salt, token_hash, for_status, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (invitation_id) DO UPDATE SET salt = excluded.salt, token_hash = excluded.token_hash, \
-             for_status = excluded.for_status, issued_at = excluded.issued_at, expires_at = excluded.expires_at \
-             WHERE invitation_links.for_status <> excluded.for_status",
-        )
-        .bind(l.invitation_id)
-        .bind(&l.salt)
-        .bind(token_hash)
-        .bind(&l.for_status)
-        .bind(l.issued_at.0)
-        .bind(l.expires_at.0)
-        .execute(self.pool())
-        .await
-        .map_err(conflict_or_unavailable)?;
-        Ok(done.rows_affected() > 0)
+        upsert_link(self, l, token_hash, " WHERE invitation_links.for_status <> excluded.for_status").await
     }
 
     async fn invite_link(&self, invitation_id: i64) -> StoreResult<Option<InviteLink>> {

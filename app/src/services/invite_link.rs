@@ -60,6 +60,19 @@ async fn queue_sms(ctx: &Ctx, i: &StoredInvitation, l: &InviteLink, token: &str,
     Ok(queued)
 }
 
+/// Issues the link of `i` for its current step unless one exists (another
+/// process may have got there first) and queues its SMS: the link, its token
+/// and how many SMS were queued, or None.
+async fn issue_if_absent(ctx: &Ctx, i: &StoredInvitation, now: Timestamp) -> AppResult<Option<(InviteLink, String, u32)>> {
+    let Ok(l) = InviteLink::issue(i.id, &i.status, ctx.secrets.random_token(), now, ctx.links.ttl_days) else { return Ok(None) };
+    let token = token_of(ctx, &l);
+    if !ctx.store.add_invite_link(&l, &ctx.secrets.hash_token(&token)).await? {
+        return Ok(None);
+    }
+    let queued = queue_sms(ctx, i, &l, &token, now).await?;
+    Ok(Some((l, token, queued)))
+}
+
 /// A fresh link for `i` (a new salt), stored in place of any older one.
 async fn put_new(ctx: &Ctx, i: &StoredInvitation, now: Timestamp) -> AppResult<(InviteLink, String)> {
     let l = InviteLink::issue(i.id, &i.status, ctx.secrets.random_token(), now, ctx.links.ttl_days).map_err(|r| AppError::Refused(r.message().into()))?;
@@ -79,11 +92,8 @@ async fn current(ctx: &Ctx, i: &StoredInvitation, now: Timestamp) -> AppResult<O
             return Ok(Some((l, token)));
         }
     }
-    let Ok(l) = InviteLink::issue(i.id, &i.status, ctx.secrets.random_token(), now, ctx.links.ttl_days) else { return Ok(None) };
-    let token = token_of(ctx, &l);
-    if ctx.store.add_invite_link(&l, &ctx.secrets.hash_token(&token)).await? {
-        queue_sms(ctx, i, &l, &token, now).await?;
-        return Ok(Some((l, token)));
+    if let Some(issued) = issue_if_absent(ctx, i, now).await? {
+        return Ok(Some((issued.0, issued.1)));
     }
     // Another process issued it a moment ago: take that one.
     Ok(ctx.store.invite_link(i.id).await?.map(|l| {
@@ -166,11 +176,9 @@ pub async fn notifier_pass(ctx: &Ctx, holder: &str) -> AppResult<NotifierPass> {
     pass.ran = true;
     for id in ctx.store.invitations_without_link(500).await? {
         let Some(i) = ctx.store.invitation(id).await? else { continue };
-        let Ok(l) = InviteLink::issue(i.id, &i.status, ctx.secrets.random_token(), now, ctx.links.ttl_days) else { continue };
-        let token = token_of(ctx, &l);
-        if ctx.store.add_invite_link(&l, &ctx.secrets.hash_token(&token)).await? {
+        if let Some((_, _, queued)) = issue_if_absent(ctx, &i, now).await? {
             pass.links_issued += 1;
-            pass.sms_queued += queue_sms(ctx, &i, &l, &token, now).await?;
+            pass.sms_queued += queued;
         }
     }
     for sms in ctx.store.queued_sms(200, MAX_SMS_ATTEMPTS).await? {
