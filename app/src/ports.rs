@@ -582,9 +582,11 @@ pub trait InvoicerStore: Send + Sync {
     ) -> StoreResult<i64>;
 }
 
+pub use crate::ports_security::*;
+
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + SecurityStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + SecurityStore> Store for T {}
 /// An uploaded material's metadata (the contents are in the `BlobStore`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMaterial {

@@ -72,6 +72,7 @@ impl SqlStore {
         };
         let store = SqlStore { pool, backend };
         store.migrate().await?;
+        crate::store_audit::seal_unchained(&store.pool).await?;
         Ok(store)
     }
 
@@ -635,19 +636,9 @@ impl SessionStore for SqlStore {
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, a: &AuditRecord) -> StoreResult<()> {
-        sqlx::query("INSERT INTO audit_log (at, actor, unit, kind, description, outcome) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(a.at.0)
-            .bind(&a.actor)
-            .bind(&a.unit)
-            .bind(&a.kind)
-            .bind(&a.description)
-            .bind(match a.outcome {
-                AuditOutcome::Success => "success",
-                AuditOutcome::Failure => "failure",
-            })
-            .execute(&self.pool)
-            .await
-            .map_err(unavailable)?;
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        crate::store_audit::insert(&mut tx, a).await.map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
         Ok(())
     }
 

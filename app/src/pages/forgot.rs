@@ -84,7 +84,8 @@ fn PersonReset() -> impl IntoView {
     let done = RwSignal::new(false);
     let wait = Countdown::new();
 
-    let send = phone_code_sender(phone, PhonePurpose::ResetPassword, wait, sending, notice, error);
+    let captcha = CaptchaState::new();
+    let send = phone_code_sender(phone, PhonePurpose::ResetPassword, captcha, wait, sending, notice, error);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -120,6 +121,7 @@ fn PersonReset() -> impl IntoView {
         <Show when=move || done.get() fallback=move || view! {
             <form class="reset-person" on:submit=submit novalidate>
                 <Field label="手机号码" name="phone" value=phone error kind="tel" inputmode="numeric" maxlength="11" autocomplete="tel" placeholder="请输入已注册的手机号码" />
+                <CaptchaField state=captcha error />
                 <SmsField label="短信验证码" name="sms_code" value=sms_code error wait sending on_send=send />
                 <Notice notice />
                 <h3 class="section">"实名核验"</h3>

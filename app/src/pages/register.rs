@@ -11,6 +11,7 @@ use crate::api::accounts::{
     send_phone_code, tax_office_options, Approver, BindingStartForm, EnterpriseApprovers, PhonePurpose, RegisterForm,
 };
 use crate::api::auth::SmsSent;
+use crate::components::captcha::{CaptchaField, CaptchaState};
 use crate::components::{FieldMsg, FormMsg};
 use crate::error::AppError;
 
@@ -119,9 +120,11 @@ pub(crate) fn SmsField(
 /// Applies the answer to a "send code" call: the notice and countdown, or the error.
 /// 【获取验证码】 for the phone typed in `phone`: one request at a time, none
 /// while the resend countdown runs; the outcome goes to `notice`/`error`.
+/// No session here: each send takes the captcha shown above it (then a new one).
 pub(crate) fn phone_code_sender(
     phone: RwSignal<String>,
     purpose: PhonePurpose,
+    captcha: CaptchaState,
     wait: Countdown,
     sending: RwSignal<bool>,
     notice: RwSignal<Option<String>>,
@@ -133,8 +136,9 @@ pub(crate) fn phone_code_sender(
         }
         sending.set(true);
         spawn_local(async move {
-            let r = send_phone_code(phone.get_untracked(), purpose).await;
+            let r = send_phone_code(phone.get_untracked(), purpose, captcha.id.get_untracked(), captcha.answer.get_untracked()).await;
             sending.set(false);
+            captcha.refresh();
             after_send(r, wait, notice, error);
         });
     })
@@ -295,7 +299,8 @@ fn PersonRegister(tab: RwSignal<Tab>, prefill: RwSignal<Prefill>) -> impl IntoVi
     let wait = Countdown::new();
     let offices = LocalResource::new(tax_office_options);
 
-    let send = phone_code_sender(phone, PhonePurpose::Register, wait, sending, notice, error);
+    let captcha = CaptchaState::new();
+    let send = phone_code_sender(phone, PhonePurpose::Register, captcha, wait, sending, notice, error);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -343,6 +348,7 @@ fn PersonRegister(tab: RwSignal<Tab>, prefill: RwSignal<Prefill>) -> impl IntoVi
         <Show when=move || done.get() fallback=move || view! {
             <form class="register-person" on:submit=submit novalidate>
                 <Field label="手机号码" name="phone" value=phone error kind="tel" inputmode="numeric" maxlength="11" autocomplete="tel" placeholder="请输入手机号码" />
+                <CaptchaField state=captcha error />
                 <SmsField label="短信验证码" name="sms_code" value=sms_code error wait sending on_send=send />
                 <Notice notice />
                 <Field label="姓名" name="name" value=name error autocomplete="name" placeholder="请输入姓名" />
@@ -421,7 +427,8 @@ fn EnterpriseRegister(prefill: RwSignal<Prefill>) -> impl IntoView {
     };
 
     // Step 1
-    let send_phone = phone_code_sender(phone, PhonePurpose::BindEnterprise, wait_phone, sending, notice, error);
+    let captcha = CaptchaState::new();
+    let send_phone = phone_code_sender(phone, PhonePurpose::BindEnterprise, captcha, wait_phone, sending, notice, error);
     let submit_start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -537,6 +544,7 @@ fn EnterpriseRegister(prefill: RwSignal<Prefill>) -> impl IntoView {
         1 => view! {
             <form class="binding-start" on:submit=submit_start novalidate>
                 <Field label="手机号码" name="phone" value=phone error kind="tel" inputmode="numeric" maxlength="11" autocomplete="tel" placeholder="请输入手机号码" />
+                <CaptchaField state=captcha error />
                 <SmsField label="短信验证码" name="sms_code" value=sms_code error wait=wait_phone sending on_send=send_phone />
                 <Notice notice />
                 <Field label="姓名" name="name" value=name error autocomplete="name" placeholder="请输入姓名" />
