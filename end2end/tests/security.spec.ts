@@ -27,7 +27,7 @@ async function reported(page: Page, console: string[]): Promise<string[]> {
 test.describe('安全响应头', () => {
   for (const [path, ready] of [
     ['/login', '统一社会信用代码'],
-    ['/kkjrh5/', '登录'],
+    ['/kkjrh5/', '乐企移动端'],
     ['/tax/login', '税务人员登录'],
     ['/register', '账户注册'],
   ] as const) {

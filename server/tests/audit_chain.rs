@@ -90,9 +90,9 @@ async fn pruning_keeps_six_months_and_the_rest_verifiable(store: &SqlStore) {
     let old = T0 - 200 * DAY_MS;
     let recent = T0 - 100 * DAY_MS;
     for i in 0..3 {
-        store.append_audit(&record(old + i, i)).await.unwrap();
-        store.append_audit(&record(recent + i, i)).await.unwrap();
-        store.append_audit(&record(T0 + i, i)).await.unwrap();
+        store.append_audit(&record(old + i, i as usize)).await.unwrap();
+        store.append_audit(&record(recent + i, i as usize)).await.unwrap();
+        store.append_audit(&record(T0 + i, i as usize)).await.unwrap();
     }
     // Asked for 30 days, the log still keeps 6 months.
     let removed = store.prune_audit(retention_cutoff(Timestamp(T0), 30), Timestamp(T0)).await.unwrap();

@@ -120,6 +120,9 @@ async fn use_code(ctx: &Ctx, key: &str, field: &str, input: &str) -> AppResult<(
         return Err(AppError::field(field, "请输入短信验证码"));
     }
     let c = ctx.store.latest_sms(key).await?.ok_or_else(|| AppError::field(field, "请先获取短信验证码"))?;
+    if c.used {
+        return Err(AppError::field(field, "短信验证码已使用，请重新获取"));
+    }
     let tries_key = format!("sms-tries:{key}:{}", c.sent_at.0);
     let tries = ctx.store.count_attempt(&tries_key, ctx.clock.now(), None).await?;
     let too_many = || AppError::field(field, "短信验证码错误次数过多，请重新获取");
@@ -218,9 +221,15 @@ pub async fn binding_start(ctx: &Ctx, form: BindingStartForm) -> AppResult<Strin
     let phone = f.check("phone", MobilePhone::parse(&form.phone));
     let name = f.check("name", PersonName::parse(&form.name));
     let id = f.check("id_number", IdNumber::parse(&form.id_number));
-    if form.password.is_empty() {
+    // The password rules are checked for everybody before the code is spent
+    // (a registered person's password follows them too), so the answer does not
+    // tell registered people from new ones.
+    let checked = if form.password.is_empty() {
         f.add("password", "请输入密码");
-    }
+        None
+    } else {
+        new_password(&mut f, &form.password, &form.confirm)
+    };
     if form.sms_code.trim().is_empty() {
         f.add("sms_code", "请输入短信验证码");
     }
@@ -241,15 +250,7 @@ pub async fn binding_start(ctx: &Ctx, form: BindingStartForm) -> AppResult<Strin
         (Some(_), _) => return Err(AppError::field("id_number", "证件号码与该手机号码的注册信息不一致")),
         (None, Some(_)) => return Err(AppError::field("phone", "该证件号码已使用其他手机号码注册")),
     };
-    // A new person's password must follow the rules (no secret in that).
-    let password = if existing.is_none() {
-        let mut f = Fields::default();
-        let p = new_password(&mut f, &form.password, &form.confirm);
-        f.finish()?;
-        p
-    } else {
-        None
-    };
+    let password = if existing.is_none() { checked } else { None };
     let person_id = match existing {
         Some(p) => {
             let ok = p.name == name.as_str() && match p.password_hash.as_deref() {
