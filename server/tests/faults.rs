@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use app::api::access::*;
-use app::domain::access::ApplicationStatus;
+use app::domain::access::{AccessAction, ApplicationStatus};
 use app::domain::CreditCode;
 use app::error::AppError;
 use app::ports::{AuditStore, SecurityStore};
@@ -262,15 +262,15 @@ async fn hundred_officers_one_winner(db: TestDb) {
     assert_eq!(sent.status, ApplicationStatus::PendingAcceptance);
     let gx = officer(r, "sc_gx_shouli").await;
     let case: CaseFile = call_typed(r, OfficerCase::PATH, &[("id", &sent.id.to_string())], &gx).await.unwrap();
-    let version = case.application.version.to_string();
+    let version = case.application.version;
     let before = s.db.store.recent_audit(10_000).await.unwrap().len();
     let mut tasks = Vec::new();
     for i in 0..100 {
-        let (r, gx, id, version) = (r.clone(), gx.clone(), sent.id.to_string(), version.clone());
+        let (r, gx, id) = (r.clone(), gx.clone(), sent.id);
         // Half accept, half refuse: conflicting decisions on one item.
-        let approve = if i % 2 == 0 { "true" } else { "false" };
+        let action = if i % 2 == 0 { AccessAction::Accept } else { AccessAction::NotAccept };
         tasks.push(tokio::spawn(async move {
-            call_typed::<ApplicationView>(&r, OfficerDecide::PATH, &[("id", &id), ("version", &version), ("approve", approve), ("reason", "材料不齐")], &gx).await
+            call_json::<app::api::Acted>(&r, AccessAct::PATH, json!({ "id": id, "version": version, "action": action, "reason": "材料不齐" }), &gx).await
         }));
     }
     let (mut won, mut conflicts) = (0, 0);
