@@ -12,6 +12,8 @@ export LEQI_MODE="${LEQI_MODE:-demo}"
 export LEQI_ADDR="${LEQI_ADDR:-127.0.0.1:3000}"
 export LEQI_DATA_DIR="${LEQI_DATA_DIR:-$LEQI_ROOT/data}"
 export LEQI_SITE_DIR="${LEQI_SITE_DIR:-$LEQI_ROOT/dist}"
+# Plain http on loopback: the session cookie must not be Secure here (production keeps it on).
+export LEQI_SECURE_COOKIES="${LEQI_SECURE_COOKIES:-0}"
 cat >&2 <<MSG
 
   Leqi Portal (demo data, SQLite in $LEQI_DATA_DIR) is starting on http://$LEQI_ADDR/

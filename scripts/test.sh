@@ -33,7 +33,8 @@ cargo build -p server --bin leqi-server
 port="${LEQI_TEST_PORT:-3901}"
 export LEQI_FIXED_CAPTCHA="7K3P"
 log "starting the app on 127.0.0.1:$port (demo, fresh SQLite)"
-LEQI_MODE=demo LEQI_ADDR="127.0.0.1:$port" LEQI_DATA_DIR="$work/data" LEQI_SITE_DIR="$LEQI_ROOT/dist" \
+# Plain http on loopback: LEQI_SECURE_COOKIES=0 (the explicit opt-out; production keeps Secure on).
+LEQI_MODE=demo LEQI_SECURE_COOKIES=0 LEQI_ADDR="127.0.0.1:$port" LEQI_DATA_DIR="$work/data" LEQI_SITE_DIR="$LEQI_ROOT/dist" \
   "$CARGO_TARGET_DIR/debug/leqi-server" > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do

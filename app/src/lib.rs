@@ -8,6 +8,8 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod ports;
 #[cfg(feature = "ssr")]
+pub mod ports_security;
+#[cfg(feature = "ssr")]
 pub mod services;
 
 pub mod components;

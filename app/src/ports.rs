@@ -563,9 +563,11 @@ pub trait InvoicerStore: Send + Sync {
     async fn end_registration(&self, id: i64, expected_version: i64, to: &crate::domain::invoicers::RegistrationState, now: Timestamp, audit: &AuditRecord) -> StoreResult<i64>;
 }
 
+pub use crate::ports_security::*;
+
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore> Store for T {}
 /// An uploaded material's metadata (the contents are in the `BlobStore`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMaterial {

@@ -31,6 +31,8 @@ pub struct Config {
     pub invite_link_days: u32,
     /// Seconds between notifier passes (邀请链接 issued, SMS sent): `LEQI_NOTIFIER_SECS` (default 2).
     pub notifier_secs: u64,
+    /// Days the audit log is kept (`LEQI_AUDIT_RETENTION_DAYS`, default 365, never below 183).
+    pub audit_retention_days: i64,
 }
 
 /// Demo mode's master key when none is configured: public, so demo credentials are not secret.
@@ -75,7 +77,8 @@ impl Config {
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("leqi.db").display()));
         let site_dir = PathBuf::from(get("LEQI_SITE_DIR").unwrap_or_else(|| "dist".into()));
         let rules_dir = PathBuf::from(get("LEQI_RULES_DIR").unwrap_or_else(|| "rules".into()));
-        let secure_cookies = matches!(get("LEQI_SECURE_COOKIES").as_deref(), Some("1" | "true"));
+        // On unless explicitly turned off (plain-http local use: scripts/run.sh, scripts/test.sh).
+        let secure_cookies = !matches!(get("LEQI_SECURE_COOKIES").as_deref(), Some("0" | "false" | "off"));
         // The fixed captcha exists only in demo mode, whatever the environment says.
         let fixed_captcha = get("LEQI_FIXED_CAPTCHA").filter(|c| !c.is_empty() && mode == Mode::Demo);
         let sms_command = get("LEQI_SMS_COMMAND").filter(|c| !c.is_empty());
@@ -89,6 +92,10 @@ impl Config {
             (None, Mode::Production) => return Err(ConfigError::NoApiKey),
         };
         let trust_proxy = matches!(get("LEQI_TRUST_PROXY").as_deref(), Some("1" | "true"));
+        let audit_retention_days = get("LEQI_AUDIT_RETENTION_DAYS")
+            .and_then(|d| d.parse::<i64>().ok())
+            .unwrap_or(365)
+            .max(app::domain::audit::RETENTION_MIN_DAYS);
         let public_url = get("LEQI_PUBLIC_URL").filter(|u| !u.is_empty()).unwrap_or_else(|| format!("http://{addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError::PublicUrl(public_url));
@@ -114,6 +121,7 @@ impl Config {
             public_url,
             invite_link_days,
             notifier_secs,
+            audit_retention_days,
         })
     }
 }
@@ -134,6 +142,8 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/leqi.db");
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.mode, Mode::Demo);
+        assert!(c.secure_cookies, "Secure cookies unless turned off");
+        assert!(!cfg(&[("LEQI_MODE", "demo"), ("LEQI_SECURE_COOKIES", "0")]).unwrap().secure_cookies);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use app::error::AppError;
 use app::ports::BatchSource;
 use app::services::invitation as svc;
 use app::services::web::{cookie_value, SESSION_COOKIE};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -73,14 +73,28 @@ struct ImportQuery {
 
 /// 导入邀请: the file is read and every row checked before anything is stored;
 /// the valid rows and the failures are then stored as one batch, all or nothing.
-async fn import(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<ImportQuery>, body: Bytes) -> Response {
+async fn import(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<ImportQuery>, body: Body) -> Response {
+    // Who is asking is checked before a byte of the (up to 5 MB) file is read.
     let by = match svc::inviter_from_token(&s.ctx, token(&headers).as_deref()).await {
         Ok(by) => by,
         Err(e) => return error(e),
     };
-    let rows = match invite_xlsx::read_rows(&body, &ImportLimits::default()) {
-        Ok(rows) => rows,
-        Err(e) => return error(AppError::field("file", e.to_string())),
+    let limits = ImportLimits::default();
+    let too_large = || error(AppError::field("file", invite_xlsx::ImportFileError::TooLarge { limit_mb: limits.max_file_bytes.div_ceil(1024 * 1024) }.to_string()));
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_file_bytes) {
+        return too_large();
+    }
+    let body: Bytes = match axum::body::to_bytes(body, limits.max_file_bytes as usize + 1).await {
+        Ok(b) => b,
+        Err(_) => return too_large(),
+    };
+    // Inflating and parsing the workbook is CPU work: off the async threads.
+    let parsed = tokio::task::spawn_blocking(move || invite_xlsx::read_rows(&body, &limits)).await;
+    let rows = match parsed {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(e)) => return error(AppError::field("file", e.to_string())),
+        Err(_) => return error(AppError::Internal),
     };
     let file_name: String = q.file_name.chars().filter(|c| !c.is_control()).take(120).collect();
     let numbered = rows.into_iter().map(|r| (r.row_no, input(r))).collect();

@@ -2,23 +2,28 @@
 //! server fns, with sqlx storage and the SMS / captcha adapters.
 
 pub mod adapters;
+pub mod audit_routes;
 pub mod captcha;
 pub mod config;
 pub mod demo;
 pub mod invite_routes;
 pub mod invite_xlsx;
+pub mod jobs;
 pub mod openapi;
 pub mod store;
 pub mod store_access;
 pub mod store_api;
+pub mod store_audit;
 pub mod store_invitation;
 pub mod store_invite_links;
 pub mod store_invoicers;
 pub mod store_materials;
+pub mod store_security;
 pub mod store_rules;
 mod store_transition;
 pub mod web;
 pub mod web_invite_links;
+pub mod web_guard;
 pub mod web_materials;
 
 use std::sync::Arc;

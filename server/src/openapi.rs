@@ -116,15 +116,26 @@ pub(crate) fn client_ip(trust_forwarded_for: bool, parts: &Parts) -> Option<Stri
 /// Checks the request and reads its body: the direct unit acting, and the bytes.
 async fn authenticated(ctx: &Ctx, req: Request<Body>) -> Result<(Inviter, Parts, Bytes), ApiError> {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大（最大2MB）"))?;
+    // Check what needs no body first: a stranger's request is refused unread.
     let headers = SignedHeaders::parse(|name| parts.headers.get(name).and_then(|v| v.to_str().ok()))?;
+    let ip = client_ip(ctx.api.trust_forwarded_for, &parts);
+    if let Err(e) = api::precheck(ctx, &headers, ip.as_deref()).await {
+        tracing::info!(path = %parts.uri.path(), ip = ?ip, refusal = ?e, "API request refused before reading its body");
+        return Err(e.into());
+    }
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大（最大2MB）");
+    let declared = parts.headers.get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| too_large())?;
     let request = ApiRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),
         raw_query: parts.uri.query().unwrap_or(""),
         headers,
         body: &bytes,
-        client_ip: client_ip(ctx.api.trust_forwarded_for, &parts),
+        client_ip: ip,
     };
     let result = api::authenticate(ctx, &request).await;
     if let Err(e) = &result {

@@ -72,6 +72,7 @@ impl SqlStore {
         };
         let store = SqlStore { pool, backend };
         store.migrate().await?;
+        crate::store_audit::seal_unchained(&store.pool).await?;
         Ok(store)
     }
 
@@ -635,8 +636,10 @@ impl SessionStore for SqlStore {
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, a: &AuditRecord) -> StoreResult<()> {
-        let mut conn = self.pool.acquire().await.map_err(unavailable)?;
-        crate::store_transition::insert_audit(&mut conn, a).await
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        crate::store_audit::insert(&mut tx, a).await.map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(())
     }
 
     async fn recent_audit(&self, limit: u32) -> StoreResult<Vec<AuditRecord>> {

@@ -5,7 +5,7 @@
 //! audit record — committed together or not at all. `commit` takes the audit
 //! record, so a state change cannot be stored without one.
 
-use app::domain::audit::{AuditOutcome, AuditRecord};
+use app::domain::audit::AuditRecord;
 use app::ports::{ApplicationEvent, StoreError, StoreResult};
 use sqlx::any::AnyArguments;
 use sqlx::{Any, AnyConnection, Transaction};
@@ -89,18 +89,7 @@ impl<'c> StateChange<'c> {
 /// The one audit insert (inside a state change, or on its own for events that
 /// change nothing, e.g. a failed login).
 pub(crate) async fn insert_audit(conn: &mut AnyConnection, a: &AuditRecord) -> StoreResult<()> {
-    sqlx::query("INSERT INTO audit_log (at, actor, unit, kind, description, outcome) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(a.at.0)
-        .bind(&a.actor)
-        .bind(&a.unit)
-        .bind(&a.kind)
-        .bind(&a.description)
-        .bind(match a.outcome {
-            AuditOutcome::Success => "success",
-            AuditOutcome::Failure => "failure",
-        })
-        .execute(conn)
-        .await
-        .map_err(unavailable)?;
+    // Chained to the day's previous record (issue #14): `store_audit::insert` is the one writer.
+    crate::store_audit::insert(conn, a).await.map_err(unavailable)?;
     Ok(())
 }

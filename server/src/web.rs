@@ -30,6 +30,7 @@ pub struct AppState {
 pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
     app::api::register_server_fns();
     let h5_dir = site_dir.join("kkjrh5");
+    let guard = Arc::new(crate::web_guard::Guard::new(site_dir, ctx.secure_cookies, ctx.api.trust_forwarded_for));
     let state = AppState {
         ctx,
         portal_worker: Arc::new(service_worker(site_dir, "/", "/index.html")),
@@ -43,12 +44,14 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .merge(crate::invite_routes::routes())
         .merge(crate::web_invite_links::routes())
+        .merge(crate::audit_routes::routes())
         .merge(crate::openapi::routes())
         .nest_service("/kkjrh5", spa(&h5_dir))
         .nest_service("/tax", spa(&site_dir.join("tax")))
         .nest_service("/jrgl", spa(&site_dir.join("jrgl")))
         .fallback_service(spa(site_dir))
         .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn_with_state(guard, crate::web_guard::guard))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -48,6 +48,12 @@ fn form(phone: &str, id: &str) -> RegisterForm {
     }
 }
 
+/// 【获取验证码】 as the page does it: a captcha first (no session).
+async fn send(ctx: &Ctx, phone: &str, purpose: PhonePurpose) -> Result<app::api::auth::SmsSent, AppError> {
+    let c = auth::new_captcha(ctx).await.unwrap();
+    svc::send_phone_code(ctx, phone, purpose, &c.id, CAPTCHA).await
+}
+
 async fn natural_person_registration(store: &SqlStore) {
     let (ctx, _) = setup(store).await;
     // Every bad field gets its own message, all at once.
@@ -57,11 +63,10 @@ async fn natural_person_registration(store: &SqlStore) {
     for f in ["phone", "name", "id_number", "tax_office_id", "password", "sms_code"] {
         assert!(fields.contains(&f), "{f} in {fields:?}");
     }
-    // Already registered phone: refused before any SMS is sent.
-    let e = svc::send_phone_code(&ctx, "13908000001", PhonePurpose::Register).await.unwrap_err();
-    assert_eq!(e.message_for("phone").as_deref(), Some("该手机号码已注册"));
+    // An already registered phone gets the same answer as any other (the SMS goes to its owner).
+    send(&ctx, "13908000001", PhonePurpose::Register).await.unwrap();
     // The real path.
-    svc::send_phone_code(&ctx, "13700000001", PhonePurpose::Register).await.unwrap();
+    send(&ctx, "13700000001", PhonePurpose::Register).await.unwrap();
     let mut f = form("13700000001", &id17(1));
     f.sms_code = "000000".into();
     let e = svc::register_natural_person(&ctx, f.clone()).await.unwrap_err();
@@ -74,12 +79,17 @@ async fn natural_person_registration(store: &SqlStore) {
     // The same ID number again: 已注册.
     let mut again = form("13700000002", &id17(1));
     again.sms_code = "123456".into();
+    let e = svc::register_natural_person(&ctx, again.clone()).await.unwrap_err();
+    assert_eq!(e.message_for("sms_code").as_deref(), Some("请先获取短信验证码"), "nothing is said about the ID number before the phone is proven");
+    assert_eq!(e.message_for("id_number"), None);
+    send(&ctx, "13700000002", PhonePurpose::Register).await.unwrap();
+    again.sms_code = code_for(&ctx, "13700000002").await;
     assert_eq!(svc::register_natural_person(&ctx, again).await.unwrap_err().message_for("id_number").as_deref(), Some("该证件号码已注册"));
 }
 
 /// Registers a person by the real flow and returns nothing; the phone is `phone`.
 async fn register(ctx: &Ctx, phone: &str, id: &str) {
-    svc::send_phone_code(ctx, phone, PhonePurpose::Register).await.unwrap();
+    send(ctx, phone, PhonePurpose::Register).await.unwrap();
     let mut f = form(phone, id);
     f.sms_code = code_for(ctx, phone).await;
     svc::register_natural_person(ctx, f).await.unwrap();
@@ -88,7 +98,7 @@ async fn register(ctx: &Ctx, phone: &str, id: &str) {
 async fn binding_needs_the_principals_code(store: &SqlStore) {
     let (ctx, clock) = setup(store).await;
     register(&ctx, "13700000011", &id17(11)).await;
-    svc::send_phone_code(&ctx, "13700000011", PhonePurpose::BindEnterprise).await.unwrap();
+    send(&ctx, "13700000011", PhonePurpose::BindEnterprise).await.unwrap();
     let code = code_for(&ctx, "13700000011").await;
     let start = |password: &str, code: &str| BindingStartForm {
         phone: "13700000011".into(),
@@ -105,7 +115,7 @@ async fn binding_needs_the_principals_code(store: &SqlStore) {
     let e = svc::binding_start(&ctx, start("Newpass123", &code)).await.unwrap_err();
     assert_eq!(e.message_for("sms_code").as_deref(), Some("短信验证码已使用，请重新获取"));
     clock.advance_secs(61);
-    svc::send_phone_code(&ctx, "13700000011", PhonePurpose::BindEnterprise).await.unwrap();
+    send(&ctx, "13700000011", PhonePurpose::BindEnterprise).await.unwrap();
     let code = code_for(&ctx, "13700000011").await;
     let flow = svc::binding_start(&ctx, start("Newpass123", &code)).await.unwrap();
     // Steps in order only: the enterprise cannot be chosen before 实人认证.
@@ -137,7 +147,7 @@ async fn binding_needs_the_principals_code(store: &SqlStore) {
 
 async fn binding_can_register_a_new_person(store: &SqlStore) {
     let (ctx, _) = setup(store).await;
-    svc::send_phone_code(&ctx, "13700000021", PhonePurpose::BindEnterprise).await.unwrap();
+    send(&ctx, "13700000021", PhonePurpose::BindEnterprise).await.unwrap();
     let f = BindingStartForm {
         phone: "13700000021".into(),
         sms_code: code_for(&ctx, "13700000021").await,
@@ -158,7 +168,7 @@ async fn binding_can_register_a_new_person(store: &SqlStore) {
 async fn personal_and_enterprise_passwords_can_be_recovered(store: &SqlStore) {
     let (ctx, clock) = setup(store).await;
     // Natural person: phone + SMS + real-name check.
-    svc::send_phone_code(&ctx, "13908000003", PhonePurpose::ResetPassword).await.unwrap();
+    send(&ctx, "13908000003", PhonePurpose::ResetPassword).await.unwrap();
     let code = code_for(&ctx, "13908000003").await;
     let zhang_id = server::demo::id_number("51010719900105003").to_string();
     let wrong_name = ResetPersonForm { phone: "13908000003".into(), sms_code: code.clone(), name: "张三".into(), id_number: zhang_id.clone(), password: "Zhang2025x".into(), confirm: "Zhang2025x".into() };
@@ -166,7 +176,7 @@ async fn personal_and_enterprise_passwords_can_be_recovered(store: &SqlStore) {
     let f = ResetPersonForm { phone: "13908000003".into(), sms_code: String::new(), name: "张伟".into(), id_number: zhang_id, password: "Zhang2025x".into(), confirm: "Zhang2025x".into() };
     // The failed real-name check spent the code: a new one, after the 60 s resend wait.
     clock.advance_secs(61);
-    svc::send_phone_code(&ctx, "13908000003", PhonePurpose::ResetPassword).await.unwrap();
+    send(&ctx, "13908000003", PhonePurpose::ResetPassword).await.unwrap();
     let f = ResetPersonForm { sms_code: code_for(&ctx, "13908000003").await, ..f };
     svc::reset_person_password(&ctx, f).await.unwrap();
     let c = auth::new_captcha(&ctx).await.unwrap();
@@ -174,8 +184,10 @@ async fn personal_and_enterprise_passwords_can_be_recovered(store: &SqlStore) {
     let zhang = sel.people.iter().find(|p| p.name == "张伟").unwrap().link_id;
     assert!(auth::person_login_password(&ctx, &sel.flow_id, zhang, "Demo1234").await.is_err());
     assert!(auth::person_login_password(&ctx, &sel.flow_id, zhang, "Zhang2025x").await.is_ok());
-    let e = svc::send_phone_code(&ctx, "13799999999", PhonePurpose::ResetPassword).await.unwrap_err();
-    assert_eq!(e.message_for("phone").as_deref(), Some("该手机号码未注册"));
+    // An unregistered phone: the same answer, and 未注册 only once its code is proven.
+    send(&ctx, "13799999999", PhonePurpose::ResetPassword).await.unwrap();
+    let f = ResetPersonForm { phone: "13799999999".into(), sms_code: code_for(&ctx, "13799999999").await, name: "张伟".into(), id_number: server::demo::id_number("51010719900105003").to_string(), password: "Zhang2025y".into(), confirm: "Zhang2025y".into() };
+    assert_eq!(svc::reset_person_password(&ctx, f).await.unwrap_err().message_for("phone").as_deref(), Some("该手机号码未注册"));
 
     // Enterprise: tax number + captcha + SMS to the 法定代表人 or 财务负责人.
     let c = auth::new_captcha(&ctx).await.unwrap();
@@ -197,7 +209,7 @@ async fn sms_codes_and_binding_guesses_are_limited(store: &SqlStore) {
     let (ctx, clock) = setup(store).await;
     register(&ctx, "13700000031", &id17(31)).await;
     // Five wrong codes spend the code: the right one no longer works.
-    svc::send_phone_code(&ctx, "13700000031", PhonePurpose::BindEnterprise).await.unwrap();
+    send(&ctx, "13700000031", PhonePurpose::BindEnterprise).await.unwrap();
     let code = code_for(&ctx, "13700000031").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let form = |password: &str, code: &str| BindingStartForm {
@@ -219,7 +231,7 @@ async fn sms_codes_and_binding_guesses_are_limited(store: &SqlStore) {
     // Five wrong passwords (each with a fresh code) lock binding for that phone.
     for i in 0..5 {
         clock.advance_secs(61);
-        svc::send_phone_code(&ctx, "13700000031", PhonePurpose::BindEnterprise).await.unwrap();
+        send(&ctx, "13700000031", PhonePurpose::BindEnterprise).await.unwrap();
         let code = code_for(&ctx, "13700000031").await;
         let e = svc::binding_start(&ctx, form("Guess1234", &code)).await.unwrap_err();
         if i < 4 {
@@ -229,7 +241,7 @@ async fn sms_codes_and_binding_guesses_are_limited(store: &SqlStore) {
         }
     }
     clock.advance_secs(61);
-    svc::send_phone_code(&ctx, "13700000031", PhonePurpose::BindEnterprise).await.unwrap();
+    send(&ctx, "13700000031", PhonePurpose::BindEnterprise).await.unwrap();
     let code = code_for(&ctx, "13700000031").await;
     assert_eq!(svc::binding_start(&ctx, form("Newpass123", &code)).await.unwrap_err(), AppError::Locked { minutes: 14 });
 }

@@ -122,10 +122,11 @@ pub async fn tax_office_options() -> Result<Vec<TaxOfficeOption>, AppError> {
     svc::tax_office_options(&ctx()?).await
 }
 
-/// Sends an SMS code to a phone (registration, binding, password reset).
+/// Sends an SMS code to a phone (registration, binding, password reset): no
+/// session, so a graphical captcha per send.
 #[server(endpoint = "send_phone_code")]
-pub async fn send_phone_code(phone: String, purpose: PhonePurpose) -> Result<SmsSent, AppError> {
-    svc::send_phone_code(&ctx()?, &phone, purpose).await
+pub async fn send_phone_code(phone: String, purpose: PhonePurpose, captcha_id: String, captcha: String) -> Result<SmsSent, AppError> {
+    svc::send_phone_code(&ctx()?, &phone, purpose, &captcha_id, &captcha).await
 }
 
 /// 【注册】→【账户注册】→【自然人注册】

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod api_credentials;
+pub mod audit;
 pub mod auth;
 pub mod invitation;
 pub mod invite_link;
@@ -31,6 +32,7 @@ pub struct Acted {
 pub fn register_server_fns() {
     use leptos::server_fn::axum::register_explicit;
     register_explicit::<auth::SiteInfo>();
+    register_explicit::<audit::AuditLog>();
     register_explicit::<auth::NewCaptcha>();
     register_explicit::<auth::EnterpriseLogin>();
     register_explicit::<auth::PersonLoginPassword>();

@@ -9,6 +9,7 @@ use crate::api::accounts::{send_phone_code, Approver, PhonePurpose};
 use crate::api::auth::SmsSent;
 use crate::error::AppError;
 
+use super::captcha::{CaptchaField, CaptchaState};
 use super::FieldMsg;
 
 pub const PASSWORD_HINT: &str = "8-32位，须同时包含字母和数字";
@@ -112,9 +113,11 @@ pub fn SmsField(
 /// Applies the answer to a "send code" call: the notice and countdown, or the error.
 /// 【获取验证码】 for the phone typed in `phone`: one request at a time, none
 /// while the resend countdown runs; the outcome goes to `notice`/`error`.
+/// No session here: each send takes the captcha shown above it (then a new one).
 pub fn phone_code_sender(
     phone: RwSignal<String>,
     purpose: PhonePurpose,
+    captcha: CaptchaState,
     wait: Countdown,
     sending: RwSignal<bool>,
     notice: RwSignal<Option<String>>,
@@ -126,8 +129,9 @@ pub fn phone_code_sender(
         }
         sending.set(true);
         spawn_local(async move {
-            let r = send_phone_code(phone.get_untracked(), purpose).await;
+            let r = send_phone_code(phone.get_untracked(), purpose, captcha.id.get_untracked(), captcha.answer.get_untracked()).await;
             sending.set(false);
+            captcha.refresh();
             after_send(r, wait, notice, error);
         });
     })
@@ -272,9 +276,11 @@ impl PersonFields {
 /// The phone, its SMS code (【获取验证码】 for `purpose`) and the notice.
 #[component]
 pub fn PhoneFields(f: PersonFields, purpose: PhonePurpose, placeholder: &'static str) -> impl IntoView {
-    let send = phone_code_sender(f.phone, purpose, f.wait, f.sending, f.notice, f.error);
+    let captcha = CaptchaState::new();
+    let send = phone_code_sender(f.phone, purpose, captcha, f.wait, f.sending, f.notice, f.error);
     view! {
         <Field label="手机号码" name="phone" value=f.phone error=f.error kind="tel" inputmode="numeric" maxlength="11" autocomplete="tel" placeholder />
+        <CaptchaField state=captcha error=f.error />
         <SmsField label="短信验证码" name="sms_code" value=f.sms_code error=f.error wait=f.wait sending=f.sending on_send=send />
         <Notice notice=f.notice />
     }

@@ -5,6 +5,14 @@
 use super::Timestamp;
 use serde::{Deserialize, Serialize};
 
+/// Records are kept at least this long (6 months, guideline-neimenggu).
+pub const RETENTION_MIN_DAYS: i64 = 183;
+
+/// Records older than this may be pruned: `days` ago, but never less than the minimum.
+pub fn retention_cutoff(now: Timestamp, days: i64) -> Timestamp {
+    now.plus_mins(-days.max(RETENTION_MIN_DAYS) * 24 * 60)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuditOutcome {
     Success,
@@ -36,5 +44,17 @@ pub struct AuditRecord {
 impl AuditRecord {
     pub fn new(at: Timestamp, actor: impl Into<String>, unit: impl Into<String>, kind: &str, description: impl Into<String>, outcome: AuditOutcome) -> Self {
         AuditRecord { at, actor: actor.into(), unit: unit.into(), kind: kind.into(), description: description.into(), outcome }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_never_reaches_younger_than_six_months() {
+        let now = Timestamp(1_764_000_000_000);
+        assert_eq!(retention_cutoff(now, 30), now.plus_mins(-183 * 24 * 60));
+        assert_eq!(retention_cutoff(now, 400), now.plus_mins(-400 * 24 * 60));
     }
 }

@@ -48,6 +48,52 @@ impl FailureCounter {
     }
 }
 
+/// Password failures from one client address, on any accounts, within
+/// [`ADDRESS_WINDOW_MINUTES`]: past this the address (not the accounts) is locked.
+pub const ADDRESS_MAX_FAILURES: u32 = 30;
+pub const ADDRESS_WINDOW_MINUTES: i64 = 15;
+/// SMS codes to one phone per day, and from one client address per hour
+/// (SMS pumping: every code costs money and annoys the phone's owner).
+pub const SMS_PER_PHONE_PER_DAY: u32 = 10;
+pub const SMS_PER_ADDRESS_PER_HOUR: u32 = 40;
+/// 修改密码: wrong old passwords before the change is locked for a while.
+pub const CHANGE_PASSWORD_MAX_FAILURES: u32 = 5;
+
+/// What an attempt counter allows once this attempt has been counted. Every
+/// attempt is counted *before* its secret is compared (one atomic
+/// `UPDATE … SET failures = failures + 1 RETURNING`), so however many guesses
+/// arrive at once, at most `max` of them are ever evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Compare the secret. `last`: a failure now reaches the limit and locks.
+    Evaluate { last: bool },
+    /// Refused without comparing anything.
+    Locked { minutes: u32 },
+}
+
+/// The gate for a counter as it stands after counting this attempt.
+pub fn gate(counted: FailureCounter, max: u32, now: Timestamp) -> Gate {
+    if let Some(minutes) = counted.locked_minutes(now) {
+        return Gate::Locked { minutes };
+    }
+    if counted.failures > max {
+        // Attempts running at the same moment used up the allowance.
+        return Gate::Locked { minutes: LOCK_MINUTES as u32 };
+    }
+    Gate::Evaluate { last: counted.failures >= max }
+}
+
+/// The attempt keys of a client address (any account).
+pub fn address_key(address: &str) -> String {
+    format!("addr:{address}")
+}
+
+/// An account tried from one address: the only lock a stranger can cause is
+/// on their own address (etax: a wrong password never locks others out).
+pub fn account_address_key(account: &str, address: &str) -> String {
+    format!("{account}@{address}")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CodeCheck {
     Expired,
@@ -172,6 +218,20 @@ mod tests {
         let after = c.after_failure(T0.plus_mins(16));
         assert_eq!(after.failures, 1);
         assert_eq!(after.locked_minutes(T0.plus_mins(16)), None);
+    }
+
+    #[test]
+    fn the_gate_admits_at_most_max_attempts_and_the_last_one_locks() {
+        let counted = |failures| FailureCounter { failures, locked_until: None };
+        assert_eq!(gate(counted(1), 5, T0), Gate::Evaluate { last: false });
+        assert_eq!(gate(counted(4), 5, T0), Gate::Evaluate { last: false });
+        assert_eq!(gate(counted(5), 5, T0), Gate::Evaluate { last: true });
+        assert_eq!(gate(counted(6), 5, T0), Gate::Locked { minutes: 15 });
+        assert_eq!(gate(counted(50), 5, T0), Gate::Locked { minutes: 15 });
+        let locked = FailureCounter { failures: 1, locked_until: Some(T0.plus_mins(3)) };
+        assert_eq!(gate(locked, 5, T0), Gate::Locked { minutes: 3 });
+        assert_eq!(account_address_key(&lock_key("X", None), "10.0.0.1"), "ent:X@10.0.0.1");
+        assert_eq!(address_key("10.0.0.1"), "addr:10.0.0.1");
     }
 
     #[test]

@@ -201,6 +201,10 @@ impl FileType {
 
 /// 10 MB per file.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// What one unit may keep in uploads (attached or not; shared copies once).
+pub const UNIT_QUOTA_BYTES: u64 = 200 * 1024 * 1024;
+/// Uploads never attached to anything are removed after this long.
+pub const UNATTACHED_KEEP_HOURS: i64 = 24;
 const MAX_NAME_CHARS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -28,6 +28,39 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// Midnight (Beijing time) of a "YYYY-MM-DD" date; None when it is not a real date.
+    pub fn parse_beijing_date(s: &str) -> Option<Timestamp> {
+        let s = s.trim();
+        let mut parts = s.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 {
+            return None;
+        }
+        let days = days_from_civil(y, m, d);
+        // Reject 02-30 and the like: the day must map back to itself.
+        if civil_from_days(days) != (y, m, d) {
+            return None;
+        }
+        Some(Timestamp((days * 86_400 - 8 * 3600) * 1000))
+    }
+}
+
+/// Howard Hinnant's civil-to-days algorithm.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Howard Hinnant's days-to-civil algorithm.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -52,6 +85,16 @@ mod tests {
         assert_eq!(Timestamp(1_732_060_800_000).beijing_time(), "2024-11-20 08:00:00");
         // 2024-02-29T16:30:05Z crosses midnight in Beijing
         assert_eq!(Timestamp(1_709_224_205_000).beijing_time(), "2024-03-01 00:30:05");
+    }
+
+    #[test]
+    fn beijing_dates_parse_to_their_midnight() {
+        let t = Timestamp::parse_beijing_date("2024-11-20").unwrap();
+        assert_eq!(t.beijing_time(), "2024-11-20 00:00:00");
+        assert_eq!(Timestamp::parse_beijing_date("2024-02-29").unwrap().beijing_time(), "2024-02-29 00:00:00");
+        for bad in ["2023-02-29", "2024-13-01", "2024-1-01", "x", "", "2024-11-20-1"] {
+            assert_eq!(Timestamp::parse_beijing_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod api_credentials;
+pub mod audit;
 pub mod login;
 pub mod h5;
 pub mod h5_invite;

@@ -4,7 +4,7 @@ use crate::api::accounts::*;
 use crate::api::auth::SmsSent;
 use crate::domain::accounts::{may_manage, mask_name, set_grants, Binding, GrantOutcome, Grants, Module, PersonName};
 use crate::domain::audit::AuditOutcome;
-use crate::domain::auth::SmsChallenge;
+use crate::domain::auth::{SmsChallenge, MAX_FAILURES, SMS_PER_ADDRESS_PER_HOUR, SMS_PER_PHONE_PER_DAY};
 use crate::domain::{CreditCode, IdNumber, Identity, MobilePhone, Password, Principal, TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ports::{Ctx, LinkSource, NewPerson, StoreError};
@@ -82,12 +82,25 @@ fn phone_key(purpose: PhonePurpose, phone: &MobilePhone) -> String {
     format!("phone:{}:{}", purpose.code(), phone.as_str())
 }
 
-/// Sends a code to `phone` under `key`, at most once a minute.
+/// Counts one SMS under a capped key; refused once the cap is passed.
+async fn sms_cap(ctx: &Ctx, key: &str, cap: u32, window_minutes: i64, refusal: &str) -> AppResult<()> {
+    let c = ctx.store.count_attempt(key, ctx.clock.now(), Some(window_minutes * 60_000)).await?;
+    if c.failures > cap {
+        return Err(AppError::Refused(refusal.into()));
+    }
+    Ok(())
+}
+
+/// Sends a code to `phone` under `key`: at most once a minute, 10 times a day
+/// per phone and 40 times an hour per client address.
 async fn send_code(ctx: &Ctx, key: &str, phone: &MobilePhone, what: &str, actor: &str, unit: &str) -> AppResult<SmsSent> {
     let now = ctx.clock.now();
     if let Some(wait) = ctx.store.latest_sms(key).await?.and_then(|s| s.resend_wait(now)) {
         return Err(AppError::TooFrequent { seconds: wait });
     }
+    let addr = super::web::client_addr().await;
+    sms_cap(ctx, &format!("sms-phone:{}", phone.as_str()), SMS_PER_PHONE_PER_DAY, 24 * 60, "该手机号码今日获取验证码次数已达上限，请明天再试").await?;
+    sms_cap(ctx, &format!("sms-addr:{addr}"), SMS_PER_ADDRESS_PER_HOUR, 60, "获取验证码过于频繁，请1小时后再试").await?;
     let challenge = SmsChallenge { code: SmsChallenge::code_from_random(ctx.secrets.random_u32()), sent_at: now, used: false };
     ctx.store.insert_sms(key, &challenge).await?;
     let text = format!("【电子税务局】您正在{what}，验证码为{}，5分钟内有效，请勿泄露。", challenge.code);
@@ -95,26 +108,32 @@ async fn send_code(ctx: &Ctx, key: &str, phone: &MobilePhone, what: &str, actor:
         tracing::error!(error = %e, "sms gateway");
         return Err(AppError::Refused("短信发送失败，请稍后重试".into()));
     }
-    audit(ctx, actor, unit, "发送短信验证码", format!("{what}验证码已发送至{}", phone.masked()), AuditOutcome::Success).await?;
+    audit(ctx, actor, unit, "发送短信验证码", format!("{what}验证码已发送至{}（{addr}）", phone.masked()), AuditOutcome::Success).await?;
     Ok(SmsSent { phone_masked: phone.masked(), resend_after_secs: 60 })
 }
 
 /// Checks and spends the newest code under `key`. Five wrong entries spend the
-/// code, so a 6-digit code cannot be guessed within its 5 minutes.
+/// code, so a 6-digit code cannot be guessed within its 5 minutes. Each entry
+/// is counted (atomically) before it is compared, so parallel guesses get no more.
 async fn use_code(ctx: &Ctx, key: &str, field: &str, input: &str) -> AppResult<()> {
     if input.trim().is_empty() {
         return Err(AppError::field(field, "请输入短信验证码"));
     }
     let c = ctx.store.latest_sms(key).await?.ok_or_else(|| AppError::field(field, "请先获取短信验证码"))?;
+    if c.used {
+        return Err(AppError::field(field, "短信验证码已使用，请重新获取"));
+    }
     let tries_key = format!("sms-tries:{key}:{}", c.sent_at.0);
+    let tries = ctx.store.count_attempt(&tries_key, ctx.clock.now(), None).await?;
+    let too_many = || AppError::field(field, "短信验证码错误次数过多，请重新获取");
+    if tries.failures > MAX_FAILURES {
+        ctx.store.use_sms(key).await?;
+        return Err(too_many());
+    }
     if let Err(e) = c.check(input, ctx.clock.now()) {
-        if e == crate::domain::auth::CodeCheck::Mismatch {
-            let tries = ctx.store.failure_counter(&tries_key).await?.after_failure(ctx.clock.now());
-            ctx.store.save_failure_counter(&tries_key, tries).await?;
-            if tries.locked_until.is_some() {
-                ctx.store.use_sms(key).await?;
-                return Err(AppError::field(field, "短信验证码错误次数过多，请重新获取"));
-            }
+        if e == crate::domain::auth::CodeCheck::Mismatch && tries.failures >= MAX_FAILURES {
+            ctx.store.use_sms(key).await?;
+            return Err(too_many());
         }
         return Err(AppError::field(field, e.message("短信验证码")));
     }
@@ -124,12 +143,13 @@ async fn use_code(ctx: &Ctx, key: &str, field: &str, input: &str) -> AppResult<(
     Ok(())
 }
 
-pub async fn send_phone_code(ctx: &Ctx, phone: &str, purpose: PhonePurpose) -> AppResult<SmsSent> {
+/// 【获取验证码】 without a session (注册, 企业用户注册, 找回密码): a captcha per
+/// send, and the same answer whether the phone is registered or not — the
+/// difference is told only once the code has been proven.
+pub async fn send_phone_code(ctx: &Ctx, phone: &str, purpose: PhonePurpose, captcha_id: &str, captcha: &str) -> AppResult<SmsSent> {
     let phone = MobilePhone::parse(phone).map_err(|e| AppError::field("phone", e.to_string()))?;
-    let registered = ctx.store.person_by_phone(phone.as_str()).await?.is_some();
+    check_captcha(ctx, captcha_id, captcha).await?;
     let what = match purpose {
-        PhonePurpose::Register if registered => return Err(AppError::field("phone", "该手机号码已注册")),
-        PhonePurpose::ResetPassword if !registered => return Err(AppError::field("phone", "该手机号码未注册")),
         PhonePurpose::Register => "自然人注册",
         PhonePurpose::BindEnterprise => "企业用户注册",
         PhonePurpose::ResetPassword => "找回密码",
@@ -148,23 +168,22 @@ pub async fn register_natural_person(ctx: &Ctx, form: RegisterForm) -> AppResult
         f.add("tax_office_id", "请选择所属税务机关");
     }
     let password = new_password(&mut f, &form.password, &form.confirm);
-    if let Some(p) = &phone {
-        if ctx.store.person_by_phone(p.as_str()).await?.is_some() {
-            f.add("phone", "该手机号码已注册");
-        }
-    }
-    if let Some(i) = &id {
-        if ctx.store.person_by_id_number(i.as_str()).await?.is_some() {
-            f.add("id_number", "该证件号码已注册");
-        }
-    }
     if form.sms_code.trim().is_empty() {
         f.add("sms_code", "请输入短信验证码");
     }
     f.finish()?;
     let (phone, name, id, password) = (phone.unwrap(), name.unwrap(), id.unwrap(), password.unwrap());
+    // The phone is proven first: only its owner learns whether it (or the ID number) is registered.
     use_code(ctx, &phone_key(PhonePurpose::Register, &phone), "sms_code", &form.sms_code).await?;
-    let person = NewPerson { name, id_number: id, phone, password_hash: ctx.secrets.hash_password(password.expose()), tax_office_id: office };
+    let mut f = Fields::default();
+    if ctx.store.person_by_phone(phone.as_str()).await?.is_some() {
+        f.add("phone", "该手机号码已注册");
+    }
+    if ctx.store.person_by_id_number(id.as_str()).await?.is_some() {
+        f.add("id_number", "该证件号码已注册");
+    }
+    f.finish()?;
+    let person = NewPerson { name, id_number: id, phone, password_hash: super::hash_password(ctx, password.expose()).await?, tax_office_id: office };
     match ctx.store.insert_person(&person, ctx.clock.now()).await {
         Ok(_) => {}
         Err(StoreError::Conflict) => return Err(AppError::field("phone", "该手机号码或证件号码已注册")),
@@ -202,14 +221,27 @@ pub async fn binding_start(ctx: &Ctx, form: BindingStartForm) -> AppResult<Strin
     let phone = f.check("phone", MobilePhone::parse(&form.phone));
     let name = f.check("name", PersonName::parse(&form.name));
     let id = f.check("id_number", IdNumber::parse(&form.id_number));
-    if form.password.is_empty() {
+    // The password rules are checked for everybody before the code is spent
+    // (a registered person's password follows them too), so the answer does not
+    // tell registered people from new ones.
+    let checked = if form.password.is_empty() {
         f.add("password", "请输入密码");
-    }
+        None
+    } else {
+        new_password(&mut f, &form.password, &form.confirm)
+    };
     if form.sms_code.trim().is_empty() {
         f.add("sms_code", "请输入短信验证码");
     }
     f.finish()?;
     let (phone, name, id) = (phone.unwrap(), name.unwrap(), id.unwrap());
+    // The phone is proven before anything registered is looked at or compared:
+    // every guess costs an SMS code, and a stranger learns nothing.
+    let lock = format!("bind:{}", phone.as_str());
+    if let Some(minutes) = ctx.store.failure_counter(&lock).await?.locked_minutes(ctx.clock.now()) {
+        return Err(AppError::Locked { minutes });
+    }
+    use_code(ctx, &phone_key(PhonePurpose::BindEnterprise, &phone), "sms_code", &form.sms_code).await?;
     let by_phone = ctx.store.person_by_phone(phone.as_str()).await?;
     let by_id = ctx.store.person_by_id_number(id.as_str()).await?;
     let existing = match (&by_phone, &by_id) {
@@ -218,30 +250,20 @@ pub async fn binding_start(ctx: &Ctx, form: BindingStartForm) -> AppResult<Strin
         (Some(_), _) => return Err(AppError::field("id_number", "证件号码与该手机号码的注册信息不一致")),
         (None, Some(_)) => return Err(AppError::field("phone", "该证件号码已使用其他手机号码注册")),
     };
-    // A new person's password must follow the rules (no secret in that).
-    let password = if existing.is_none() {
-        let mut f = Fields::default();
-        let p = new_password(&mut f, &form.password, &form.confirm);
-        f.finish()?;
-        p
-    } else {
-        None
-    };
-    // The phone is proven before any secret is compared: every guess costs an SMS code.
-    let lock = format!("bind:{}", phone.as_str());
-    if let Some(minutes) = ctx.store.failure_counter(&lock).await?.locked_minutes(ctx.clock.now()) {
-        return Err(AppError::Locked { minutes });
-    }
-    use_code(ctx, &phone_key(PhonePurpose::BindEnterprise, &phone), "sms_code", &form.sms_code).await?;
+    let password = if existing.is_none() { checked } else { None };
     let person_id = match existing {
         Some(p) => {
-            let ok = p.name == name.as_str() && p.password_hash.as_deref().is_some_and(|h| ctx.secrets.verify_password(&form.password, h));
+            let ok = p.name == name.as_str() && match p.password_hash.as_deref() {
+                Some(h) => super::verify_password(ctx, &form.password, h).await,
+                None => false,
+            };
             if !ok {
-                let c = ctx.store.failure_counter(&lock).await?.after_failure(ctx.clock.now());
-                ctx.store.save_failure_counter(&lock, c).await?;
+                let now = ctx.clock.now();
+                let c = ctx.store.count_attempt(&lock, now, None).await?;
                 audit(ctx, phone.as_str(), "", "企业用户注册", "实名信息或密码核验不通过".into(), AuditOutcome::Failure).await?;
-                if let Some(minutes) = c.locked_minutes(ctx.clock.now()) {
-                    return Err(AppError::Locked { minutes });
+                if c.failures >= MAX_FAILURES {
+                    ctx.store.lock_attempts(&lock, now.plus_mins(crate::domain::auth::LOCK_MINUTES), now).await?;
+                    return Err(AppError::Locked { minutes: crate::domain::auth::LOCK_MINUTES as u32 });
                 }
                 return Err(AppError::field("password", "姓名或密码与自然人注册信息不一致（密码须与自然人注册时设置的密码一致，可使用“忘记密码”重置），请重新获取验证码"));
             }
@@ -252,7 +274,7 @@ pub async fn binding_start(ctx: &Ctx, form: BindingStartForm) -> AppResult<Strin
     let person_id = match (person_id, password) {
         (Some(id), _) => id,
         (None, Some(pw)) => {
-            let person = NewPerson { name, id_number: id, phone, password_hash: ctx.secrets.hash_password(pw.expose()), tax_office_id: None };
+            let person = NewPerson { name, id_number: id, phone, password_hash: super::hash_password(ctx, pw.expose()).await?, tax_office_id: None };
             let id = ctx.store.insert_person(&person, ctx.clock.now()).await.map_err(|e| match e {
                 StoreError::Conflict => AppError::field("phone", "该手机号码或证件号码已注册"),
                 e => e.into(),
@@ -341,15 +363,16 @@ pub async fn reset_person_password(ctx: &Ctx, form: ResetPersonForm) -> AppResul
     }
     f.finish()?;
     let (phone, name, id, password) = (phone.unwrap(), name.unwrap(), id.unwrap(), password.unwrap());
-    let person = ctx.store.person_by_phone(phone.as_str()).await?.ok_or_else(|| AppError::field("phone", "该手机号码未注册"))?;
+    // Proven first: only the phone's owner learns whether it is registered.
     use_code(ctx, &phone_key(PhonePurpose::ResetPassword, &phone), "sms_code", &form.sms_code).await?;
+    let person = ctx.store.person_by_phone(phone.as_str()).await?.ok_or_else(|| AppError::field("phone", "该手机号码未注册"))?;
     // 实名核验: the name and ID number must be the registered ones.
     if person.name != name.as_str() || person.id_number != id.as_str() {
         audit(ctx, &person.name, "", "忘记密码", "实名信息核验不通过".into(), AuditOutcome::Failure).await?;
         return Err(AppError::Refused("实名信息核验不通过：姓名或证件号码与注册信息不一致".into()));
     }
     ctx.real_person.verify(&person.name, &person.id_number).await.map_err(AppError::Refused)?;
-    ctx.store.set_person_password(person.id, &ctx.secrets.hash_password(password.expose())).await?;
+    ctx.store.set_person_password(person.id, &super::hash_password(ctx, password.expose()).await?).await?;
     ctx.store.delete_sessions_of_person(person.id).await?;
     audit(ctx, &person.name, "", "忘记密码", "自然人密码已重置".into(), AuditOutcome::Success).await
 }
@@ -395,7 +418,7 @@ pub async fn forgot_enterprise_reset(ctx: &Ctx, flow_id: &str, sms_code: &str, p
     use_code(ctx, &format!("forgot:{flow_id}"), "sms_code", sms_code).await?;
     let approver = ctx.store.bound_people(st.enterprise_id).await?.into_iter().find(|p| p.link_id == link).ok_or(AppError::NotFound)?;
     ctx.real_person.verify(&approver.name, "").await.map_err(AppError::Refused)?;
-    ctx.store.set_enterprise_password(st.enterprise_id, &ctx.secrets.hash_password(pw.unwrap().expose())).await?;
+    ctx.store.set_enterprise_password(st.enterprise_id, &super::hash_password(ctx, pw.unwrap().expose()).await?).await?;
     ctx.store.delete_sessions_of_enterprise(st.enterprise_id).await?;
     ctx.store.delete_flow(flow_id).await?;
     let ent = ctx.store.enterprise_by_id(st.enterprise_id).await?.ok_or(AppError::NotFound)?;
@@ -452,7 +475,7 @@ pub async fn add_user(ctx: &Ctx, id_number: &str, identity: Identity, password: 
     if existing.iter().any(|u| u.person_id == person.id && u.identity == identity && u.bound) {
         return Err(AppError::field("id_number", format!("该人员已是本企业的{}", identity.label())));
     }
-    let hash = ctx.secrets.hash_password(pw.unwrap().expose());
+    let hash = super::hash_password(ctx, pw.unwrap().expose()).await?;
     ctx.store.bind_person(me.enterprise_id, person.id, identity, LinkSource::Added, Some(&hash), &Grants::all(), ctx.clock.now()).await?;
     audit(ctx, &me.person_name, &me.credit_code, "添加用户", format!("添加{}为{}", person.name, identity.label()), AuditOutcome::Success).await
 }
@@ -473,24 +496,39 @@ pub async fn set_user_grants(ctx: &Ctx, link_id: i64, modules: &str) -> AppResul
     Ok(bound)
 }
 
+/// 修改密码: five wrong old passwords in a row pause it for 15 minutes (a
+/// stolen session cannot guess the password); a change ends every other
+/// session of the person, in every enterprise.
 pub async fn change_password(ctx: &Ctx, old: &str, new: &str, confirm: &str) -> AppResult<()> {
+    use super::auth::{Attempt, Counter};
     let me = require_taxpayer(ctx).await?;
     let person = ctx.store.bound_people(me.enterprise_id).await?.into_iter().find(|p| p.link_id == me.link_id).ok_or(AppError::NotFound)?;
-    let ok = person.password_hash.as_deref().is_some_and(|h| ctx.secrets.verify_password(old, h));
+    let paused = |e: AppError| match e {
+        AppError::Locked { minutes } => AppError::Refused(format!("原密码错误次数过多，请{minutes}分钟后再试")),
+        e => e,
+    };
+    let attempt = Attempt::start(ctx, vec![(format!("change-password:{}", me.link_id), Counter::Account)]).await.map_err(paused)?;
+    let ok = match person.password_hash.as_deref() {
+        Some(h) => super::verify_password(ctx, old, h).await,
+        None => false,
+    };
     if !ok {
         audit(ctx, &me.person_name, &me.credit_code, "修改密码", "原密码错误".into(), AuditOutcome::Failure).await?;
-        return Err(AppError::field("old", "原密码错误"));
+        return Err(paused(attempt.failed(ctx, AppError::field("old", "原密码错误")).await));
     }
+    attempt.succeeded(ctx).await?;
     let mut f = Fields::default();
     let pw = new_password(&mut f, new, confirm);
     f.finish()?;
-    let hash = ctx.secrets.hash_password(pw.unwrap().expose());
+    let hash = super::hash_password(ctx, pw.unwrap().expose()).await?;
     if ctx.store.link_has_password(me.link_id).await? {
         ctx.store.set_link_password(me.link_id, &hash).await?;
     } else {
         ctx.store.set_person_password(me.person_id, &hash).await?;
     }
-    audit(ctx, &me.person_name, &me.credit_code, "修改密码", "密码已修改".into(), AuditOutcome::Success).await
+    let current = super::web::session_token().await.map(|t| ctx.secrets.hash_token(&t)).unwrap_or_default();
+    let ended = ctx.store.delete_other_sessions_of_person(me.person_id, &current).await?;
+    audit(ctx, &me.person_name, &me.credit_code, "修改密码", format!("密码已修改，其他{ended}个会话已退出"), AuditOutcome::Success).await
 }
 
 fn device(ua: &str) -> String {

@@ -203,6 +203,21 @@ pub struct ApiRequest<'a> {
     pub client_ip: Option<String>,
 }
 
+/// What can be checked before the body is read: the signing headers are
+/// fresh, name a live app id, and the caller's address is filed. A request
+/// failing these never gets its (up to 2 MB) body read.
+pub async fn precheck(ctx: &Ctx, h: &SignedHeaders, client_ip: Option<&str>) -> Result<(), ApiRefusal> {
+    h.check_fresh(ctx.clock.now().0).map_err(ApiRefusal::Sign)?;
+    let cred = ctx.store.api_credential(&h.app_id).await?.filter(|c| c.revoked_at.is_none()).ok_or(ApiRefusal::Sign(SignError::UnknownApp))?;
+    let filed = filed_ips(ctx, cred.enterprise_id).await?;
+    let ip = client_ip.unwrap_or_default().to_string();
+    if !signing::ip_is_filed(&ip, &filed) {
+        tracing::warn!(app_id = %cred.app_id, %ip, "API request from an address not filed");
+        return Err(ApiRefusal::Sign(SignError::IpNotFiled(if ip.is_empty() { "未知".into() } else { ip })));
+    }
+    Ok(())
+}
+
 /// Checks a signed request: fresh, a live app id, a valid signature, a filed
 /// address, and a nonce never used before (recorded, so a replay is refused,
 /// also on another server process). The nonce is recorded last, so requests

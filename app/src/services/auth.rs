@@ -3,8 +3,8 @@
 use crate::api::auth::{CaptchaImage, OutboxEntry, PersonChoice, PersonSelection, SmsSent};
 use crate::domain::audit::{AuditOutcome, AuditRecord};
 use crate::domain::auth::{
-    lock_key, Captcha, SmsChallenge, BAD_ENTERPRISE_CREDENTIALS, BAD_OFFICER_CREDENTIALS,
-    BAD_PERSON_PASSWORD, LOGIN_FLOW_MINUTES,
+    account_address_key, address_key, gate, lock_key, Captcha, Gate, SmsChallenge, ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MINUTES,
+    BAD_ENTERPRISE_CREDENTIALS, BAD_OFFICER_CREDENTIALS, BAD_PERSON_PASSWORD, LOCK_MINUTES, LOGIN_FLOW_MINUTES, MAX_FAILURES,
 };
 use crate::domain::{CreditCode, Principal};
 use crate::error::{AppError, AppResult};
@@ -46,7 +46,7 @@ pub(crate) async fn check_captcha(ctx: &Ctx, id: &str, input: &str) -> AppResult
     }
 }
 
-/// Refuses while the key is locked.
+/// Refuses while the key is locked (a read: nothing is counted).
 async fn ensure_unlocked(ctx: &Ctx, key: &str) -> AppResult<()> {
     let counter = ctx.store.failure_counter(key).await?;
     match counter.locked_minutes(ctx.clock.now()) {
@@ -55,25 +55,99 @@ async fn ensure_unlocked(ctx: &Ctx, key: &str) -> AppResult<()> {
     }
 }
 
-/// Counts a failure; returns the error to show (locked once the limit is hit).
-async fn count_failure(ctx: &Ctx, key: &str, err: AppError) -> AppError {
-    let now = ctx.clock.now();
-    let counter = match ctx.store.failure_counter(key).await {
-        Ok(c) => c.after_failure(now),
-        Err(e) => return e.into(),
-    };
-    if let Err(e) = ctx.store.save_failure_counter(key, counter).await {
-        return e.into();
+/// What an attempt counter stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counter {
+    /// An account (or an account from one address): 5 failures in a row lock it for 15 minutes.
+    Account,
+    /// A client address, any accounts: 30 failures within 15 minutes lock the address.
+    Address,
+    /// An account from everywhere: counted (and shown in the audit log), never locked,
+    /// so nobody can lock an account they have no password for.
+    Tally,
+}
+
+impl Counter {
+    fn max(self) -> u32 {
+        match self {
+            Counter::Account => MAX_FAILURES,
+            Counter::Address => ADDRESS_MAX_FAILURES,
+            Counter::Tally => u32::MAX,
+        }
     }
-    match counter.locked_minutes(now) {
-        Some(minutes) => AppError::Locked { minutes },
-        None => err,
+    fn window_ms(self) -> Option<i64> {
+        (self == Counter::Address).then_some(ADDRESS_WINDOW_MINUTES * 60_000)
+    }
+    fn locked(self, minutes: u32) -> AppError {
+        match self {
+            Counter::Address => AppError::Refused(format!("该网络地址登录失败次数过多，请{minutes}分钟后再试")),
+            _ => AppError::Locked { minutes },
+        }
     }
 }
 
-async fn clear_failures(ctx: &Ctx, key: &str) -> AppResult<()> {
-    ctx.store.save_failure_counter(key, Default::default()).await?;
-    Ok(())
+/// One attempt, counted under each of its keys before any secret is compared.
+pub(crate) struct Attempt {
+    counted: Vec<(String, Counter, u32, bool)>,
+}
+
+impl Attempt {
+    /// Counts the attempt (accounts first, then the address, then tallies). A
+    /// refusal by any key takes the attempt back from the keys counted before it.
+    pub(crate) async fn start(ctx: &Ctx, keys: Vec<(String, Counter)>) -> AppResult<Attempt> {
+        let now = ctx.clock.now();
+        let mut counted: Vec<(String, Counter, u32, bool)> = Vec::new();
+        for (key, kind) in keys {
+            let c = ctx.store.count_attempt(&key, now, kind.window_ms()).await?;
+            match gate(c, kind.max(), now) {
+                Gate::Evaluate { last } => counted.push((key, kind, c.failures, last)),
+                Gate::Locked { minutes } => {
+                    for (k, _, _, _) in &counted {
+                        ctx.store.refund_attempt(k).await?;
+                    }
+                    ctx.store.refund_attempt(&key).await?;
+                    return Err(kind.locked(minutes));
+                }
+            }
+        }
+        Ok(Attempt { counted })
+    }
+
+    /// How many failures in a row the tallied account has had, this one included.
+    pub(crate) fn tally(&self) -> Option<u32> {
+        self.counted.iter().find(|(_, k, _, _)| *k == Counter::Tally).map(|(_, _, n, _)| *n)
+    }
+
+    /// The secret was wrong: keys at their limit lock now; the error to show.
+    pub(crate) async fn failed(self, ctx: &Ctx, err: AppError) -> AppError {
+        let now = ctx.clock.now();
+        let mut shown = err;
+        for (key, kind, _, last) in self.counted.iter().rev() {
+            if *last {
+                if let Err(e) = ctx.store.lock_attempts(key, now.plus_mins(LOCK_MINUTES), now).await {
+                    return e.into();
+                }
+                shown = kind.locked(LOCK_MINUTES as u32);
+            }
+        }
+        shown
+    }
+
+    /// The secret was right: the accounts start afresh; the address gets its count back.
+    pub(crate) async fn succeeded(self, ctx: &Ctx) -> AppResult<()> {
+        for (key, kind, _, _) in &self.counted {
+            match kind {
+                Counter::Address => ctx.store.refund_attempt(key).await?,
+                Counter::Account | Counter::Tally => ctx.store.clear_attempts(key).await?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The client's address key.
+async fn addr_key() -> String {
+    address_key(&super::web::client_addr().await)
 }
 
 async fn selection(ctx: &Ctx, enterprise_id: i64, enterprise_name: String, credit_code: String) -> AppResult<PersonSelection> {
@@ -101,28 +175,37 @@ pub async fn enterprise_login(ctx: &Ctx, code: &str, password: &str, captcha_id:
     if password.is_empty() {
         return Err(AppError::field("password", "请输入密码"));
     }
-    let key = lock_key(code.as_str(), None);
+    // A wrong captcha is refused before anything else: it is not a login
+    // attempt and counts against nobody (a stranger cannot lock a unit with it).
+    check_captcha(ctx, captcha_id, captcha).await?;
+    let account = lock_key(code.as_str(), None);
+    let address = super::web::client_addr().await;
     let unit = code.as_str().to_string();
-    if let Err(e) = ensure_unlocked(ctx, &key).await {
-        audit(ctx, &unit, &unit, KIND_ENTERPRISE, "账户锁定期间尝试登录".into(), AuditOutcome::Failure).await?;
-        return Err(e);
-    }
-    if let Err(e) = check_captcha(ctx, captcha_id, captcha).await {
-        audit(ctx, &unit, &unit, KIND_ENTERPRISE, "图形验证码错误".into(), AuditOutcome::Failure).await?;
-        return Err(count_failure(ctx, &key, e).await);
-    }
+    let keys = vec![
+        (account_address_key(&account, &address), Counter::Account),
+        (address_key(&address), Counter::Address),
+        (account.clone(), Counter::Tally),
+    ];
+    let attempt = match Attempt::start(ctx, keys).await {
+        Ok(a) => a,
+        Err(e) => {
+            audit(ctx, &unit, &unit, KIND_ENTERPRISE, format!("登录受限期间尝试登录（{address}）"), AuditOutcome::Failure).await?;
+            return Err(e);
+        }
+    };
     let enterprise = ctx.store.enterprise_by_code(&code).await?;
-    let hash = enterprise.as_ref().map(|e| e.password_hash.as_str()).unwrap_or("");
-    let ok = ctx.secrets.verify_password(password, hash) && enterprise.is_some();
+    let hash = enterprise.as_ref().map(|e| e.password_hash.clone()).unwrap_or_default();
+    let ok = super::verify_password(ctx, password, &hash).await && enterprise.is_some();
     match enterprise {
         Some(e) if ok => {
-            clear_failures(ctx, &key).await?;
+            attempt.succeeded(ctx).await?;
             audit(ctx, &e.name, &unit, KIND_ENTERPRISE, "企业密码验证通过".into(), AuditOutcome::Success).await?;
             selection(ctx, e.id, e.name, unit).await
         }
         _ => {
-            audit(ctx, &unit, &unit, KIND_ENTERPRISE, "统一社会信用代码或密码错误".into(), AuditOutcome::Failure).await?;
-            Err(count_failure(ctx, &key, AppError::LoginFailed(BAD_ENTERPRISE_CREDENTIALS.into())).await)
+            let n = attempt.tally().unwrap_or(1);
+            audit(ctx, &unit, &unit, KIND_ENTERPRISE, format!("统一社会信用代码或密码错误（{address}，该账户连续失败{n}次）"), AuditOutcome::Failure).await?;
+            Err(attempt.failed(ctx, AppError::LoginFailed(BAD_ENTERPRISE_CREDENTIALS.into())).await)
         }
     }
 }
@@ -163,7 +246,6 @@ async fn start_session(ctx: &Ctx, subject: SessionSubject) -> AppResult<(String,
 }
 
 async fn finish_person_login(ctx: &Ctx, flow: &LoginFlow, person: &BoundPerson, how: &str) -> AppResult<(String, Principal)> {
-    clear_failures(ctx, &lock_key(&flow.credit_code, Some(person.person_id))).await?;
     ctx.store.delete_login_flow(&flow.id).await?;
     audit(ctx, &person.name, &flow.credit_code, KIND_PERSON, format!("以{}身份{how}登录成功", person.identity.label()), AuditOutcome::Success).await?;
     start_session(ctx, SessionSubject::Taxpayer { link_id: person.link_id }).await
@@ -172,6 +254,8 @@ async fn finish_person_login(ctx: &Ctx, flow: &LoginFlow, person: &BoundPerson, 
 pub async fn person_login_password(ctx: &Ctx, flow_id: &str, link_id: i64, password: &str) -> AppResult<(String, Principal)> {
     let flow = live_flow(ctx, flow_id).await?;
     let person = chosen_person(ctx, &flow, link_id).await?;
+    // Reaching this step took the enterprise password: only someone who knows
+    // it can lock the person.
     let key = lock_key(&flow.credit_code, Some(person.person_id));
     ensure_unlocked(ctx, &key).await?;
     if password.is_empty() {
@@ -180,10 +264,12 @@ pub async fn person_login_password(ctx: &Ctx, flow_id: &str, link_id: i64, passw
     let Some(hash) = person.password_hash.as_deref() else {
         return Err(AppError::field("person_password", "该办税人员尚未设置密码，请使用短信验证码验证"));
     };
-    if !ctx.secrets.verify_password(password, hash) {
+    let attempt = Attempt::start(ctx, vec![(key, Counter::Account), (addr_key().await, Counter::Address)]).await?;
+    if !super::verify_password(ctx, password, hash).await {
         audit(ctx, &person.name, &flow.credit_code, KIND_PERSON, "密码验证失败".into(), AuditOutcome::Failure).await?;
-        return Err(count_failure(ctx, &key, AppError::field("person_password", BAD_PERSON_PASSWORD)).await);
+        return Err(attempt.failed(ctx, AppError::field("person_password", BAD_PERSON_PASSWORD)).await);
     }
+    attempt.succeeded(ctx).await?;
     finish_person_login(ctx, &flow, &person, "密码").await
 }
 
@@ -222,13 +308,15 @@ pub async fn person_login_sms(ctx: &Ctx, flow_id: &str, link_id: i64, code: &str
     }
     let skey = sms_key(&flow, link_id);
     let challenge = ctx.store.latest_sms(&skey).await?.ok_or_else(|| AppError::field("sms_code", "请先获取短信验证码"))?;
+    let attempt = Attempt::start(ctx, vec![(key, Counter::Account), (addr_key().await, Counter::Address)]).await?;
     if let Err(e) = challenge.check(code, ctx.clock.now()) {
         audit(ctx, &person.name, &flow.credit_code, KIND_PERSON, "短信验证码错误".into(), AuditOutcome::Failure).await?;
-        return Err(count_failure(ctx, &key, AppError::field("sms_code", e.message("短信验证码"))).await);
+        return Err(attempt.failed(ctx, AppError::field("sms_code", e.message("短信验证码"))).await);
     }
     if !ctx.store.use_sms(&skey).await? {
         return Err(AppError::field("sms_code", "短信验证码已使用，请重新获取"));
     }
+    attempt.succeeded(ctx).await?;
     finish_person_login(ctx, &flow, &person, "短信验证码").await
 }
 
@@ -289,23 +377,34 @@ pub async fn officer_login(ctx: &Ctx, username: &str, password: &str, captcha_id
     if password.is_empty() {
         return Err(AppError::field("password", "请输入密码"));
     }
-    let key = format!("officer:{username}");
-    ensure_unlocked(ctx, &key).await?;
-    if let Err(e) = check_captcha(ctx, captcha_id, captcha).await {
-        audit(ctx, username, "", KIND_OFFICER, "图形验证码错误".into(), AuditOutcome::Failure).await?;
-        return Err(count_failure(ctx, &key, e).await);
-    }
+    check_captcha(ctx, captcha_id, captcha).await?;
+    let account: String = format!("officer:{}", username.chars().take(64).collect::<String>());
+    let address = super::web::client_addr().await;
+    let keys = vec![
+        (account_address_key(&account, &address), Counter::Account),
+        (address_key(&address), Counter::Address),
+        (account.clone(), Counter::Tally),
+    ];
+    let attempt = match Attempt::start(ctx, keys).await {
+        Ok(a) => a,
+        Err(e) => {
+            audit(ctx, username, "", KIND_OFFICER, format!("登录受限期间尝试登录（{address}）"), AuditOutcome::Failure).await?;
+            return Err(e);
+        }
+    };
     let officer = ctx.store.officer_by_username(username).await?;
-    let hash = officer.as_ref().map(|o| o.password_hash.as_str()).unwrap_or("");
+    let hash = officer.as_ref().map(|o| o.password_hash.clone()).unwrap_or_default();
+    let ok = super::verify_password(ctx, password, &hash).await;
     match officer {
-        Some(o) if ctx.secrets.verify_password(password, hash) => {
-            clear_failures(ctx, &key).await?;
+        Some(o) if ok => {
+            attempt.succeeded(ctx).await?;
             audit(ctx, &o.session.name, &o.session.unit_name, KIND_OFFICER, format!("以{}岗登录", o.session.role.label()), AuditOutcome::Success).await?;
             start_session(ctx, SessionSubject::Officer { officer_id: o.session.officer_id }).await
         }
         _ => {
-            audit(ctx, username, "", KIND_OFFICER, "用户名或密码错误".into(), AuditOutcome::Failure).await?;
-            Err(count_failure(ctx, &key, AppError::LoginFailed(BAD_OFFICER_CREDENTIALS.into())).await)
+            let n = attempt.tally().unwrap_or(1);
+            audit(ctx, username, "", KIND_OFFICER, format!("用户名或密码错误（{address}，该账户连续失败{n}次）"), AuditOutcome::Failure).await?;
+            Err(attempt.failed(ctx, AppError::LoginFailed(BAD_OFFICER_CREDENTIALS.into())).await)
         }
     }
 }

@@ -412,8 +412,11 @@ impl Viewer {
 /// The invitation if the caller is one of its parties or an officer of the use
 /// unit's tax office; NotFound for anyone else.
 pub(crate) async fn visible(ctx: &Ctx, id: i64) -> AppResult<(StoredInvitation, Viewer)> {
+    // Who asks first: an anonymous caller gets 请先登录 for every id, so the
+    // answer never tells which ids exist.
+    let who = require_principal(ctx).await?;
     let i = ctx.store.invitation(id).await?.ok_or(AppError::NotFound)?;
-    let viewer = match require_principal(ctx).await? {
+    let viewer = match who {
         Principal::Taxpayer(t) if t.enterprise_id == i.direct_enterprise_id || t.enterprise_id == i.use_enterprise_id => {
             if !t.may_use(Module::LeqiAccess) {
                 return Err(AppError::Refused(format!("您没有【{}】的权限，请联系法定代表人或财务负责人授权", Module::LeqiAccess.label())));

@@ -8,11 +8,11 @@ use sha2::{Digest, Sha256};
 use crate::api::materials::MaterialInfo;
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
-use crate::domain::materials::{size_label, MaterialKind, MaterialOwner, Upload};
+use crate::domain::materials::{size_label, MaterialKind, MaterialOwner, Upload, UNIT_QUOTA_BYTES};
 use crate::domain::access::ApplicationStatus;
 use crate::domain::{Principal, TaxpayerSession};
 use crate::error::{AppError, AppResult};
-use crate::ports::{Ctx, NewMaterial, StoredMaterial};
+use crate::ports::{Ctx, DraftDelete, NewMaterial, StoredMaterial};
 
 use super::auth::audit;
 
@@ -47,6 +47,12 @@ pub async fn upload(ctx: &Ctx, who: &Principal, kind: MaterialKind, file_name: &
             return Err(AppError::field(&kind.field(), e.to_string()));
         }
     };
+    let held = ctx.store.material_bytes_of(t.enterprise_id).await?;
+    if held.saturating_add(upload.size()) > UNIT_QUOTA_BYTES {
+        let e = format!("本单位已上传的材料超过存储上限（{}），请删除不需要的材料后再上传", size_label(UNIT_QUOTA_BYTES));
+        audit(ctx, &t.person_name, &t.credit_code, "上传材料", format!("《{}》{}：{}", kind.label(), file_name, e), AuditOutcome::Failure).await?;
+        return Err(AppError::field(&kind.field(), e));
+    }
     let sha256: String = Sha256::digest(upload.bytes()).iter().map(|b| format!("{b:02x}")).collect();
     let object_key = format!("{}/{}", t.enterprise_id, ctx.secrets.random_token());
     let new = NewMaterial {
@@ -89,20 +95,6 @@ pub async fn may_read(ctx: &Ctx, who: &Principal, m: &StoredMaterial) -> AppResu
     }
 }
 
-/// Whether the uploading unit may still remove it: while unattached, or while
-/// the application it is attached to is a draft.
-async fn may_change(ctx: &Ctx, m: &StoredMaterial) -> AppResult<Result<(), String>> {
-    Ok(match m.owner {
-        MaterialOwner::Unattached => Ok(()),
-        MaterialOwner::Application(id) => match ctx.store.application(id).await? {
-            Some(a) if a.status == ApplicationStatus::Draft => Ok(()),
-            Some(a) => Err(format!("申请已{}，材料不能删除", a.status.label())),
-            None => Err("未找到相关记录".into()),
-        },
-        MaterialOwner::InvitationBatch(_) => Err("该材料已随邀请提交，不能删除".into()),
-    })
-}
-
 /// The material and its contents, or NotFound for anyone who may not see it.
 pub async fn download(ctx: &Ctx, who: &Principal, id: i64) -> AppResult<(StoredMaterial, Vec<u8>)> {
     let m = ctx.store.material(id).await?.ok_or(AppError::NotFound)?;
@@ -116,13 +108,40 @@ pub async fn download(ctx: &Ctx, who: &Principal, id: i64) -> AppResult<(StoredM
     Ok((m, bytes))
 }
 
+/// 删除: only while unattached or while its application is a draft — checked
+/// by the DELETE statement itself, so a 提交 at the same moment cannot lose it.
 pub async fn delete(ctx: &Ctx, who: &Principal, id: i64) -> AppResult<()> {
     let t = taxpayer(who)?;
     let m = ctx.store.material(id).await?.filter(|m| m.enterprise_id == t.enterprise_id).ok_or(AppError::NotFound)?;
-    may_change(ctx, &m).await?.map_err(AppError::Refused)?;
-    if let Some(key) = ctx.store.delete_material(id).await? {
-        ctx.blobs.delete(&key).await?;
+    match ctx.store.delete_draft_material(id, t.enterprise_id).await? {
+        DraftDelete::Deleted(key) => {
+            if let Some(key) = key {
+                ctx.blobs.delete(&key).await?;
+            }
+        }
+        DraftDelete::NotFound => return Err(AppError::NotFound),
+        DraftDelete::NotDraft => {
+            let why = match m.owner {
+                MaterialOwner::Application(app_id) => match ctx.store.application(app_id).await? {
+                    Some(a) if a.status != ApplicationStatus::Draft => format!("申请已{}，材料不能删除", a.status.label()),
+                    _ => "申请已提交，材料不能删除".to_string(),
+                },
+                _ => "该材料已随邀请提交，不能删除".to_string(),
+            };
+            return Err(AppError::Refused(why));
+        }
     }
     audit(ctx, &t.person_name, &t.credit_code, "删除材料", format!("《{}》{}", m.kind.label(), m.file_name), AuditOutcome::Success).await?;
     Ok(())
+}
+
+/// Removes uploads nobody attached within a day (a 单位关系证明材料 uploaded and
+/// never sent); returns how many stored objects went.
+pub async fn purge_unattached(ctx: &Ctx) -> AppResult<usize> {
+    let before = ctx.clock.now().plus_mins(-crate::domain::materials::UNATTACHED_KEEP_HOURS * 60);
+    let keys = ctx.store.purge_unattached_materials(before).await?;
+    for k in &keys {
+        ctx.blobs.delete(k).await?;
+    }
+    Ok(keys.len())
 }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod api_credentials;
+pub mod audit;
 pub mod auth;
 pub mod invitation;
 pub mod invite_link;
@@ -34,3 +35,21 @@ pub fn ctx() -> Result<Ctx, AppError> {
         AppError::Internal
     })
 }
+
+/// argon2id verification off the async threads (it takes tens of milliseconds
+/// of CPU; on the runtime it would stall every other request meanwhile).
+pub(crate) async fn verify_password(ctx: &Ctx, password: &str, hash: &str) -> bool {
+    let (secrets, password, hash) = (ctx.secrets.clone(), password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || secrets.verify_password(&password, &hash)).await.unwrap_or(false)
+}
+
+/// argon2id hashing off the async threads.
+pub(crate) async fn hash_password(ctx: &Ctx, password: &str) -> AppResult<String> {
+    let (secrets, password) = (ctx.secrets.clone(), password.to_string());
+    tokio::task::spawn_blocking(move || secrets.hash_password(&password)).await.map_err(|e| {
+        tracing::error!(error = %e, "password hashing task");
+        AppError::Internal
+    })
+}
+
+use crate::error::AppResult;

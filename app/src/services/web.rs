@@ -19,6 +19,18 @@ pub async fn user_agent() -> String {
     headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
 }
 
+/// The client's address, put on every request by the server (the socket peer,
+/// or behind a trusted proxy the address it appended to `X-Forwarded-For`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddr(pub String);
+
+/// The calling client's address; "unknown" outside a request.
+pub async fn client_addr() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientAddr>().map(|c| c.0.clone()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)

@@ -56,6 +56,21 @@ pub async fn postgres() -> Option<TestDb> {
     Some(TestDb { store: SqlStore::connect(&url).await.expect("postgres store"), _dir: None })
 }
 
+/// The URL of a fresh, empty database on the test PostgreSQL (for a server
+/// process started by the test), or None as [`postgres`].
+pub async fn postgres_url() -> Option<String> {
+    let Ok(base) = std::env::var("LEQI_TEST_PG_URL") else {
+        assert!(std::env::var("LEQI_REQUIRE_PG").is_err(), "LEQI_REQUIRE_PG is set but LEQI_TEST_PG_URL is not");
+        return None;
+    };
+    sqlx::any::install_default_drivers();
+    let name = format!("t_{}", OsSecrets::new().random_hex(8));
+    let admin = sqlx::AnyPool::connect(&base).await.expect("connect to test PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+    admin.close().await;
+    Some(format!("{}/{name}", base.rsplit_once('/').unwrap().0))
+}
+
 pub fn ctx(store: &SqlStore, clock: Arc<TestClock>, mode: Mode) -> Ctx {
     let shared = Arc::new(store.clone());
     // Each context gets its own folder for materials' contents (kept for the test run).

@@ -23,6 +23,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("/jrgl/invite", "接入邀请"),
     ("/jrgl/respond", "响应邀请"),
     ("/jrgl/invoicers", "开票人员登记及管理"),
+    ("/jrgl/audit", "审计日志"),
 ];
 
 #[component]
@@ -45,6 +46,7 @@ pub fn JrglApp() -> impl IntoView {
                     <Route path=path!("/jrgl/respond") view=respond::RespondListPage />
                     <Route path=path!("/jrgl/respond/:id") view=respond::RespondPage />
                     <Route path=path!("/jrgl/invoicers") view=invoicers::InvoicersPage />
+                    <Route path=path!("/jrgl/audit") view=|| view! { <Frame><crate::pages::audit::AuditLogView /></Frame> } />
                 </Routes>
             </main>
         </Router>
