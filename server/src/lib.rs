@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod store;
 pub mod store_access;
 pub mod store_api;
+pub mod store_auth_request;
 pub mod store_invitation;
 pub mod store_invoicers;
 pub mod store_materials;

@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod api_credentials;
 pub mod auth;
+pub mod auth_request;
 pub mod invitation;
 pub mod invoicers;
 pub mod leqi;
@@ -82,4 +83,13 @@ pub fn register_server_fns() {
     register_explicit::<invoicers::RegisterInvoicer>();
     register_explicit::<invoicers::UnregisterInvoicer>();
     register_explicit::<materials::DeleteMaterial>();
+    register_explicit::<auth_request::FindDirectUnit>();
+    register_explicit::<auth_request::SendAuthRequest>();
+    register_explicit::<auth_request::MyAuthRequests>();
+    register_explicit::<auth_request::ReceivedAuthRequests>();
+    register_explicit::<auth_request::AuthRequestDetail>();
+    register_explicit::<auth_request::AgreeAuthRequest>();
+    register_explicit::<auth_request::RefuseAuthRequest>();
+    register_explicit::<auth_request::WithdrawAuthRequest>();
+    register_explicit::<auth_request::H5AuthRequests>();
 }

@@ -92,7 +92,8 @@ async fn selection(ctx: &Ctx, enterprise_id: i64, enterprise_name: String, credi
 }
 
 pub async fn enterprise_login(ctx: &Ctx, code: &str, password: &str, captcha_id: &str, captcha: &str) -> AppResult<PersonSelection> {
-    let code = CreditCode::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
+    // 统一社会信用代码 or another 纳税人识别号 (etax-login-guide §1.4).
+    let code = crate::domain::taxpayer_number::TaxpayerNumber::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
     if password.is_empty() {
         return Err(AppError::field("password", "请输入密码"));
     }
@@ -106,14 +107,15 @@ pub async fn enterprise_login(ctx: &Ctx, code: &str, password: &str, captcha_id:
         audit(ctx, &unit, &unit, KIND_ENTERPRISE, "图形验证码错误".into(), AuditOutcome::Failure).await?;
         return Err(count_failure(ctx, &key, e).await);
     }
-    let enterprise = ctx.store.enterprise_by_code(&code).await?;
+    let enterprise = ctx.store.enterprise_by_taxpayer_number(&code).await?;
     let hash = enterprise.as_ref().map(|e| e.password_hash.as_str()).unwrap_or("");
     let ok = ctx.secrets.verify_password(password, hash) && enterprise.is_some();
     match enterprise {
         Some(e) if ok => {
             clear_failures(ctx, &key).await?;
             audit(ctx, &e.name, &unit, KIND_ENTERPRISE, "企业密码验证通过".into(), AuditOutcome::Success).await?;
-            selection(ctx, e.id, e.name, unit).await
+            // The session carries the credit code, whichever number was typed.
+            selection(ctx, e.id, e.name, e.credit_code.to_string()).await
         }
         _ => {
             audit(ctx, &unit, &unit, KIND_ENTERPRISE, "统一社会信用代码或密码错误".into(), AuditOutcome::Failure).await?;

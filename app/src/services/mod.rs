@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod api_credentials;
 pub mod auth;
+pub mod auth_request;
 pub mod invitation;
 pub mod invoicers;
 pub mod leqi;

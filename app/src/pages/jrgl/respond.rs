@@ -26,6 +26,7 @@ pub fn RespondListPage() -> impl IntoView {
         <Frame>
             <section class="card respond-list">
                 <h2>"响应邀请"</h2>
+                <p class="actions"><A href="/jrgl/respond/apply" attr:class="button secondary">"申请授权"</A></p>
                 {move || match rows.get() {
                     None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
                     Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
