@@ -937,7 +937,7 @@ mod province_rule_tests {
     fn self_use_units_meet_the_province_use_unit_conditions() {
         use super::super::invitation::Relationship;
         let (sc, nm) = (rules("51"), rules("15"));
-        let ids = |r: &ProvinceRules| r.use_unit_conditions.iter().map(|r| r.id.as_str()).collect::<Vec<_>>();
+        let ids = |r: &ProvinceRules| r.use_unit_conditions.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&sc), ["pilot", "related", "credit", "violation"]);
         assert_eq!(ids(&nm), ["related", "credit"]);
         assert!(sc.self_use_unit_check(&good(), Relationship::ParentSubsidiary).0);

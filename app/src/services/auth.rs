@@ -6,7 +6,7 @@ use crate::domain::auth::{
     lock_key, Captcha, SmsChallenge, BAD_ENTERPRISE_CREDENTIALS, BAD_OFFICER_CREDENTIALS,
     BAD_PERSON_PASSWORD, LOGIN_FLOW_MINUTES,
 };
-use crate::domain::{CreditCode, Principal};
+use crate::domain::Principal;
 use crate::error::{AppError, AppResult};
 use crate::ports::{BoundPerson, Ctx, LoginFlow, Mode, SessionSubject};
 

@@ -29,7 +29,7 @@ fn RequestTable(list: Vec<AuthRequestView>, direct: bool) -> impl IntoView {
                     view! {
                         <tr data-code=code.clone() data-id=r.id>
                             <td data-label="单位名称">{name}</td>
-                            <td data-label="统一社会信用代码" class="text">{code}</td>
+                            <td data-label="统一社会信用代码" class="text">{code.clone()}</td>
                             <td data-label="单位关系">{r.relationship.clone()}"（"{r.category.clone()}"）"</td>
                             <td data-label="申请状态"><span class="status" data-status=r.status.label()>{r.status.label()}</span>
                                 {r.status.reason().map(|x| view! { <span class="reason small">" 原因："{x.to_string()}</span> })}</td>
