@@ -19,8 +19,12 @@ use crate::ports::{ApplicationEvent, Ctx, StoredApplication, StoredMaterial};
 use super::accounts::require_module;
 use super::auth::audit;
 
-fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<StoredMaterial>, material_rules: MaterialRules) -> AppResult<ApplicationView> {
+fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<StoredMaterial>, mut material_rules: MaterialRules) -> AppResult<ApplicationView> {
     let form: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
+    // 填表说明 1: no 被授权单位 for 他用/联用, so no 授权委托书 either.
+    if !form.access_type.is_some_and(|t| t.fills_authorized_unit()) {
+        material_rules.when_authorized.clear();
+    }
     Ok(ApplicationView {
         id: app.id,
         version: app.version,
@@ -352,7 +356,12 @@ pub async fn officer_decide(ctx: &Ctx, id: i64, version: i64, approve: bool, rea
 pub async fn upload_material(ctx: &Ctx, who: &Principal, application_id: i64, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<MaterialInfo> {
     let t = super::materials::taxpayer(who)?.clone();
     let app = own_draft(ctx, &t, application_id).await?;
-    if !material_rules(ctx, &app.province_code, app.enterprise_id).await?.offers(kind) {
+    let self_use = serde_json::from_str::<AccessForm>(&app.form).ok().and_then(|f| f.access_type).is_some_and(|t| t.fills_authorized_unit());
+    let mut rules = material_rules(ctx, &app.province_code, app.enterprise_id).await?;
+    if !self_use {
+        rules.when_authorized.clear();
+    }
+    if !rules.offers(kind) {
         return Err(AppError::field(&kind.field(), format!("本省接入申请不需要《{}》", kind.label())));
     }
     let m = super::materials::upload(ctx, who, kind, file_name, bytes).await?;
