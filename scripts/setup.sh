@@ -59,8 +59,9 @@ tool_profile=(
   CARGO_TARGET_DIR="$LEQI_CACHE/tools-build"
 )
 if ! trunk --version 2>/dev/null | grep -q "trunk $LEQI_TRUNK_VERSION"; then
-  log "installing trunk $LEQI_TRUNK_VERSION (about 4 minutes on 2 cores)"
-  env "${tool_profile[@]}" cargo install "trunk@$LEQI_TRUNK_VERSION" --locked --root "$LEQI_CACHE/tools" --quiet
+  # No TLS or update check: trunk runs offline here (its code is cfg-gated for that).
+  log "installing trunk $LEQI_TRUNK_VERSION (several minutes on 2 cores)"
+  env "${tool_profile[@]}" cargo install "trunk@$LEQI_TRUNK_VERSION" --locked --no-default-features --root "$LEQI_CACHE/tools" --quiet
 fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $LEQI_WASM_BINDGEN_VERSION"; then
   # Not --locked: its own lockfile pins a crate version crates.io no longer serves.

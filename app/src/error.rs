@@ -35,6 +35,10 @@ pub enum AppError {
     Conflict,
     #[error("{0}")]
     Refused(String),
+    /// A multi-step flow (a login between its steps, 企业用户注册, 忘记密码) ran
+    /// out of time: the page starts it again.
+    #[error("{0}")]
+    Expired(String),
     #[error("网络异常，请检查网络后重试")]
     Network,
     #[error("系统繁忙，请稍后重试")]
@@ -57,6 +61,38 @@ impl AppError {
                 list.iter().find(|f| f.field == field).map(|f| f.message.clone())
             }
             _ => None,
+        }
+    }
+
+    /// The HTTP status of this error on every route that is not a server fn
+    /// (uploads, downloads, the signed API): one mapping for all of them.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::NotAuthenticated | AppError::LoginFailed(_) => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound | AppError::Outdated => 404,
+            AppError::Conflict => 409,
+            AppError::Expired(_) => 410,
+            AppError::Invalid(_) | AppError::Refused(_) => 422,
+            AppError::Locked { .. } => 423,
+            AppError::TooFrequent { .. } => 429,
+            AppError::Network | AppError::Internal => 500,
+        }
+    }
+
+    /// A stable code for the signed API's `{"code", "message"}` answers.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotAuthenticated | AppError::LoginFailed(_) => "not_authenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound | AppError::Outdated => "not_found",
+            AppError::Conflict => "conflict",
+            AppError::Expired(_) => "expired",
+            AppError::Invalid(_) => "invalid_request",
+            AppError::Refused(_) => "refused",
+            AppError::Locked { .. } => "locked",
+            AppError::TooFrequent { .. } => "too_frequent",
+            AppError::Network | AppError::Internal => "internal",
         }
     }
 
@@ -131,6 +167,17 @@ mod tests {
         assert_eq!(e.message_for("code"), None);
         assert_eq!(e.form_message(), None);
         assert_eq!(AppError::Conflict.form_message().unwrap(), "该记录已被他人处理，请刷新后查看最新状态");
+    }
+
+    #[test]
+    fn one_http_status_per_error() {
+        assert_eq!(AppError::Conflict.http_status(), 409);
+        assert_eq!(AppError::field("file", "x").http_status(), 422);
+        assert_eq!(AppError::Refused("x".into()).http_status(), 422);
+        assert_eq!(AppError::NotAuthenticated.http_status(), 401);
+        assert_eq!(AppError::NotFound.http_status(), 404);
+        assert_eq!(AppError::Internal.http_status(), 500);
+        assert_eq!(AppError::Internal.code(), "internal");
     }
 
     #[test]

@@ -8,7 +8,8 @@ use async_trait::async_trait;
 
 use crate::domain::access::{AccessType, Applicant, ApplicationStatus, PastExit, ProvinceRules, UnitFigures};
 use crate::domain::accounts::{GrantOutcome, Grants, PersonName};
-use crate::domain::invitation::{InvitationStatus, InviteRowInput, Relationship};
+use crate::domain::access::CheckLine;
+use crate::domain::invitation::{AuthorizationRecord, InvitationStatus, InviteRowInput, Relationship};
 use crate::domain::auth::{Captcha, FailureCounter, SessionClock, SmsChallenge};
 use crate::domain::audit::AuditRecord;
 use crate::domain::materials::{FileType, MaterialKind, MaterialOwner};
@@ -306,61 +307,22 @@ pub trait ApplicationStore: Send + Sync {
     async fn registry_profile(&self, enterprise_id: i64) -> StoreResult<Option<RegistryProfile>>;
     /// The registry figures of a unit by credit code (pre-invited use units).
     async fn figures_by_code(&self, code: &CreditCode) -> StoreResult<Option<(String, UnitFigures)>>;
-    async fn province_rules(&self, province_code: &str) -> StoreResult<Option<ProvinceRules>>;
-    async fn put_province_rules(&self, rules: &ProvinceRules, now: Timestamp) -> StoreResult<()>;
     async fn latest_application(&self, enterprise_id: i64) -> StoreResult<Option<StoredApplication>>;
     async fn application(&self, id: i64) -> StoreResult<Option<StoredApplication>>;
     async fn create_application(&self, enterprise_id: i64, tax_office_id: i64, province_code: &str, form: &str, previous_id: Option<i64>, now: Timestamp) -> StoreResult<StoredApplication>;
-    /// Saves a draft's form if it is still at `expected_version`; returns the new version.
-    async fn save_form(&self, id: i64, enterprise_id: i64, form: &str, expected_version: i64, now: Timestamp) -> StoreResult<i64>;
+    /// Saves a draft's form if it is still at `expected_version`, with its audit
+    /// record, in one transaction; returns the new version.
+    async fn save_form(&self, id: i64, enterprise_id: i64, form: &str, expected_version: i64, now: Timestamp, audit: &AuditRecord) -> StoreResult<i64>;
     /// Moves the application to `to` if it is still at `expected_version`, records the
-    /// event, and on confirmation makes the unit a direct unit — in one transaction.
-    /// `Conflict` when somebody else moved it first. Returns the new version.
-    async fn transition(&self, id: i64, expected_version: i64, to: &ApplicationStatus, event: &ApplicationEvent, confirmation: Option<&Confirmation>) -> StoreResult<i64>;
+    /// event and the audit record, and on confirmation makes the unit a direct unit —
+    /// in one transaction. `Conflict` when somebody else moved it first. Returns the new version.
+    async fn transition(&self, id: i64, expected_version: i64, to: &ApplicationStatus, event: &ApplicationEvent, confirmation: Option<&Confirmation>, audit: &AuditRecord) -> StoreResult<i64>;
     async fn events(&self, application_id: i64) -> StoreResult<Vec<ApplicationEvent>>;
     /// Applications in a status at a tax office (受理/复核) or in a province (确认), oldest first.
     async fn queue(&self, status_code: &str, tax_office_id: Option<i64>, province_code: &str, limit: u32) -> StoreResult<Vec<StoredApplication>>;
 }
 
-/// Where a batch of invitations came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BatchSource {
-    /// 新增邀请 (the form)
-    Form,
-    /// 导入邀请 (an Excel file)
-    Import,
-    /// 使用单位管理能力 (the API)
-    Api,
-    /// 授权申请 agreed by the direct unit (one invitation)
-    Request,
-}
-
-impl BatchSource {
-    pub fn code(self) -> &'static str {
-        match self {
-            BatchSource::Form => "form",
-            BatchSource::Import => "import",
-            BatchSource::Api => "api",
-            BatchSource::Request => "request",
-        }
-    }
-    pub fn from_code(c: &str) -> Self {
-        match c {
-            "import" => BatchSource::Import,
-            "api" => BatchSource::Api,
-            "request" => BatchSource::Request,
-            _ => BatchSource::Form,
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            BatchSource::Form => "新增邀请",
-            BatchSource::Import => "导入邀请",
-            BatchSource::Api => "接口上传",
-            BatchSource::Request => "授权申请",
-        }
-    }
-}
+pub use crate::domain::invitation::BatchSource;
 
 /// A row that could not be invited, with the reason (邀请失败记录).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -407,8 +369,8 @@ pub struct NewInvitation {
     pub province_code: String,
     pub relationship: Relationship,
     pub pre_authorize: bool,
-    /// 联用类: the 接入备案 result with its lines, as JSON.
-    pub filing: Option<String>,
+    /// 联用类: the 接入备案 lines.
+    pub filing: Option<Vec<CheckLine>>,
     pub status: InvitationStatus,
     pub previous_id: Option<i64>,
 }
@@ -425,13 +387,14 @@ pub struct StoredInvitation {
     pub province_code: String,
     pub relationship: Relationship,
     pub pre_authorize: bool,
-    pub filing: Option<String>,
+    /// 联用类: the 接入备案 lines.
+    pub filing: Option<Vec<CheckLine>>,
     pub status: InvitationStatus,
     pub version: i64,
     pub previous_id: Option<i64>,
     pub proof_material_id: Option<i64>,
-    /// 联用类 授权: the configuration (JSON) once authorized.
-    pub authorization: Option<String>,
+    /// 联用类 授权: the configuration once authorized.
+    pub authorization: Option<AuthorizationRecord>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -454,9 +417,9 @@ pub trait InvitationStore: Send + Sync {
     async fn open_invitation_codes(&self, direct_enterprise_id: i64, codes: &[String]) -> StoreResult<Vec<String>>;
     /// Registry data of many units at once, by credit code.
     async fn registry_by_codes(&self, codes: &[String]) -> StoreResult<Vec<RegistryUnit>>;
-    /// The batch and all its invitations in one transaction: all or nothing.
-    /// `Conflict` when one of the pairs got an open invitation meanwhile.
-    async fn create_batch(&self, batch: &NewBatch, invitations: &[NewInvitation], now: Timestamp) -> StoreResult<i64>;
+    /// The batch, all its invitations, its proof material (attached when new) and the
+    /// audit record in one transaction: all or nothing. `Conflict` when one of the pairs got an open invitation meanwhile.
+    async fn create_batch(&self, batch: &NewBatch, invitations: &[NewInvitation], now: Timestamp, audit: &AuditRecord) -> StoreResult<i64>;
     async fn batches(&self, direct_enterprise_id: i64, before_id: Option<i64>, limit: u32) -> StoreResult<Vec<StoredBatch>>;
     async fn batch(&self, id: i64) -> StoreResult<Option<StoredBatch>>;
     async fn invitations(&self, direct_enterprise_id: i64, filter: &InvitationFilter) -> StoreResult<Vec<StoredInvitation>>;
@@ -464,16 +427,38 @@ pub trait InvitationStore: Send + Sync {
     async fn count_invitations(&self, direct_enterprise_id: i64, filter: &InvitationFilter, cap: u32) -> StoreResult<u32>;
     async fn invitation(&self, id: i64) -> StoreResult<Option<StoredInvitation>>;
     async fn invitations_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredInvitation>>;
-    /// Moves the invitation if it is still at `expected_version`, records the event
-    /// (and the authorization when given) in one transaction. Returns the new version.
-    async fn transition_invitation(&self, id: i64, expected_version: i64, to: &InvitationStatus, event: &ApplicationEvent, authorization: Option<&str>) -> StoreResult<i64>;
-    async fn set_invitation_proof(&self, id: i64, expected_version: i64, material_id: i64, event: &ApplicationEvent) -> StoreResult<i64>;
+    /// Moves the invitation if it is still at `expected_version`, with its event, its
+    /// audit record and (授权) the authorization and the 开票员's registrations, in
+    /// one transaction. Returns the new version.
+    async fn transition_invitation(&self, id: i64, expected_version: i64, change: &InvitationChange<'_>) -> StoreResult<i64>;
+    /// 变更关系证明材料: the new material (and, when it is new, attached to
+    /// `attach` = (the uploading unit, the owner)), the event and the audit record, in one transaction.
+    async fn set_invitation_proof(&self, id: i64, expected_version: i64, material_id: i64, attach: Option<(i64, MaterialOwner)>, event: &ApplicationEvent, audit: &AuditRecord) -> StoreResult<i64>;
     async fn invitation_events(&self, invitation_id: i64) -> StoreResult<Vec<ApplicationEvent>>;
     /// Whether an invitation carrying this proof material involves the unit (as
     /// either party) or sits at the tax office.
     async fn proof_visible(&self, material_id: i64, enterprise_id: Option<i64>, tax_office_id: Option<i64>) -> StoreResult<bool>;
     /// Invitations waiting at one tax office's desk, oldest first.
     async fn invitation_queue(&self, status_code: &str, tax_office_id: i64, limit: u32) -> StoreResult<Vec<StoredInvitation>>;
+}
+
+/// One step of an invitation: the new status, its timeline event and audit record,
+/// and for 授权 the configuration and the registrations it creates.
+#[derive(Debug, Clone)]
+pub struct InvitationChange<'a> {
+    pub to: &'a InvitationStatus,
+    pub event: &'a ApplicationEvent,
+    pub audit: &'a AuditRecord,
+    pub authorization: Option<&'a AuthorizationRecord>,
+    pub registrations: &'a [NewRegistration],
+}
+
+/// The province rules (conditions, materials, filing, verification periods),
+/// read by every workflow that needs them.
+#[async_trait]
+pub trait RulesStore: Send + Sync {
+    async fn province_rules(&self, province_code: &str) -> StoreResult<Option<ProvinceRules>>;
+    async fn put_province_rules(&self, rules: &ProvinceRules, now: Timestamp) -> StoreResult<()>;
 }
 
 /// A unit as the registry knows it, for checking invitation rows.
@@ -572,26 +557,17 @@ pub trait InvoicerStore: Send + Sync {
     /// The use unit's registrations (active and ended), newest first.
     async fn registrations_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredRegistration>>;
     async fn registration(&self, id: i64) -> StoreResult<Option<StoredRegistration>>;
-    /// `Conflict` when the 开票员 is already registered to that invitation.
-    async fn register_invoicer(&self, r: &NewRegistration, now: Timestamp) -> StoreResult<i64>;
-    /// Moves a registration if it is still at `expected_version`. Returns the new version.
-    async fn end_registration(&self, id: i64, expected_version: i64, to: &crate::domain::invoicers::RegistrationState, now: Timestamp) -> StoreResult<i64>;
-    /// 联用类 【授权】: the invitation's transition (as `transition_invitation`) and the
-    /// chosen 开票员's registrations, in one transaction.
-    async fn authorize_with_registrations(
-        &self,
-        id: i64,
-        expected_version: i64,
-        to: &InvitationStatus,
-        event: &ApplicationEvent,
-        authorization: &str,
-        registrations: &[NewRegistration],
-    ) -> StoreResult<i64>;
+    /// The registration and its audit record in one transaction. `Conflict` when the
+    /// 开票员 is already registered to that invitation.
+    async fn register_invoicer(&self, r: &NewRegistration, now: Timestamp, audit: &AuditRecord) -> StoreResult<i64>;
+    /// Moves a registration if it is still at `expected_version`, with its audit
+    /// record, in one transaction. Returns the new version.
+    async fn end_registration(&self, id: i64, expected_version: i64, to: &crate::domain::invoicers::RegistrationState, now: Timestamp, audit: &AuditRecord) -> StoreResult<i64>;
 }
 
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + AuthRequestStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + AuthRequestStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + AuthRequestStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + AuthRequestStore> Store for T {}
 
 /// A use unit's 授权申请 to a direct unit, ready to be stored.
 #[derive(Debug, Clone)]

@@ -32,14 +32,15 @@ async function bindSoft(browser: Browser, id: number) {
   const use = await ctx.newPage();
   await signIn(use, SOFT, '郑浩', '法定代表人');
   let v = await call(use, 'invitation_detail', { id });
-  v = await call(use, 'respond_invitation', { id, version: v.version, confirm: true, reason: '' });
-  expect(v.status).toBe('PendingAcceptance');
+  const answered = await call(use, 'invitation_act', { json: { id, version: v.version, action: 'Confirm', reason: '', invoicer_link_ids: [], period_code: '' } });
+  expect(answered.status).toBe('待受理');
   for (const officer of ['sc_gx_shouli', 'sc_gx_fuhe']) {
     const o = await ctx.newPage();
     await o.context().clearCookies();
     await officerLogin(o, officer);
     const cur = await call(o, 'invitation_detail', { id });
-    await call(o, 'officer_invitation_decide', { id, version: cur.version, approve: true, reason: '' });
+    expect(cur.actions.length).toBe(2);
+    await call(o, 'invitation_act', { json: { id, version: cur.version, action: cur.actions[0], reason: '', invoicer_link_ids: [], period_code: '' } });
     await o.close();
   }
   await ctx.close();
@@ -186,7 +187,7 @@ test('导入邀请: template, an import with good and bad rows, the failure file
   const use = await page.context().browser()!.newContext();
   const up = await use.newPage();
   await signIn(up, SOFT, '郑浩', '法定代表人');
-  await call(up, 'respond_invitation', { id: inv.id, version: inv.version, confirm: false, reason: '' });
+  await call(up, 'invitation_act', { json: { id: inv.id, version: inv.version, action: 'Decline', reason: '', invoicer_link_ids: [], period_code: '' } });
   await use.close();
   await page.goto(`/jrgl/invite/${inv.id}`);
   await expect(page.locator('.status').first()).toHaveText('已拒绝');

@@ -41,9 +41,9 @@ async function inviteAndRespond(browser: Browser, info: TestInfo, direct: Page, 
   const user = await newPage(browser, info);
   await loginByPassword(user, unit, unit.person, '法定代表人');
   const v = await invitationFn(user, 'invitation_detail', { id });
-  expect(v.actions).toEqual(['确认', '拒绝']);
-  const answered = await invitationFn(user, 'respond_invitation', { id, version: v.version, confirm: true, reason: '' });
-  expect(answered.status).toBe('PendingAcceptance');
+  expect(v.actions).toEqual(['Confirm', 'Decline']);
+  const answered = await invitationFn(user, 'invitation_act', { json: { id, version: v.version, action: 'Confirm', reason: '', invoicer_link_ids: [], period_code: '' } });
+  expect(answered.status).toBe('待受理');
   await user.context().close();
   return id;
 }

@@ -29,16 +29,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/invitations/batches/{id}/failures.xlsx", get(failures))
 }
 
-/// An error as the client's server-fn errors look: the AppError as JSON.
+/// An error as the client's server-fn errors look: the AppError as JSON, with the one status mapping.
 fn error(e: AppError) -> Response {
-    let status = match e {
-        AppError::NotAuthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    (status, Json(e)).into_response()
+    crate::web::error_response(&e)
 }
 
 fn token(headers: &HeaderMap) -> Option<String> {

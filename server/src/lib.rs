@@ -15,6 +15,8 @@ pub mod store_auth_request;
 pub mod store_invitation;
 pub mod store_invoicers;
 pub mod store_materials;
+pub mod store_rules;
+mod store_transition;
 pub mod web;
 pub mod web_materials;
 
@@ -63,7 +65,7 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
 /// Loads every `province-*.json` of the rules folder into the database, so the
 /// rules are data: edit the file (or the table) to change a province's conditions.
 pub async fn load_province_rules(store: &SqlStore, dir: &std::path::Path) -> Result<usize, Box<dyn std::error::Error>> {
-    use app::ports::{ApplicationStore, Clock};
+    use app::ports::{Clock, RulesStore};
     let mut n = 0;
     let Ok(entries) = std::fs::read_dir(dir) else {
         tracing::warn!(dir = %dir.display(), "no province rules folder: rules already in the database are used");

@@ -69,16 +69,14 @@ impl From<SignError> for ApiError {
 }
 
 impl From<AppError> for ApiError {
+    /// The one status mapping (`AppError::http_status`), with the API's codes.
     fn from(e: AppError) -> Self {
-        let message = e.to_string();
+        let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let message = if status.is_server_error() { AppError::Internal.to_string() } else { e.to_string() };
+        let code = e.code();
         match e {
-            AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
-            AppError::Invalid(fields) => ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid_request", message, fields },
-            AppError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", message),
-            AppError::Forbidden | AppError::NotAuthenticated => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
-            AppError::Refused(_) | AppError::Locked { .. } | AppError::LoginFailed(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "refused", message),
-            AppError::TooFrequent { .. } => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_frequent", message),
-            AppError::Network | AppError::Internal | AppError::Outdated => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统繁忙，请稍后重试"),
+            AppError::Invalid(fields) => ApiError { status, code, message, fields },
+            _ => ApiError::new(status, code, message),
         }
     }
 }

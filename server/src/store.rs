@@ -656,20 +656,8 @@ impl SessionStore for SqlStore {
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, a: &AuditRecord) -> StoreResult<()> {
-        sqlx::query("INSERT INTO audit_log (at, actor, unit, kind, description, outcome) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(a.at.0)
-            .bind(&a.actor)
-            .bind(&a.unit)
-            .bind(&a.kind)
-            .bind(&a.description)
-            .bind(match a.outcome {
-                AuditOutcome::Success => "success",
-                AuditOutcome::Failure => "failure",
-            })
-            .execute(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+        let mut conn = self.pool.acquire().await.map_err(unavailable)?;
+        crate::store_transition::insert_audit(&mut conn, a).await
     }
 
     async fn recent_audit(&self, limit: u32) -> StoreResult<Vec<AuditRecord>> {

@@ -1,13 +1,16 @@
 //! Storage of access applications (see `app::ports::ApplicationStore`).
 
-use app::domain::access::{AccessType, Applicant, ApplicationStatus, CreditGrade, PastExit, ProvinceRules, UnitCategory, UnitFigures};
+use app::domain::access::{AccessType, Applicant, ApplicationStatus, CreditGrade, PastExit, UnitCategory, UnitFigures};
 use app::domain::{Amount, CreditCode, Timestamp};
 use app::ports::*;
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use app::domain::audit::AuditRecord;
+
 use crate::store::{corrupt, unavailable, SqlStore};
+use crate::store_transition::{StateChange, Timeline};
 
 fn figures(r: &AnyRow) -> UnitFigures {
     UnitFigures {
@@ -118,30 +121,6 @@ impl ApplicationStore for SqlStore {
         Ok(row.map(|r| (r.get("name"), figures(&r))))
     }
 
-    async fn province_rules(&self, province_code: &str) -> StoreResult<Option<ProvinceRules>> {
-        let row = sqlx::query("SELECT rules FROM province_rules WHERE province_code = $1")
-            .bind(province_code)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(unavailable)?;
-        row.map(|r| serde_json::from_str(&r.get::<String, _>("rules")).map_err(|e| corrupt("province rules", e))).transpose()
-    }
-
-    async fn put_province_rules(&self, rules: &ProvinceRules, now: Timestamp) -> StoreResult<()> {
-        let json = serde_json::to_string(rules).map_err(|e| corrupt("province rules", e))?;
-        sqlx::query(
-            "INSERT INTO province_rules (province_code, rules, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (province_code) DO UPDATE SET rules = excluded.rules, updated_at = excluded.updated_at",
-        )
-        .bind(&rules.province_code)
-        .bind(json)
-        .bind(now.0)
-        .execute(self.pool())
-        .await
-        .map_err(unavailable)?;
-        Ok(())
-    }
-
     async fn latest_application(&self, enterprise_id: i64) -> StoreResult<Option<StoredApplication>> {
         let row = sqlx::query(&format!("{APP_SELECT} WHERE enterprise_id = $1 ORDER BY id DESC LIMIT 1"))
             .bind(enterprise_id)
@@ -177,67 +156,54 @@ impl ApplicationStore for SqlStore {
         self.application(id).await?.ok_or_else(|| StoreError::Unavailable("application vanished".into()))
     }
 
-    async fn save_form(&self, id: i64, enterprise_id: i64, form: &str, expected_version: i64, now: Timestamp) -> StoreResult<i64> {
-        let done = sqlx::query(
-            "UPDATE access_applications SET form = $1, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND enterprise_id = $4 AND version = $5 AND status_code = 'draft'",
-        )
-        .bind(form)
-        .bind(now.0)
-        .bind(id)
-        .bind(enterprise_id)
-        .bind(expected_version)
-        .execute(self.pool())
-        .await
-        .map_err(unavailable)?;
-        if done.rows_affected() == 1 { Ok(expected_version + 1) } else { Err(StoreError::Conflict) }
+    async fn save_form(&self, id: i64, enterprise_id: i64, form: &str, expected_version: i64, now: Timestamp, audit: &AuditRecord) -> StoreResult<i64> {
+        let mut change = StateChange::begin(self).await?;
+        change
+            .versioned(
+                sqlx::query(
+                    "UPDATE access_applications SET form = $1, version = version + 1, updated_at = $2 \
+                     WHERE id = $3 AND enterprise_id = $4 AND version = $5 AND status_code = 'draft'",
+                )
+                .bind(form)
+                .bind(now.0)
+                .bind(id)
+                .bind(enterprise_id)
+                .bind(expected_version),
+            )
+            .await?;
+        change.commit(audit).await?;
+        Ok(expected_version + 1)
     }
 
-    async fn transition(&self, id: i64, expected_version: i64, to: &ApplicationStatus, ev: &ApplicationEvent, confirmation: Option<&Confirmation>) -> StoreResult<i64> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+    async fn transition(&self, id: i64, expected_version: i64, to: &ApplicationStatus, ev: &ApplicationEvent, confirmation: Option<&Confirmation>, audit: &AuditRecord) -> StoreResult<i64> {
+        let mut change = StateChange::begin(self).await?;
         let submitted = matches!(to, ApplicationStatus::PendingAcceptance).then_some(ev.at.0);
-        let done = sqlx::query(
-            "UPDATE access_applications SET status = $1, status_code = $2, version = version + 1, updated_at = $3, \
-                    submitted_at = COALESCE($4, submitted_at) \
-             WHERE id = $5 AND version = $6",
-        )
-        .bind(status_json(to))
-        .bind(to.code())
-        .bind(ev.at.0)
-        .bind(submitted)
-        .bind(id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        sqlx::query(
-            "INSERT INTO application_events (application_id, at, actor, actor_unit, action, from_status, to_status, reason) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(ev.at.0)
-        .bind(&ev.actor)
-        .bind(&ev.actor_unit)
-        .bind(&ev.action)
-        .bind(&ev.from)
-        .bind(&ev.to)
-        .bind(&ev.reason)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+        change
+            .versioned(
+                sqlx::query(
+                    "UPDATE access_applications SET status = $1, status_code = $2, version = version + 1, updated_at = $3, \
+                            submitted_at = COALESCE($4, submitted_at) \
+                     WHERE id = $5 AND version = $6",
+                )
+                .bind(status_json(to))
+                .bind(to.code())
+                .bind(ev.at.0)
+                .bind(submitted)
+                .bind(id)
+                .bind(expected_version),
+            )
+            .await?;
+        change.event(Timeline::Application, id, ev).await?;
         if let Some(c) = confirmation {
             sqlx::query("UPDATE enterprises SET direct_unit_type = $1, qualification_end = $2 WHERE id = (SELECT enterprise_id FROM access_applications WHERE id = $3)")
                 .bind(c.access_type.code())
                 .bind(&c.qualification_end)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(change.conn())
                 .await
                 .map_err(unavailable)?;
         }
-        tx.commit().await.map_err(unavailable)?;
+        change.commit(audit).await?;
         Ok(expected_version + 1)
     }
 

@@ -2,7 +2,7 @@
 //! is one transaction: the row at its version, the invitation it becomes (on 同意), and
 //! the audit record.
 
-use app::domain::audit::{AuditOutcome, AuditRecord};
+use app::domain::audit::AuditRecord;
 use app::domain::auth_request::RequestStatus;
 use app::domain::invitation::Relationship;
 use app::domain::Timestamp;
@@ -39,22 +39,9 @@ fn status_json(s: &RequestStatus) -> String {
     serde_json::to_string(s).expect("status serializes")
 }
 
-/// The audit record, in the caller's transaction.
+/// The audit record, in the caller's transaction (the store's one audit insert).
 async fn audit_in(tx: &mut Transaction<'_, Any>, a: &AuditRecord) -> StoreResult<()> {
-    sqlx::query("INSERT INTO audit_log (at, actor, unit, kind, description, outcome) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(a.at.0)
-        .bind(&a.actor)
-        .bind(&a.unit)
-        .bind(&a.kind)
-        .bind(&a.description)
-        .bind(match a.outcome {
-            AuditOutcome::Success => "success",
-            AuditOutcome::Failure => "failure",
-        })
-        .execute(&mut **tx)
-        .await
-        .map_err(unavailable)?;
-    Ok(())
+    crate::store_transition::insert_audit(&mut **tx, a).await
 }
 
 /// Moves the request from `version` to `to`; Conflict when somebody changed it first.
@@ -172,7 +159,7 @@ impl AuthRequestStore for SqlStore {
         .bind(inv.relationship.label())
         .bind(inv.relationship.category().code())
         .bind(inv.pre_authorize as i64)
-        .bind(inv.filing.clone())
+        .bind(inv.filing.as_ref().map(|f| serde_json::to_string(f).map_err(|e| corrupt("filing lines", e))).transpose()?)
         .bind(invitation_status_json(&inv.status))
         .bind(inv.status.code())
         .bind(inv.status.is_open() as i64)

@@ -7,7 +7,11 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use app::domain::audit::AuditRecord;
+use app::domain::materials::MaterialOwner;
+
 use crate::store::{conflict_or_unavailable, corrupt, unavailable, SqlStore};
+use crate::store_transition::{StateChange, Timeline};
 
 const INV_COLUMNS: &str = "id, batch_id, direct_enterprise_id, use_enterprise_id, use_code, use_name, use_tax_office_id, province_code, \
      relationship, pre_authorize, filing, status, version, previous_id, proof_material_id, \"authorization\", created_at, updated_at";
@@ -26,12 +30,15 @@ fn invitation(r: AnyRow) -> StoreResult<StoredInvitation> {
         province_code: r.get("province_code"),
         relationship: Relationship::parse(&rel).map_err(|e| corrupt("relationship", e))?,
         pre_authorize: r.get::<i64, _>("pre_authorize") != 0,
-        filing: r.get("filing"),
+        filing: r.get::<Option<String>, _>("filing").map(|f| serde_json::from_str(&f).map_err(|e| corrupt("filing lines", e))).transpose()?,
         status: serde_json::from_str(&status).map_err(|e| corrupt("invitation status", e))?,
         version: r.get("version"),
         previous_id: r.get("previous_id"),
         proof_material_id: r.get("proof_material_id"),
-        authorization: r.get("authorization"),
+        authorization: r
+            .get::<Option<String>, _>("authorization")
+            .map(|a| serde_json::from_str(&a).map_err(|e| corrupt("authorization", e)))
+            .transpose()?,
         created_at: Timestamp(r.get("created_at")),
         updated_at: Timestamp(r.get("updated_at")),
     })
@@ -150,8 +157,9 @@ impl InvitationStore for SqlStore {
         Ok(out)
     }
 
-    async fn create_batch(&self, b: &NewBatch, invitations: &[NewInvitation], now: Timestamp) -> StoreResult<i64> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+    async fn create_batch(&self, b: &NewBatch, invitations: &[NewInvitation], now: Timestamp, audit: &AuditRecord) -> StoreResult<i64> {
+        let mut change = StateChange::begin(self).await?;
+        let tx = change.conn();
         let failures = serde_json::to_string(&b.failures).map_err(|e| corrupt("failures", e))?;
         let batch_id: i64 = sqlx::query(
             "INSERT INTO invitation_batches (direct_enterprise_id, source, file_name, proof_material_id, created_by, created_at, rows_total, rows_ok, rows_failed, failures) \
@@ -171,9 +179,12 @@ impl InvitationStore for SqlStore {
         .await
         .map_err(unavailable)?
         .get("id");
+        let filings: Vec<Option<String>> =
+            invitations.iter().map(|i| i.filing.as_ref().map(|f| serde_json::to_string(f).map_err(|e| corrupt("filing lines", e))).transpose()).collect::<StoreResult<_>>()?;
         // Many rows per statement: a 10,000-row import is 50 statements, one transaction.
         const COLS: usize = 19;
-        for chunk in invitations.chunks(200) {
+        for (n, chunk) in invitations.chunks(200).enumerate() {
+            let offset = n * 200;
             let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(1 + i * COLS, COLS))).collect();
             let sql = format!(
                 "INSERT INTO invitations (batch_id, direct_enterprise_id, use_enterprise_id, use_code, use_name, use_tax_office_id, province_code, \
@@ -181,7 +192,7 @@ impl InvitationStore for SqlStore {
                 values.join(", ")
             );
             let mut q = sqlx::query(&sql);
-            for inv in chunk {
+            for (inv, filing) in chunk.iter().zip(&filings[offset..]) {
                 q = q
                     .bind(batch_id)
                     .bind(b.direct_enterprise_id)
@@ -193,7 +204,7 @@ impl InvitationStore for SqlStore {
                     .bind(inv.relationship.label())
                     .bind(inv.relationship.category().code())
                     .bind(inv.pre_authorize as i64)
-                    .bind(inv.filing.clone())
+                    .bind(filing.clone())
                     .bind(status_json(&inv.status))
                     .bind(inv.status.code())
                     .bind(inv.status.is_open() as i64)
@@ -205,7 +216,11 @@ impl InvitationStore for SqlStore {
             }
             q.execute(&mut *tx).await.map_err(conflict_or_unavailable)?;
         }
-        tx.commit().await.map_err(unavailable)?;
+        // A new 单位关系证明材料 belongs to the batch from now on (one already attached stays where it is).
+        if let Some(m) = b.proof_material_id {
+            crate::store_materials::attach_in(change.conn(), m, b.direct_enterprise_id, MaterialOwner::InvitationBatch(batch_id)).await?;
+        }
+        change.commit(audit).await?;
         Ok(batch_id)
     }
 
@@ -268,28 +283,49 @@ impl InvitationStore for SqlStore {
         rows.into_iter().map(invitation).collect()
     }
 
-    async fn transition_invitation(&self, id: i64, expected_version: i64, to: &InvitationStatus, ev: &ApplicationEvent, authorization: Option<&str>) -> StoreResult<i64> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
-        update_status(&mut tx, id, expected_version, to, ev, authorization).await?;
-        tx.commit().await.map_err(unavailable)?;
+    async fn transition_invitation(&self, id: i64, expected_version: i64, c: &InvitationChange<'_>) -> StoreResult<i64> {
+        let authorization = c.authorization.map(|a| serde_json::to_string(a).map_err(|e| corrupt("authorization", e))).transpose()?;
+        let mut change = StateChange::begin(self).await?;
+        change
+            .versioned(
+                sqlx::query(
+                    "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, \
+                            \"authorization\" = COALESCE($5, \"authorization\") \
+                     WHERE id = $6 AND version = $7",
+                )
+                .bind(status_json(c.to))
+                .bind(c.to.code())
+                .bind(c.to.is_open() as i64)
+                .bind(c.event.at.0)
+                .bind(authorization)
+                .bind(id)
+                .bind(expected_version),
+            )
+            .await?;
+        change.event(Timeline::Invitation, id, c.event).await?;
+        for r in c.registrations {
+            crate::store_invoicers::insert(change.conn(), r, c.event.at).await?;
+        }
+        change.commit(c.audit).await?;
         Ok(expected_version + 1)
     }
 
-    async fn set_invitation_proof(&self, id: i64, expected_version: i64, material_id: i64, ev: &ApplicationEvent) -> StoreResult<i64> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
-        let done = sqlx::query("UPDATE invitations SET proof_material_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
-            .bind(material_id)
-            .bind(ev.at.0)
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
+    async fn set_invitation_proof(&self, id: i64, expected_version: i64, material_id: i64, attach: Option<(i64, MaterialOwner)>, ev: &ApplicationEvent, audit: &AuditRecord) -> StoreResult<i64> {
+        let mut change = StateChange::begin(self).await?;
+        change
+            .versioned(
+                sqlx::query("UPDATE invitations SET proof_material_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
+                    .bind(material_id)
+                    .bind(ev.at.0)
+                    .bind(id)
+                    .bind(expected_version),
+            )
+            .await?;
+        change.event(Timeline::Invitation, id, ev).await?;
+        if let Some((enterprise_id, owner)) = attach {
+            crate::store_materials::attach_in(change.conn(), material_id, enterprise_id, owner).await?;
         }
-        insert_event(&mut tx, id, ev).await?;
-        tx.commit().await.map_err(unavailable)?;
+        change.commit(audit).await?;
         Ok(expected_version + 1)
     }
 
@@ -328,54 +364,4 @@ impl InvitationStore for SqlStore {
         .map_err(unavailable)?;
         rows.into_iter().map(invitation).collect()
     }
-}
-
-/// Moves an invitation if still at `expected_version` (else `Conflict`), with its timeline
-/// entry and, when given, the authorization — inside the caller's transaction.
-pub(crate) async fn update_status(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    id: i64,
-    expected_version: i64,
-    to: &InvitationStatus,
-    ev: &ApplicationEvent,
-    authorization: Option<&str>,
-) -> StoreResult<()> {
-    let done = sqlx::query(
-        "UPDATE invitations SET status = $1, status_code = $2, active = $3, version = version + 1, updated_at = $4, \
-                \"authorization\" = COALESCE($5, \"authorization\") \
-         WHERE id = $6 AND version = $7",
-    )
-    .bind(status_json(to))
-    .bind(to.code())
-    .bind(to.is_open() as i64)
-    .bind(ev.at.0)
-    .bind(authorization)
-    .bind(id)
-    .bind(expected_version)
-    .execute(&mut **tx)
-    .await
-    .map_err(conflict_or_unavailable)?;
-    if done.rows_affected() != 1 {
-        return Err(StoreError::Conflict);
-    }
-    insert_event(tx, id, ev).await
-}
-
-async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64, ev: &ApplicationEvent) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO invitation_events (invitation_id, at, actor, actor_unit, action, from_status, to_status, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id)
-    .bind(ev.at.0)
-    .bind(&ev.actor)
-    .bind(&ev.actor_unit)
-    .bind(&ev.action)
-    .bind(&ev.from)
-    .bind(&ev.to)
-    .bind(&ev.reason)
-    .execute(&mut **tx)
-    .await
-    .map_err(unavailable)?;
-    Ok(())
 }

@@ -1,6 +1,6 @@
 //! Storage of 开票人员登记 (see `app::ports::InvoicerStore`).
 
-use app::domain::invitation::InvitationStatus;
+use app::domain::audit::AuditRecord;
 use app::domain::invoicers::RegistrationState;
 use app::domain::Timestamp;
 use app::ports::*;
@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::store::{conflict_or_unavailable, unavailable, SqlStore};
-use crate::store_invitation::update_status;
+use crate::store_transition::StateChange;
 
 const COLUMNS: &str = "id, invitation_id, use_enterprise_id, direct_enterprise_id, link_id, person_name, registered_by, registered_at, \
      active, ended_by, ended_reason, ended_at, version";
@@ -38,7 +38,8 @@ fn registration(r: AnyRow) -> StoredRegistration {
     }
 }
 
-async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, r: &NewRegistration, now: Timestamp) -> StoreResult<i64> {
+/// One registration, inside the caller's transaction (授权 registers its 开票员 with the transition).
+pub(crate) async fn insert(conn: &mut sqlx::AnyConnection, r: &NewRegistration, now: Timestamp) -> StoreResult<i64> {
     let row = sqlx::query(
         "INSERT INTO invoicer_registrations (invitation_id, use_enterprise_id, direct_enterprise_id, link_id, person_name, registered_by, \
          registered_at, active, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 1, $8) RETURNING id",
@@ -51,7 +52,7 @@ async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, r: &NewRegistration, 
     .bind(&r.registered_by)
     .bind(now.0)
     .bind(now.0)
-    .fetch_one(&mut **tx)
+    .fetch_one(conn)
     .await
     .map_err(conflict_or_unavailable)?;
     Ok(row.get("id"))
@@ -73,51 +74,33 @@ impl InvoicerStore for SqlStore {
         Ok(row.map(registration))
     }
 
-    async fn register_invoicer(&self, r: &NewRegistration, now: Timestamp) -> StoreResult<i64> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
-        let id = insert(&mut tx, r, now).await?;
-        tx.commit().await.map_err(unavailable)?;
+    async fn register_invoicer(&self, r: &NewRegistration, now: Timestamp, audit: &AuditRecord) -> StoreResult<i64> {
+        let mut change = StateChange::begin(self).await?;
+        let id = insert(change.conn(), r, now).await?;
+        change.commit(audit).await?;
         Ok(id)
     }
 
-    async fn end_registration(&self, id: i64, expected_version: i64, to: &RegistrationState, now: Timestamp) -> StoreResult<i64> {
+    async fn end_registration(&self, id: i64, expected_version: i64, to: &RegistrationState, now: Timestamp, audit: &AuditRecord) -> StoreResult<i64> {
         let RegistrationState::Unregistered { by, reason, at } = to else {
             return Err(StoreError::Unavailable("a registration can only be ended".into()));
         };
-        let done = sqlx::query(
-            "UPDATE invoicer_registrations SET active = 0, ended_by = $1, ended_reason = $2, ended_at = $3, version = version + 1, updated_at = $4 \
-             WHERE id = $5 AND version = $6 AND active = 1",
-        )
-        .bind(by)
-        .bind(reason)
-        .bind(at.0)
-        .bind(now.0)
-        .bind(id)
-        .bind(expected_version)
-        .execute(self.pool())
-        .await
-        .map_err(unavailable)?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        Ok(expected_version + 1)
-    }
-
-    async fn authorize_with_registrations(
-        &self,
-        id: i64,
-        expected_version: i64,
-        to: &InvitationStatus,
-        ev: &ApplicationEvent,
-        authorization: &str,
-        registrations: &[NewRegistration],
-    ) -> StoreResult<i64> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
-        update_status(&mut tx, id, expected_version, to, ev, Some(authorization)).await?;
-        for r in registrations {
-            insert(&mut tx, r, ev.at).await?;
-        }
-        tx.commit().await.map_err(unavailable)?;
+        let mut change = StateChange::begin(self).await?;
+        change
+            .versioned(
+                sqlx::query(
+                    "UPDATE invoicer_registrations SET active = 0, ended_by = $1, ended_reason = $2, ended_at = $3, version = version + 1, updated_at = $4 \
+                     WHERE id = $5 AND version = $6 AND active = 1",
+                )
+                .bind(by)
+                .bind(reason)
+                .bind(at.0)
+                .bind(now.0)
+                .bind(id)
+                .bind(expected_version),
+            )
+            .await?;
+        change.commit(audit).await?;
         Ok(expected_version + 1)
     }
 }

@@ -79,16 +79,8 @@ impl MaterialStore for SqlStore {
     }
 
     async fn attach_material(&self, id: i64, enterprise_id: i64, owner: MaterialOwner) -> StoreResult<bool> {
-        let (kind, owner_id) = owner.to_parts();
-        let done = sqlx::query("UPDATE materials SET owner_kind = $1, owner_id = $2 WHERE id = $3 AND enterprise_id = $4 AND owner_kind = 'unattached'")
-            .bind(kind)
-            .bind(owner_id)
-            .bind(id)
-            .bind(enterprise_id)
-            .execute(self.pool())
-            .await
-            .map_err(unavailable)?;
-        Ok(done.rows_affected() == 1)
+        let mut conn = self.pool().acquire().await.map_err(unavailable)?;
+        attach_in(&mut conn, id, enterprise_id, owner).await
     }
 
     async fn copy_materials(&self, from: MaterialOwner, to: MaterialOwner, now: Timestamp) -> StoreResult<u64> {
@@ -171,4 +163,18 @@ impl BlobStore for ObjectBlobStore {
             Err(e) => Err(blob_error(e)),
         }
     }
+}
+
+/// Attaches an unattached material of `enterprise_id` to `owner` (inside the caller's transaction when given one).
+pub(crate) async fn attach_in(conn: &mut sqlx::AnyConnection, id: i64, enterprise_id: i64, owner: MaterialOwner) -> StoreResult<bool> {
+    let (kind, owner_id) = owner.to_parts();
+    let done = sqlx::query("UPDATE materials SET owner_kind = $1, owner_id = $2 WHERE id = $3 AND enterprise_id = $4 AND owner_kind = 'unattached'")
+        .bind(kind)
+        .bind(owner_id)
+        .bind(id)
+        .bind(enterprise_id)
+        .execute(conn)
+        .await
+        .map_err(unavailable)?;
+    Ok(done.rows_affected() == 1)
 }

@@ -186,3 +186,12 @@ mod tests {
         assert_ne!(service_worker(dir.path(), "/", "/index.html"), sw, "a new build must get a new cache");
     }
 }
+
+/// The one answer for an `AppError` on a route that is not a server fn (uploads,
+/// downloads): its status (`AppError::http_status`) and the error as JSON, the
+/// way server-fn errors reach the client.
+pub fn error_response(e: &app::error::AppError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(e).unwrap_or_default()).into_response()
+}

@@ -32,16 +32,7 @@ pub struct UploadQuery {
 }
 
 fn error(e: AppError) -> Response {
-    let status = match &e {
-        AppError::NotAuthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Conflict => StatusCode::CONFLICT,
-        AppError::Internal | AppError::Network => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    let body = serde_json::to_string(&e).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    crate::web::error_response(&e)
 }
 
 async fn principal(ctx: &Ctx, headers: &HeaderMap) -> Result<Principal, AppError> {

@@ -107,8 +107,8 @@ async fn unrated_branch_passes_and_self_use_conditions_are_checked_at_invitation
 
     // The use unit confirms; its office's 受理 desk sees the same lines.
     let fgs = login(r, CAOYUAN_FGS.0, "额尔敦", "LegalRepresentative").await.unwrap();
-    let v: InvitationView = call_typed(r, RespondInvitation::PATH, &[("id", &id.to_string()), ("version", &v.version.to_string()), ("confirm", "true"), ("reason", "")], &fgs).await.unwrap();
-    assert_eq!(v.status, InvitationStatus::PendingAcceptance);
+    let done: app::api::Acted = call_json(r, InvitationAct::PATH, json!({ "id": id, "version": v.version, "action": app::domain::invitation::InvitationAction::Confirm, "reason": "", "invoicer_link_ids": [], "period_code": "" }), &fgs).await.unwrap();
+    assert_eq!(done.status, "待受理");
     let shouli = officer(r, "nm_bt_shouli").await;
     let seen: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &id.to_string())], &shouli).await.unwrap();
     assert!(seen.filing.iter().any(|l| l.rule_id == "related" && l.unit_value == "总分公司关系"));

@@ -11,7 +11,8 @@ use std::collections::HashSet;
 
 use app::api::invitation::*;
 use app::domain::access::CheckOutcome;
-use app::domain::invitation::{InvitationStatus, InviteRowInput, Relationship};
+use app::api::Acted;
+use app::domain::invitation::{InvitationAction, InvitationStatus, InviteRowInput, Relationship};
 use app::domain::{CreditCode, Timestamp};
 use app::error::AppError;
 use app::ports::{BatchSource, InvitationStore, NewBatch, NewInvitation};
@@ -97,15 +98,33 @@ async fn invite_one(r: &Router, direct: &str, unit: (&str, &str), relationship: 
     newest(r, direct, unit.0).await
 }
 
+/// `invitation_act`: one action at `version`.
+async fn act(r: &Router, who: &str, id: i64, version: i64, action: InvitationAction, reason: &str) -> Result<Acted, AppError> {
+    call_json(r, InvitationAct::PATH, json!({ "id": id, "version": version, "action": action, "reason": reason, "invoicer_link_ids": [], "period_code": "" }), who).await
+}
+
+/// 确认 / 拒绝 at the current version; the invitation as `who` then sees it.
 async fn respond(r: &Router, who: &str, id: i64, confirm: bool, reason: &str) -> Result<InvitationView, AppError> {
     let v = detail(r, who, id).await?;
-    call_typed(r, RespondInvitation::PATH, &[("id", &id.to_string()), ("version", &v.version.to_string()), ("confirm", &confirm.to_string()), ("reason", reason)], who).await
+    act(r, who, id, v.version, if confirm { InvitationAction::Confirm } else { InvitationAction::Decline }, reason).await?;
+    detail(r, who, id).await
+}
+
+/// The decision of the desk the status waits for (whoever sends it).
+fn desk_action(status: &InvitationStatus, approve: bool) -> InvitationAction {
+    match (status, approve) {
+        (InvitationStatus::PendingConfirmation, true) => InvitationAction::ConfirmPass,
+        (InvitationStatus::PendingConfirmation, false) => InvitationAction::ConfirmReject,
+        (_, true) => InvitationAction::Accept,
+        (_, false) => InvitationAction::NotAccept,
+    }
 }
 
 /// An officer's decision at the current version.
 async fn decide(r: &Router, who: &str, id: i64, approve: bool, reason: &str) -> Result<InvitationView, AppError> {
     let v = detail(r, who, id).await?;
-    call_typed(r, OfficerInvitationDecide::PATH, &[("id", &id.to_string()), ("version", &v.version.to_string()), ("approve", &approve.to_string()), ("reason", reason)], who).await
+    act(r, who, id, v.version, desk_action(&v.status, approve), reason).await?;
+    detail(r, who, id).await
 }
 
 async fn queue(r: &Router, who: &str) -> Vec<InvitationQueueItem> {
@@ -113,7 +132,9 @@ async fn queue(r: &Router, who: &str) -> Vec<InvitationQueueItem> {
 }
 
 async fn reinvite(r: &Router, who: &str, id: i64) -> Result<InvitationView, AppError> {
-    call_typed(r, Reinvite::PATH, &[("id", &id.to_string())], who).await
+    let v = detail(r, who, id).await?;
+    let created = act(r, who, id, v.version, InvitationAction::Reinvite, "").await?;
+    detail(r, who, created.id).await
 }
 
 async fn unbind(r: &Router, who: &str, ids: &[i64], reason: &str) -> Result<Vec<FailedRowView>, AppError> {
@@ -208,18 +229,18 @@ async fn self_use_every_status_then_batch_unbind(s: Site) {
     assert!(first.actions.is_empty());
     let received: Vec<InvitationRow> = call_typed(r, ReceivedInvitations::PATH, &[], &chen).await.unwrap();
     assert_eq!(received.iter().map(|x| (x.id, x.credit_code.as_str(), x.status.as_str())).collect::<Vec<_>>(), [(first.id, SHULE, "待使用单位响应")]);
-    assert_eq!(detail(r, &chen, first.id).await.unwrap().actions, ["确认", "拒绝"]);
+    assert_eq!(detail(r, &chen, first.id).await.unwrap().actions, [InvitationAction::Confirm, InvitationAction::Decline]);
     // Not yet the tax office's turn: in no queue, no decision.
     assert!(queue(r, &shouli).await.is_empty());
     assert_eq!(decide(r, &shouli, first.id, true, "").await.unwrap_err(), AppError::Conflict);
     // A stale version is a conflict.
-    let stale = call_typed::<InvitationView>(r, RespondInvitation::PATH, &[("id", &first.id.to_string()), ("version", "0"), ("confirm", "true"), ("reason", "")], &chen).await;
+    let stale = act(r, &chen, first.id, 0, InvitationAction::Confirm, "").await;
     assert_eq!(stale.unwrap_err(), AppError::Conflict);
     let declined = respond(r, &chen, first.id, false, "暂不接入").await.unwrap();
     assert_eq!(declined.status, InvitationStatus::Declined { reason: "暂不接入".into() });
     let seen = detail(r, &me, first.id).await.unwrap();
     assert_eq!(seen.status.label(), "已拒绝");
-    assert_eq!(seen.actions, ["重新发起邀请"]);
+    assert_eq!(seen.actions, [InvitationAction::Reinvite]);
     assert_eq!(actions(&seen), ["发起邀请", "拒绝邀请"]);
     assert_eq!(seen.timeline[1].reason.as_deref(), Some("暂不接入"));
     assert_eq!(respond(r, &chen, first.id, true, "").await.unwrap_err(), AppError::Conflict, "already answered");
@@ -239,13 +260,13 @@ async fn self_use_every_status_then_batch_unbind(s: Site) {
     assert_eq!(q.len(), 1);
     assert_eq!((q[0].id, q[0].use_code.as_str(), q[0].use_name.as_str(), q[0].direct_name.as_str(), q[0].category.as_str(), q[0].status.as_str()), (second.id, WUYE.0, WUYE.1, "四川蜀乐科技集团有限公司", "自用类", "待受理"));
     assert!(queue(r, &fuhe).await.is_empty(), "待受理 is the 受理 post's");
-    assert_eq!(detail(r, &shouli, second.id).await.unwrap().actions, ["受理", "不予受理"]);
+    assert_eq!(detail(r, &shouli, second.id).await.unwrap().actions, [InvitationAction::Accept, InvitationAction::NotAccept]);
     assert!(detail(r, &fuhe, second.id).await.unwrap().actions.is_empty());
     // Another office does not see it; the province's 确认 post neither; the wrong desk is refused.
     let gx = officer(r, "sc_gx_shouli").await;
     assert!(queue(r, &gx).await.is_empty());
     assert_eq!(detail(r, &gx, second.id).await.unwrap_err(), AppError::NotFound);
-    assert_eq!(call_typed::<InvitationView>(r, OfficerInvitationDecide::PATH, &[("id", &second.id.to_string()), ("version", &pending.version.to_string()), ("approve", "true"), ("reason", "")], &gx).await.unwrap_err(), AppError::NotFound);
+    assert_eq!(act(r, &gx, second.id, pending.version, InvitationAction::Accept, "").await.unwrap_err(), AppError::NotFound);
     let queren = officer(r, "sc_queren").await;
     assert_eq!(detail(r, &queren, second.id).await.unwrap_err(), AppError::NotFound);
     assert!(queue(r, &queren).await.is_empty());
@@ -261,7 +282,7 @@ async fn self_use_every_status_then_batch_unbind(s: Site) {
     assert!(queue(r, &shouli).await.is_empty());
     let seen = detail(r, &me, second.id).await.unwrap();
     assert_eq!((seen.status.label(), seen.status.reason()), ("不予受理", Some("关系证明材料不全")));
-    assert_eq!(seen.actions, ["重新发起邀请"]);
+    assert_eq!(seen.actions, [InvitationAction::Reinvite]);
     assert_eq!(actions(&seen), ["重新发起邀请", "确认邀请", "不予受理"]);
     assert_eq!(seen.timeline[2].actor, "陈晓（锦江受理）");
 
@@ -272,12 +293,12 @@ async fn self_use_every_status_then_batch_unbind(s: Site) {
     assert_eq!(accepted.status, InvitationStatus::PendingConfirmation);
     assert_eq!(accepted.next_actor.as_deref(), Some("使用单位主管税务机关（确认）"));
     assert_eq!(queue(r, &fuhe).await.iter().map(|q| (q.id, q.status.as_str())).collect::<Vec<_>>(), [(third.id, "待确认")]);
-    assert_eq!(detail(r, &fuhe, third.id).await.unwrap().actions, ["确认通过", "确认不通过"]);
+    assert_eq!(detail(r, &fuhe, third.id).await.unwrap().actions, [InvitationAction::ConfirmPass, InvitationAction::ConfirmReject]);
     assert_eq!(decide(r, &shouli, third.id, true, "").await.unwrap_err(), AppError::Refused("您的岗位不能办理此环节".into()), "受理 cannot also confirm");
     assert_eq!(decide(r, &fuhe, third.id, false, "").await.unwrap_err().message_for("reason").as_deref(), Some("请填写原因"));
     let rejected = decide(r, &fuhe, third.id, false, "控制关系不成立").await.unwrap();
     assert_eq!(rejected.status, InvitationStatus::ConfirmationRejected { reason: "控制关系不成立".into() });
-    assert_eq!(detail(r, &me, third.id).await.unwrap().actions, ["重新发起邀请"]);
+    assert_eq!(detail(r, &me, third.id).await.unwrap().actions, [InvitationAction::Reinvite]);
 
     // 重新发起 → … → 确认通过: bound.
     let fourth = reinvite(r, &me, third.id).await.unwrap();
@@ -287,8 +308,8 @@ async fn self_use_every_status_then_batch_unbind(s: Site) {
     assert_eq!(bound.status, InvitationStatus::Confirmed);
     assert_eq!(actions(&bound), ["重新发起邀请", "确认邀请", "受理", "确认通过"]);
     assert_eq!(bound.timeline[3].actor, "邓琪（锦江复核）");
-    assert_eq!(detail(r, &me, fourth.id).await.unwrap().actions, ["解除绑定"]);
-    assert_eq!(detail(r, &chen, fourth.id).await.unwrap().actions, ["解除绑定"]);
+    assert_eq!(detail(r, &me, fourth.id).await.unwrap().actions, [InvitationAction::UnbindUseUnit]);
+    assert_eq!(detail(r, &chen, fourth.id).await.unwrap().actions, [InvitationAction::UnbindDirectUnit]);
     let out = submit(r, &me, vec![row(WUYE.0, WUYE.1, SICHUAN, "其他控制关系")]).await.unwrap();
     assert_eq!(out.failed[0].reason, "该单位已与本单位绑定或有待处理的邀请", "bound: not invited twice");
 
@@ -316,13 +337,14 @@ async fn self_use_every_status_then_batch_unbind(s: Site) {
 
 async fn authorize(r: &Router, who: &str, id: i64, invoicers: &[i64], period: &str) -> Result<InvitationView, AppError> {
     let v = detail(r, who, id).await?;
-    call_json(r, AuthorizeInvitation::PATH, json!({ "id": id, "version": v.version, "invoicer_link_ids": invoicers, "period_code": period }), who).await
+    let _: Acted = call_json(r, InvitationAct::PATH, json!({ "id": id, "version": v.version, "action": "Authorize", "reason": "", "invoicer_link_ids": invoicers, "period_code": period }), who).await?;
+    detail(r, who, id).await
 }
 
 async fn authorize_with_ma_chao(r: &Router, id: i64) -> InvitationView {
     let he = login(r, QINGHE.0, "何青", "LegalRepresentative").await.unwrap();
     let v = detail(r, &he, id).await.unwrap();
-    assert_eq!(v.actions, ["授权", "拒绝"]);
+    assert_eq!(v.actions, [InvitationAction::Authorize, InvitationAction::RefuseAuthorization]);
     let opts: AuthorizeChoices = call_typed(r, AuthorizeOptions::PATH, &[("id", &id.to_string())], &he).await.unwrap();
     assert_eq!(opts.invoicers.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["马超"]);
     assert_eq!(opts.periods.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(), ["1d", "7d", "30d"]);
@@ -397,21 +419,16 @@ async fn two_officers_at_once(s: Site) {
     let v = invite_one(r, &me, WUYE, "其他控制关系").await;
     let pending = respond(r, &chen, v.id, true, "").await.unwrap();
     let (a, b) = (officer(r, "sc_jj_shouli").await, officer(r, "sc_jj_shouli").await);
-    let (id, ver) = (v.id.to_string(), pending.version.to_string());
-    let accept = [("id", id.as_str()), ("version", ver.as_str()), ("approve", "true"), ("reason", "")];
-    let refuse = [("id", id.as_str()), ("version", ver.as_str()), ("approve", "false"), ("reason", "重复")];
-    let (ra, rb) = tokio::join!(
-        call_typed::<InvitationView>(r, OfficerInvitationDecide::PATH, &accept, &a),
-        call_typed::<InvitationView>(r, OfficerInvitationDecide::PATH, &refuse, &b),
-    );
+    let (id, ver) = (v.id, pending.version);
+    let (ra, rb) = tokio::join!(act(r, &a, id, ver, InvitationAction::Accept, ""), act(r, &b, id, ver, InvitationAction::NotAccept, "重复"));
     assert_eq!([&ra, &rb].iter().filter(|x| x.is_ok()).count(), 1, "{ra:?} {rb:?}");
     let (winner, loser) = if ra.is_ok() { (ra, rb) } else { (rb, ra) };
     assert_eq!(loser.unwrap_err(), AppError::Conflict);
     let now = detail(r, &me, v.id).await.unwrap();
-    assert_eq!(now.status, winner.unwrap().status);
+    assert_eq!(now.status.label(), winner.unwrap().status);
     assert_eq!(now.timeline.len(), 3, "one decision recorded: {:?}", actions(&now));
     // The loser's stale version stays a conflict after a refresh shows the new state.
-    assert_eq!(call_typed::<InvitationView>(r, OfficerInvitationDecide::PATH, &accept, &a).await.unwrap_err(), AppError::Conflict);
+    assert_eq!(act(r, &a, id, ver, InvitationAction::Accept, "").await.unwrap_err(), AppError::Conflict);
 }
 
 async fn other_units_are_kept_out(s: Site) {
@@ -472,7 +489,8 @@ async fn filter_search_and_keyset_paging(s: Site) {
         })
         .collect();
     let batch = NewBatch { direct_enterprise_id: shule.enterprise_id, source: BatchSource::Import, file_name: "分页.xlsx".into(), proof_material_id: None, created_by: "测试".into(), rows_total: 300, failures: vec![] };
-    store.create_batch(&batch, &invs, Timestamp(T0)).await.unwrap();
+    let audit = app::domain::audit::AuditRecord::new(Timestamp(T0), "测试", SHULE, "发起接入邀请", "分页测试", app::domain::audit::AuditOutcome::Success);
+    store.create_batch(&batch, &invs, Timestamp(T0), &audit).await.unwrap();
     let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     invite_one(r, &me, WUYE, "其他控制关系").await;
 

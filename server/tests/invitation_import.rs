@@ -66,7 +66,7 @@ async fn import_with_good_and_bad_rows_and_the_failure_file() {
 
     // Not an xlsx: refused next to the file field, nothing stored.
     let (status, _, body) = raw(r, "POST", "/api/invitations/import?file_name=a.pdf", &me, b"%PDF-1.7 not a workbook".to_vec()).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let e: AppError = serde_json::from_slice(&body).unwrap();
     assert_eq!(e.message_for("file").as_deref(), Some("仅支持Excel（.xlsx）文件"));
     let batches: Vec<BatchRow> = call_typed(r, InvitationBatches::PATH, &[], &me).await.unwrap();

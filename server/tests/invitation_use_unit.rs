@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use app::api::invitation::*;
 use app::api::invoicers::*;
-use app::domain::invitation::InvitationStatus;
+use app::api::Acted;
+use app::domain::invitation::{InvitationAction, InvitationStatus};
 use app::domain::invoicers::InvoicerAccess;
 use app::error::AppError;
 use app::ports::{AuditStore, Mode};
@@ -60,21 +61,33 @@ async fn direct_status(r: &axum::Router, direct: &str, code: &str) -> (String, O
     (page.rows[0].status.clone(), page.rows[0].reason.clone())
 }
 
+/// `invitation_act` at `v`'s version; the invitation as `who` then sees it.
+async fn act(r: &axum::Router, who: &str, v: &InvitationView, action: InvitationAction, reason: &str, links: &[i64], period: &str) -> Result<InvitationView, AppError> {
+    let done: Acted = call_json(r, InvitationAct::PATH, json!({ "id": v.id, "version": v.version, "action": action, "reason": reason, "invoicer_link_ids": links, "period_code": period }), who).await?;
+    detail(r, who, done.id).await
+}
+
 async fn respond(r: &axum::Router, who: &str, v: &InvitationView, confirm: bool, reason: &str) -> Result<InvitationView, AppError> {
-    call_typed(r, RespondInvitation::PATH, &[("id", &v.id.to_string()), ("version", &v.version.to_string()), ("confirm", &confirm.to_string()), ("reason", reason)], who).await
+    act(r, who, v, if confirm { InvitationAction::Confirm } else { InvitationAction::Decline }, reason, &[], "").await
 }
 
 async fn decide(r: &axum::Router, who: &str, id: i64, approve: bool, reason: &str) -> Result<InvitationView, AppError> {
     let v = detail(r, who, id).await?;
-    call_typed(r, OfficerInvitationDecide::PATH, &[("id", &id.to_string()), ("version", &v.version.to_string()), ("approve", &approve.to_string()), ("reason", reason)], who).await
+    let action = match (&v.status, approve) {
+        (InvitationStatus::PendingConfirmation, true) => InvitationAction::ConfirmPass,
+        (InvitationStatus::PendingConfirmation, false) => InvitationAction::ConfirmReject,
+        (_, true) => InvitationAction::Accept,
+        (_, false) => InvitationAction::NotAccept,
+    };
+    act(r, who, &v, action, reason, &[], "").await
 }
 
 async fn unbind(r: &axum::Router, who: &str, v: &InvitationView, reason: &str) -> Result<InvitationView, AppError> {
-    call_typed(r, UnbindDirectUnit::PATH, &[("id", &v.id.to_string()), ("version", &v.version.to_string()), ("reason", reason)], who).await
+    act(r, who, v, InvitationAction::UnbindDirectUnit, reason, &[], "").await
 }
 
 async fn authorize(r: &axum::Router, who: &str, v: &InvitationView, links: &[i64], period: &str) -> Result<InvitationView, AppError> {
-    call_json(r, AuthorizeInvitation::PATH, json!({ "id": v.id, "version": v.version, "invoicer_link_ids": links, "period_code": period }), who).await
+    act(r, who, v, InvitationAction::Authorize, "", links, period).await
 }
 
 async fn invoicers(r: &axum::Router, who: &str) -> Result<InvoicersView, AppError> {
@@ -100,7 +113,7 @@ async fn self_use_respond_confirm_and_unbind(store: &SqlStore) {
     assert_eq!(list.len(), 1);
     assert_eq!((list[0].status.as_str(), list[0].name.as_str(), list[0].category.as_str()), ("待使用单位响应", "四川蜀乐科技集团有限公司", "自用类"));
     let v = detail(&r, &zhou, id).await.unwrap();
-    assert_eq!(v.actions, vec!["确认".to_string(), "拒绝".to_string()]);
+    assert_eq!(v.actions, [InvitationAction::Confirm, InvitationAction::Decline]);
     assert_eq!(v.use_tax_office, "国家税务总局绵阳市涪城区税务局");
     assert_eq!(v.relationship, "总分公司关系");
 
@@ -134,7 +147,7 @@ async fn self_use_respond_confirm_and_unbind(store: &SqlStore) {
 
     // 解除绑定: a reason is required; the direct unit's list shows it at once.
     let v = detail(&r, &zhou, id).await.unwrap();
-    assert_eq!(v.actions, vec!["解除绑定".to_string()]);
+    assert_eq!(v.actions, [InvitationAction::UnbindDirectUnit]);
     assert_eq!(unbind(&r, &zhou, &v, "  ").await.unwrap_err().message_for("reason").as_deref(), Some("请填写原因"));
     let v = unbind(&r, &zhou, &v, "业务调整").await.unwrap();
     assert_eq!(v.status.label(), "已解除绑定");
@@ -171,7 +184,7 @@ async fn joint_authorize_registers_invoicers(store: &SqlStore) {
     let id = invite(&r, &wang, QINGHE, "成都青禾餐饮管理有限公司", "不具有控制关系").await;
     let v = detail(&r, &he, id).await.unwrap();
     assert_eq!(v.status, InvitationStatus::AwaitingAuthorization);
-    assert_eq!(v.actions, vec!["授权".to_string(), "拒绝".to_string()]);
+    assert_eq!(v.actions, [InvitationAction::Authorize, InvitationAction::RefuseAuthorization]);
     // Neither a 办税员 nor an 开票员 is offered 授权, and the server refuses them.
     assert!(detail(&r, &ma_tax, id).await.unwrap().actions.is_empty());
     assert!(detail(&r, &ma_inv, id).await.unwrap().actions.is_empty());
@@ -184,7 +197,7 @@ async fn joint_authorize_registers_invoicers(store: &SqlStore) {
     let refuse = |who: String| {
         let r = r.clone();
         let v = v.clone();
-        async move { call_typed::<InvitationView>(&r, RefuseAuthorization::PATH, &[("id", &v.id.to_string()), ("version", &v.version.to_string()), ("reason", "x")], &who).await }
+        async move { act(&r, &who, &v, InvitationAction::RefuseAuthorization, "x", &[], "").await }
     };
     refused_with(refuse(ma_tax.clone()).await.unwrap_err(), "仅法定代表人或财务负责人可以授权");
     // Another unit: not found.
@@ -229,7 +242,7 @@ async fn joint_authorize_registers_invoicers(store: &SqlStore) {
     let reg = &own.rows[0];
     let unreg = |who: String, id: i64, version: i64, reason: &'static str| {
         let r = r.clone();
-        async move { call_typed::<InvoicersView>(&r, UnregisterInvoicer::PATH, &[("id", &id.to_string()), ("version", &version.to_string()), ("reason", reason)], &who).await }
+        async move { call_json::<InvoicersView>(&r, RegistrationAct::PATH, json!({ "id": id, "version": version, "action": "Unregister", "reason": reason }), &who).await }
     };
     assert_eq!(unreg(ma_inv.clone(), reg.id, reg.version, " ").await.unwrap_err().message_for("reason").as_deref(), Some("请填写解除原因"));
     refused_with(unreg(ma_tax.clone(), reg.id, reg.version, "x").await.unwrap_err(), "办税员不能办理开票人员登记");
@@ -259,7 +272,7 @@ async fn joint_authorize_registers_invoicers(store: &SqlStore) {
     // Invited again: 【拒绝】 → 已拒绝 with the reason shown to the direct unit.
     let id2 = invite(&r, &wang, QINGHE, "成都青禾餐饮管理有限公司", "不具有控制关系").await;
     let v2 = detail(&r, &luo, id2).await.unwrap();
-    let v2: InvitationView = call_typed(&r, RefuseAuthorization::PATH, &[("id", &id2.to_string()), ("version", &v2.version.to_string()), ("reason", "暂不合作")], &luo).await.unwrap();
+    let v2: InvitationView = act(&r, &luo, &v2, InvitationAction::RefuseAuthorization, "暂不合作", &[], "").await.unwrap();
     assert_eq!(v2.status, InvitationStatus::Declined { reason: "暂不合作".into() });
     assert_eq!(direct_status(&r, &wang, QINGHE).await, ("已拒绝".to_string(), Some("暂不合作".to_string())));
 

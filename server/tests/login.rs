@@ -125,7 +125,7 @@ async fn sms_login_rules(store: &SqlStore) {
     // 10 minutes after the enterprise password the whole login has lapsed.
     clock.advance_secs(4 * 60);
     let e = svc::send_login_sms(&ctx, &sel.flow_id, liu.link_id).await.unwrap_err();
-    assert_eq!(e, AppError::Refused("登录已超时，请重新登录".into()));
+    assert_eq!(e, AppError::Expired("登录已超时，请重新登录".into()));
 
     // A fresh login: the code works once, within 5 minutes.
     let sel = step1(&ctx, SHULE, PW).await.unwrap();

@@ -111,7 +111,7 @@ async fn upload_view_and_keep_others_out(s: &Site) {
 
     // A program or a text file renamed is refused, next to its material.
     let (status, body) = upload(r, Some(&me), draft.id, "project_report", "项目报告.pdf", NOT_A_PDF.to_vec()).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_message(&body, "material.project_report").as_deref(), Some("仅支持PDF、JPG、PNG格式的文件"));
     let (_, body) = upload(r, Some(&me), draft.id, "software_right", "证明.png", TEXT_PNG.to_vec()).await;
     assert_eq!(field_message(&body, "material.software_right").as_deref(), Some("仅支持PDF、JPG、PNG格式的文件"));
@@ -121,13 +121,13 @@ async fn upload_view_and_keep_others_out(s: &Site) {
     let mut big = PDF.to_vec();
     big.resize(MAX_FILE_BYTES + 1, b' ');
     let (status, body) = upload(r, Some(&me), draft.id, "project_report", "big.pdf", big).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_message(&body, "material.project_report").as_deref(), Some("文件大小不能超过10MB"));
     // A kind the province does not ask for, an unknown kind, no session.
     let (_, body) = upload(r, Some(&me), draft.id, "fixed_ip_proof", "ip.pdf", PDF.to_vec()).await;
     assert_eq!(field_message(&body, "material.fixed_ip_proof").as_deref(), Some("本省接入申请不需要《固定IP专属使用证明》"));
     let (status, _) = upload(r, Some(&me), draft.id, "exe", "a.pdf", PDF.to_vec()).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = upload(r, None, draft.id, "project_report", "a.pdf", PDF.to_vec()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
@@ -180,7 +180,7 @@ async fn upload_view_and_keep_others_out(s: &Site) {
     // Submitted: no more changes.
     let e = call_typed::<()>(r, DeleteMaterial::PATH, &[("id", &pdf.id.to_string())], &me).await.unwrap_err();
     assert_eq!(e, AppError::Refused("申请已待受理，材料不能删除".into()));
-    assert_eq!(upload(r, Some(&me), draft.id, "other", "a.pdf", PDF.to_vec()).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(upload(r, Some(&me), draft.id, "other", "a.pdf", PDF.to_vec()).await.0, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The officers whose jurisdiction covers the case see its materials; others do not.
     let case: CaseFile = call_typed(r, OfficerCase::PATH, &[("id", &sent.id.to_string())], &gx).await.unwrap();

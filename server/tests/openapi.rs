@@ -12,7 +12,7 @@ use app::api::api_credentials::{ApiCredentialList, IssueApiCredential, IssuedSec
 use app::domain::api_signing::canonical_string;
 use app::domain::invitation::InvitationStatus;
 use app::domain::Timestamp;
-use app::ports::{ApiCredentialStore, ApplicationEvent, AuditStore, Clock, InvitationStore, Mode};
+use app::ports::{ApiCredentialStore, ApplicationEvent, AuditStore, Clock, InvitationChange, InvitationStore, Mode};
 use app::services::api_credentials::{sha256_hex, sign};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -292,7 +292,9 @@ async fn another_direct_unit_cannot_see_change_or_unbind(store: &SqlStore) {
     // Bound (确认通过) — as the use unit and its tax office would make it.
     let inv = store.invitation(id).await.unwrap().unwrap();
     let ev = ApplicationEvent { at: Timestamp(T0), actor: "测试".into(), actor_unit: "测试".into(), action: "确认通过".into(), from: inv.status.label().into(), to: "确认通过".into(), reason: None };
-    store.transition_invitation(id, inv.version, &InvitationStatus::Confirmed, &ev, None).await.unwrap();
+    let audit = app::domain::audit::AuditRecord::new(Timestamp(T0), "测试", "测试", "确认通过", "测试", app::domain::audit::AuditOutcome::Success);
+    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &audit, authorization: None, registrations: &[] };
+    store.transition_invitation(id, inv.version, &change).await.unwrap();
 
     // 草原云链 never sees it, and can neither unbind it by id nor by credit code.
     let (status, theirs) = send(&r, c.request("GET", &format!("/openapi/v1/invitations?search={WUYE}"), None)).await;

@@ -5,7 +5,8 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::api::materials::MaterialInfo;
-use crate::domain::access::{AccessType, ApplicationStatus, CheckLine, QualificationItem};
+use crate::api::Acted;
+use crate::domain::access::{AccessAction, AccessType, ApplicationStatus, CheckLine, QualificationItem};
 use crate::domain::materials::MaterialRules;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -50,6 +51,8 @@ pub struct ApplicationView {
     pub materials: Vec<MaterialInfo>,
     /// What the province asks for (the 授权委托书 depends on `form.built_by_authorized`).
     pub material_rules: MaterialRules,
+    /// What the viewing officer may do now (empty for the applicant).
+    pub actions: Vec<AccessAction>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,8 +134,9 @@ pub async fn officer_case(id: i64) -> Result<CaseFile, AppError> {
     svc::officer_case(&ctx()?, id).await
 }
 
+/// The officer's step on an access application, one of `ApplicationView::actions`:
 /// 受理 / 不予受理, 复核通过 / 复核不通过, 确认通过 / 确认不通过 (a refusal needs a reason).
-#[server(endpoint = "officer_decide")]
-pub async fn officer_decide(id: i64, version: i64, approve: bool, reason: String) -> Result<ApplicationView, AppError> {
-    svc::officer_decide(&ctx()?, id, version, approve, &reason).await
+#[server(endpoint = "access_act", input = Json)]
+pub async fn access_act(id: i64, version: i64, action: AccessAction, reason: String) -> Result<Acted, AppError> {
+    svc::act(&ctx()?, id, version, action, &reason).await
 }

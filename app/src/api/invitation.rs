@@ -6,8 +6,10 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::api::access::TimelineEntry;
+use crate::api::Acted;
 use crate::domain::access::CheckLine;
-use crate::domain::invitation::{InvitationStatus, InviteRowInput, VerificationPeriod};
+pub use crate::domain::invitation::{AuthorizationRecord as AuthorizationConfig, InvoicerChoice};
+use crate::domain::invitation::{BatchSource, InvitationAction, InvitationStatus, InviteRowInput, VerificationPeriod};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::services::{ctx, invitation as svc};
@@ -45,7 +47,9 @@ pub struct BatchOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchRow {
     pub id: i64,
+    /// 新增邀请 / 导入邀请 / 接口上传 (`kind`'s label)
     pub source: String,
+    pub kind: BatchSource,
     pub file_name: String,
     pub created_at: String,
     pub created_by: String,
@@ -78,8 +82,11 @@ pub struct InvitationRow {
     pub name: String,
     pub relationship: String,
     pub category: String,
+    /// `InvitationStatus::code` (the signed API's `status_code`; pages use the flags below).
     pub status_code: String,
     pub status: String,
+    /// The use unit's 响应 or 授权 is awaited (H5 【待确认】).
+    pub awaits_use_unit: bool,
     pub reason: Option<String>,
     pub updated_at: String,
     pub may_reinvite: bool,
@@ -94,21 +101,6 @@ pub struct InvitationPage {
     pub total_cap: u32,
     /// `before_id` of the next page, when there is one.
     pub next_before: Option<i64>,
-}
-
-/// The 联用类 authorization as configured (开票人员配置, 开票安全验证时间配置).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuthorizationConfig {
-    pub invoicers: Vec<InvoicerChoice>,
-    pub period: VerificationPeriod,
-    pub authorized_by: String,
-    pub authorized_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvoicerChoice {
-    pub link_id: i64,
-    pub name: String,
 }
 
 /// One invitation in full, for either party or an officer.
@@ -134,8 +126,8 @@ pub struct InvitationView {
     pub proof_material_id: Option<i64>,
     pub authorization: Option<AuthorizationConfig>,
     pub timeline: Vec<TimelineEntry>,
-    /// What the viewer may do now.
-    pub actions: Vec<String>,
+    /// What the viewer may do now (`domain::invitation::actions_for`).
+    pub actions: Vec<InvitationAction>,
 }
 
 #[server(endpoint = "invite_options")]
@@ -172,12 +164,6 @@ pub async fn invitation_detail(id: i64) -> Result<InvitationView, AppError> {
     svc::detail(&ctx()?, id).await
 }
 
-/// 重新发起邀请 after 已拒绝, 不予受理 or 确认不通过.
-#[server(endpoint = "reinvite")]
-pub async fn reinvite(id: i64) -> Result<InvitationView, AppError> {
-    svc::reinvite(&ctx()?, id).await
-}
-
 /// 解除绑定 of one or many use units (manual §3.5.1); returns the ones not unbound with why.
 #[server(endpoint = "unbind_use_units", input = Json)]
 pub async fn unbind_use_units(ids: Vec<i64>, reason: String) -> Result<Vec<FailedRowView>, AppError> {
@@ -190,10 +176,15 @@ pub async fn received_invitations() -> Result<Vec<InvitationRow>, AppError> {
     svc::received(&ctx()?).await
 }
 
-/// 自用类 【确认】 / 【拒绝】.
-#[server(endpoint = "respond_invitation")]
-pub async fn respond_invitation(id: i64, version: i64, confirm: bool, reason: String) -> Result<InvitationView, AppError> {
-    svc::respond(&ctx()?, id, version, confirm, reason).await
+/// One of `InvitationView::actions`, by whoever views it: 重新发起邀请 / 解除绑定
+/// (direct unit), 确认 / 拒绝 / 授权 (with 开票人员配置 and 开票安全验证时间配置) /
+/// 解除绑定 (use unit), 受理 / 不予受理 / 确认通过 / 确认不通过 (the use unit's tax
+/// office). `reason` for refusals and 解除绑定; the last two arguments for 授权 only.
+/// Shared by the web pages and the H5 page; the answer is small (`Acted`), and
+/// each page reloads its own view (for 重新发起邀请, of the new invitation `Acted::id`).
+#[server(endpoint = "invitation_act", input = Json)]
+pub async fn invitation_act(id: i64, version: i64, action: InvitationAction, reason: String, invoicer_link_ids: Vec<i64>, period_code: String) -> Result<Acted, AppError> {
+    svc::act(&ctx()?, id, version, action, reason, invoicer_link_ids, period_code).await
 }
 
 /// What 【授权】 offers: the unit's 开票员 and the verification periods.
@@ -206,24 +197,6 @@ pub struct AuthorizeChoices {
 #[server(endpoint = "authorize_options")]
 pub async fn authorize_options(id: i64) -> Result<AuthorizeChoices, AppError> {
     svc::authorize_options(&ctx()?, id).await
-}
-
-/// 联用类 【授权】 with 开票人员配置 and 开票安全验证时间配置 (法定代表人 / 财务负责人 only).
-#[server(endpoint = "authorize_invitation", input = Json)]
-pub async fn authorize_invitation(id: i64, version: i64, invoicer_link_ids: Vec<i64>, period_code: String) -> Result<InvitationView, AppError> {
-    svc::authorize(&ctx()?, id, version, invoicer_link_ids, period_code).await
-}
-
-/// 联用类 【拒绝】 (法定代表人 / 财务负责人 only).
-#[server(endpoint = "refuse_authorization")]
-pub async fn refuse_authorization(id: i64, version: i64, reason: String) -> Result<InvitationView, AppError> {
-    svc::refuse_authorization(&ctx()?, id, version, reason).await
-}
-
-/// 解除与直连单位绑定关系 (manual §4.4), with a reason.
-#[server(endpoint = "unbind_direct_unit")]
-pub async fn unbind_direct_unit(id: i64, version: i64, reason: String) -> Result<InvitationView, AppError> {
-    svc::unbind_by_use_unit(&ctx()?, id, version, reason).await
 }
 
 /// One row of the use unit's tax office's invitation queue.
@@ -244,12 +217,6 @@ pub async fn officer_invitation_queue() -> Result<Vec<InvitationQueueItem>, AppE
     svc::officer_queue(&ctx()?).await
 }
 
-/// 受理 / 不予受理, 确认通过 / 确认不通过 (a refusal needs a reason).
-#[server(endpoint = "officer_invitation_decide")]
-pub async fn officer_invitation_decide(id: i64, version: i64, approve: bool, reason: String) -> Result<InvitationView, AppError> {
-    svc::officer_decide(&ctx()?, id, version, approve, reason).await
-}
-
 /// One invitation as the H5 page shows it: text only, so the phone bundle stays small.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct H5InvitationCard {
@@ -268,7 +235,7 @@ pub struct H5InvitationCard {
     pub authorization: String,
     /// "time actor：action → status（reason）" per step.
     pub timeline: Vec<String>,
-    pub actions: Vec<String>,
+    pub actions: Vec<InvitationAction>,
     /// When 授权 is offered: the unit's 开票员 (link id, name) and the periods (code, label).
     pub invoicers: Vec<(i64, String)>,
     pub periods: Vec<(String, String)>,
@@ -277,12 +244,6 @@ pub struct H5InvitationCard {
 #[server(endpoint = "h5_invitation")]
 pub async fn h5_invitation(id: i64) -> Result<H5InvitationCard, AppError> {
     svc::h5_invitation(&ctx()?, id).await
-}
-
-/// The H5 page's 确认 / 拒绝 / 授权 (`action` = confirm | refuse | authorize), same rules as the web.
-#[server(endpoint = "h5_act", input = Json)]
-pub async fn h5_act(id: i64, version: i64, action: String, reason: String, invoicer_link_ids: Vec<i64>, period_code: String) -> Result<H5InvitationCard, AppError> {
-    svc::h5_act(&ctx()?, id, version, &action, reason, invoicer_link_ids, period_code).await
 }
 
 /// 变更单位关系证明材料 (a material uploaded with `POST /api/materials?kind=relationship_proof`).

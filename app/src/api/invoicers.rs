@@ -2,10 +2,11 @@
 //! 开票员 registered to direct platforms.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::api::invitation::InvoicerChoice;
-use crate::domain::invoicers::InvoicerAccess;
+use crate::domain::invitation::InvoicerChoice;
+use crate::domain::invoicers::{InvoicerAccess, RegistrationAction};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::services::{ctx, invoicers as svc};
@@ -36,8 +37,8 @@ pub struct RegistrationRow {
     pub ended_by: Option<String>,
     pub ended_reason: Option<String>,
     pub ended_at: Option<String>,
-    /// The viewer may 解除登记 it now.
-    pub may_unregister: bool,
+    /// What the viewer may do to it now (`domain::invoicers::actions_for`).
+    pub actions: Vec<RegistrationAction>,
     /// An 开票员 must give a reason.
     pub reason_required: bool,
 }
@@ -63,8 +64,9 @@ pub async fn register_invoicer(invitation_id: i64, link_id: i64) -> Result<Invoi
     svc::register(&ctx()?, invitation_id, link_id).await
 }
 
-/// 解除登记: principals any registration, an 开票员 their own with a reason.
-#[server(endpoint = "unregister_invoicer")]
-pub async fn unregister_invoicer(id: i64, version: i64, reason: String) -> Result<InvoicersView, AppError> {
-    svc::unregister(&ctx()?, id, version, reason).await
+/// One of `RegistrationRow::actions`: 解除登记 (principals any registration, an
+/// 开票员 their own with a reason).
+#[server(endpoint = "registration_act", input = Json)]
+pub async fn registration_act(id: i64, version: i64, action: RegistrationAction, reason: String) -> Result<InvoicersView, AppError> {
+    svc::act(&ctx()?, id, version, action, reason).await
 }

@@ -12,6 +12,19 @@ pub mod invoicers;
 pub mod leqi;
 pub mod materials;
 
+use serde::{Deserialize, Serialize};
+
+/// The answer to a workflow's `act` server fn: the record's new version and
+/// status (its label, for the notice). Pages reload their own view of it, so
+/// the web pages and the lean H5 page share one `act` per workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acted {
+    /// The record acted on, or the new one (重新发起邀请).
+    pub id: i64,
+    pub version: i64,
+    pub status: String,
+}
+
 /// Registers every server fn with the axum integration (explicitly, so no
 /// linker can drop one).
 #[cfg(feature = "ssr")]
@@ -55,25 +68,19 @@ pub fn register_server_fns() {
     register_explicit::<access::ReapplyAccess>();
     register_explicit::<access::OfficerQueue>();
     register_explicit::<access::OfficerCase>();
-    register_explicit::<access::OfficerDecide>();
+    register_explicit::<access::AccessAct>();
     register_explicit::<invitation::InviteOptions>();
     register_explicit::<invitation::SubmitInvitations>();
     register_explicit::<invitation::InvitationBatches>();
     register_explicit::<invitation::BatchFailures>();
     register_explicit::<invitation::ListInvitations>();
     register_explicit::<invitation::InvitationDetail>();
-    register_explicit::<invitation::Reinvite>();
     register_explicit::<invitation::UnbindUseUnits>();
     register_explicit::<invitation::ReceivedInvitations>();
-    register_explicit::<invitation::RespondInvitation>();
     register_explicit::<invitation::AuthorizeOptions>();
-    register_explicit::<invitation::AuthorizeInvitation>();
-    register_explicit::<invitation::RefuseAuthorization>();
-    register_explicit::<invitation::UnbindDirectUnit>();
     register_explicit::<invitation::OfficerInvitationQueue>();
-    register_explicit::<invitation::OfficerInvitationDecide>();
+    register_explicit::<invitation::InvitationAct>();
     register_explicit::<invitation::H5Invitation>();
-    register_explicit::<invitation::H5Act>();
     register_explicit::<invitation::ReplaceInvitationProof>();
     register_explicit::<api_credentials::ListApiCredentials>();
     register_explicit::<api_credentials::IssueApiCredential>();
@@ -81,7 +88,7 @@ pub fn register_server_fns() {
     register_explicit::<api_credentials::RevokeApiCredential>();
     register_explicit::<invoicers::InvoicerRegistrations>();
     register_explicit::<invoicers::RegisterInvoicer>();
-    register_explicit::<invoicers::UnregisterInvoicer>();
+    register_explicit::<invoicers::RegistrationAct>();
     register_explicit::<materials::DeleteMaterial>();
     register_explicit::<auth_request::FindDirectUnit>();
     register_explicit::<auth_request::SendAuthRequest>();

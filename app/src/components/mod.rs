@@ -1,7 +1,12 @@
-//! Shared UI pieces: field messages, the captcha, the session context.
+//! Shared UI pieces: field messages, the captcha, the session context, and
+//! the kit (`kit`): loaded values, submissions, timeline, dialogs.
 
 pub mod captcha;
+pub mod form;
+pub mod kit;
 pub mod session;
+
+pub use kit::{failed, loading, use_load, use_submit, ConfirmDialog, Loaded, Loader, ReasonDialog, Submit, Timeline};
 
 use leptos::prelude::*;
 

@@ -427,8 +427,7 @@ impl ProvinceRules {
     pub fn filing(&self, a: &Applicant) -> (super::invitation::Filing, Vec<CheckLine>) {
         let probe = ProvinceRules { rules: self.use_unit_filing.clone(), use_unit_filing: vec![], use_unit_conditions: vec![], ..self.clone() };
         let lines = probe.evaluate(a, Some(&[]));
-        let ok = lines.iter().all(|l| l.outcome == CheckOutcome::Pass);
-        (if ok { super::invitation::Filing::Passed } else { super::invitation::Filing::Failed }, lines)
+        (super::invitation::filing_outcome(&lines), lines)
     }
 }
 
@@ -637,6 +636,81 @@ pub fn decide(status: &ApplicationStatus, decision: &Decision, officer: &Decidin
     })
 }
 
+/// An officer's step on an access application; the server sends these (never
+/// their labels) and pages match on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccessAction {
+    /// 受理
+    Accept,
+    /// 不予受理 (reason required)
+    NotAccept,
+    /// 复核通过
+    ReviewPass,
+    /// 复核不通过 (reason required)
+    ReviewReject,
+    /// 确认通过
+    ConfirmPass,
+    /// 确认不通过 (reason required)
+    ConfirmReject,
+}
+
+impl AccessAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessAction::Accept => "受理",
+            AccessAction::NotAccept => "不予受理",
+            AccessAction::ReviewPass => "复核通过",
+            AccessAction::ReviewReject => "复核不通过",
+            AccessAction::ConfirmPass => "确认通过",
+            AccessAction::ConfirmReject => "确认不通过",
+        }
+    }
+
+    /// The desk that takes it and the decision it is.
+    pub fn decision(self, reason: &str) -> (OfficerRole, Decision) {
+        let refuse = || Decision::Refuse { reason: reason.to_string() };
+        match self {
+            AccessAction::Accept => (OfficerRole::Acceptance, Decision::Approve),
+            AccessAction::NotAccept => (OfficerRole::Acceptance, refuse()),
+            AccessAction::ReviewPass => (OfficerRole::Review, Decision::Approve),
+            AccessAction::ReviewReject => (OfficerRole::Review, refuse()),
+            AccessAction::ConfirmPass => (OfficerRole::Confirmation, Decision::Approve),
+            AccessAction::ConfirmReject => (OfficerRole::Confirmation, refuse()),
+        }
+    }
+
+    /// A refusal: needs a reason.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, AccessAction::NotAccept | AccessAction::ReviewReject | AccessAction::ConfirmReject)
+    }
+}
+
+/// The two decisions of a desk: (approve, refuse).
+pub fn desk_actions(role: OfficerRole) -> [AccessAction; 2] {
+    match role {
+        OfficerRole::Acceptance => [AccessAction::Accept, AccessAction::NotAccept],
+        OfficerRole::Review => [AccessAction::ReviewPass, AccessAction::ReviewReject],
+        OfficerRole::Confirmation => [AccessAction::ConfirmPass, AccessAction::ConfirmReject],
+    }
+}
+
+/// What an officer of `role` may do to an application in `status` that sits
+/// in their jurisdiction (the applicant's steps — 保存草稿, 提交, 重新发起 —
+/// carry the form and have their own server fns).
+pub fn actions_for(status: &ApplicationStatus, role: OfficerRole) -> Vec<AccessAction> {
+    if status.deciding_role() == Some(role) { desk_actions(role).to_vec() } else { vec![] }
+}
+
+/// An officer's action: the action must be this status's desk (else the page
+/// is stale: `WrongStatus`), then `decide`.
+pub fn apply(status: &ApplicationStatus, action: AccessAction, reason: &str, officer: &DecidingOfficer, at: &Jurisdiction) -> Result<ApplicationStatus, TransitionError> {
+    let (desk, decision) = action.decision(reason);
+    if status.deciding_role() != Some(desk) {
+        return Err(TransitionError::WrongStatus(status.label().into()));
+    }
+    decide(status, &decision, officer, at)
+}
+
 /// The qualification term after 确认通过 under the default reading (see `TermReading`;
 /// provinces choose theirs in `qualification_term`). Returns "YYYY-MM-DD".
 pub fn qualification_end(confirmed_at: Timestamp) -> String {
@@ -670,6 +744,19 @@ mod tests {
 
     fn here() -> Jurisdiction {
         Jurisdiction { province_code: "51".into(), ..HERE }
+    }
+
+    #[test]
+    fn actions_are_the_deciding_desks_and_a_stale_one_is_refused() {
+        assert_eq!(actions_for(&ApplicationStatus::PendingAcceptance, OfficerRole::Acceptance), [AccessAction::Accept, AccessAction::NotAccept]);
+        assert!(actions_for(&ApplicationStatus::PendingAcceptance, OfficerRole::Review).is_empty());
+        assert!(actions_for(&ApplicationStatus::Draft, OfficerRole::Acceptance).is_empty());
+        assert_eq!(actions_for(&ApplicationStatus::PendingConfirmation, OfficerRole::Confirmation)[1].label(), "确认不通过");
+        let o = officer(OfficerRole::Acceptance, Some(1), "51");
+        assert_eq!(apply(&ApplicationStatus::PendingAcceptance, AccessAction::Accept, "", &o, &here()), Ok(ApplicationStatus::PendingReview));
+        assert_eq!(apply(&ApplicationStatus::PendingReview, AccessAction::Accept, "", &o, &here()), Err(TransitionError::WrongStatus("待复核".into())));
+        assert_eq!(apply(&ApplicationStatus::PendingAcceptance, AccessAction::NotAccept, " ", &o, &here()), Err(TransitionError::ReasonRequired));
+        assert!(AccessAction::ReviewReject.needs_reason() && !AccessAction::ReviewPass.needs_reason());
     }
 
     #[test]

@@ -161,6 +161,46 @@ pub fn parse_row(row: &InviteRowInput, direct: AccessType) -> Result<ParsedRow, 
     Ok(ParsedRow { credit_code, name: name.to_string(), province: province.to_string(), relationship, pre_authorize })
 }
 
+/// Where a batch of invitations came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BatchSource {
+    /// 新增邀请 (the form)
+    Form,
+    /// 导入邀请 (an Excel file)
+    Import,
+    /// 使用单位管理能力 (the API)
+    Api,
+    /// 授权申请 agreed by the direct unit (one invitation)
+    Request,
+}
+
+impl BatchSource {
+    pub fn code(self) -> &'static str {
+        match self {
+            BatchSource::Form => "form",
+            BatchSource::Import => "import",
+            BatchSource::Api => "api",
+            BatchSource::Request => "request",
+        }
+    }
+    pub fn from_code(c: &str) -> Self {
+        match c {
+            "import" => BatchSource::Import,
+            "api" => BatchSource::Api,
+            "request" => BatchSource::Request,
+            _ => BatchSource::Form,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            BatchSource::Form => "新增邀请",
+            BatchSource::Import => "导入邀请",
+            BatchSource::Api => "接口上传",
+            BatchSource::Request => "授权申请",
+        }
+    }
+}
+
 /// Who decides or acts on an invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Party {
@@ -257,6 +297,11 @@ impl InvitationStatus {
         matches!(self, InvitationStatus::Confirmed)
     }
 
+    /// The use unit's answer is awaited (H5 【待确认】): 响应 or 授权.
+    pub fn awaits_use_unit(&self) -> bool {
+        matches!(self, InvitationStatus::AwaitingResponse | InvitationStatus::AwaitingAuthorization)
+    }
+
     /// The officer desk that decides now: 受理 by the use unit's 主管税务机关's 受理
     /// post, 确认 by the same office's 复核 post (a second officer).
     pub fn deciding_role(&self) -> Option<OfficerRole> {
@@ -312,6 +357,8 @@ pub enum InvitationError {
     NoInvoicer,
     #[error("请选择开票安全验证时间")]
     NoPeriod,
+    #[error("您不能办理此操作")]
+    NotYours,
 }
 
 fn reason_of(reason: &str) -> Result<String, InvitationError> {
@@ -402,6 +449,194 @@ pub fn unbind(status: &InvitationStatus, by: &Party, reason: &str) -> Result<Inv
         Party::DirectUnit => reason.trim().chars().take(500).collect(),
     };
     Ok(InvitationStatus::Unbound { by: by.label().into(), reason })
+}
+
+/// What someone may do to an invitation now. The server sends these (never
+/// their labels) and pages match on them; `label()` is the button text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InvitationAction {
+    /// 直连单位: 重新发起邀请 (after 已拒绝, 不予受理, 确认不通过)
+    Reinvite,
+    /// 直连单位: 解除绑定 (reason optional)
+    UnbindUseUnit,
+    /// 使用单位, 自用类: 确认 → 待受理
+    Confirm,
+    /// 使用单位, 自用类: 拒绝 → 已拒绝 (reason optional)
+    Decline,
+    /// 使用单位, 联用类, 法定代表人或财务负责人: 授权 → 确认通过
+    Authorize,
+    /// 使用单位, 联用类, 法定代表人或财务负责人: 拒绝 → 已拒绝 (reason optional)
+    RefuseAuthorization,
+    /// 使用单位: 解除绑定 (reason required)
+    UnbindDirectUnit,
+    /// 受理岗: 受理 → 待确认
+    Accept,
+    /// 受理岗: 不予受理 (reason required)
+    NotAccept,
+    /// 复核岗: 确认通过
+    ConfirmPass,
+    /// 复核岗: 确认不通过 (reason required)
+    ConfirmReject,
+}
+
+/// Whether an action takes a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonRule {
+    None,
+    Optional,
+    Required,
+}
+
+impl InvitationAction {
+    /// The button text (manual wording).
+    pub fn label(self) -> &'static str {
+        use InvitationAction::*;
+        match self {
+            Reinvite => "重新发起邀请",
+            UnbindUseUnit | UnbindDirectUnit => "解除绑定",
+            Confirm => "确认",
+            Decline | RefuseAuthorization => "拒绝",
+            Authorize => "授权",
+            Accept => "受理",
+            NotAccept => "不予受理",
+            ConfirmPass => "确认通过",
+            ConfirmReject => "确认不通过",
+        }
+    }
+
+    /// How the step is written in the timeline and the audit log.
+    pub fn event_label(self) -> &'static str {
+        use InvitationAction::*;
+        match self {
+            Confirm => "确认邀请",
+            Decline => "拒绝邀请",
+            RefuseAuthorization => "拒绝授权",
+            UnbindDirectUnit => "使用单位解除绑定",
+            UnbindUseUnit => "直连单位解除绑定",
+            other => other.label(),
+        }
+    }
+
+    pub fn reason(self) -> ReasonRule {
+        use InvitationAction::*;
+        match self {
+            Decline | RefuseAuthorization | UnbindUseUnit => ReasonRule::Optional,
+            UnbindDirectUnit | NotAccept | ConfirmReject => ReasonRule::Required,
+            Reinvite | Confirm | Authorize | Accept | ConfirmPass => ReasonRule::None,
+        }
+    }
+
+    /// A refusal or an ending (shown as a secondary, "danger" button).
+    pub fn is_negative(self) -> bool {
+        self.reason() != ReasonRule::None
+    }
+
+    /// The officer desk that takes this decision, and whether it approves.
+    pub fn decision(self) -> Option<(OfficerRole, bool)> {
+        use InvitationAction::*;
+        match self {
+            Accept => Some((OfficerRole::Acceptance, true)),
+            NotAccept => Some((OfficerRole::Acceptance, false)),
+            ConfirmPass => Some((OfficerRole::Review, true)),
+            ConfirmReject => Some((OfficerRole::Review, false)),
+            _ => None,
+        }
+    }
+}
+
+/// Who is looking at (or acting on) an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvitationViewer {
+    DirectUnit,
+    UseUnit(Identity),
+    /// An officer of the use unit's 主管税务机关.
+    Officer(OfficerRole),
+}
+
+/// What `viewer` may do to an invitation in `status` (the only source of the
+/// buttons every page shows).
+pub fn actions_for(status: &InvitationStatus, viewer: &InvitationViewer) -> Vec<InvitationAction> {
+    use InvitationAction as A;
+    match viewer {
+        InvitationViewer::DirectUnit if status.may_reinvite() => vec![A::Reinvite],
+        InvitationViewer::DirectUnit if status.is_bound() => vec![A::UnbindUseUnit],
+        InvitationViewer::DirectUnit => vec![],
+        InvitationViewer::UseUnit(who) => match status {
+            InvitationStatus::AwaitingResponse => vec![A::Confirm, A::Decline],
+            InvitationStatus::AwaitingAuthorization if who.is_principal() => vec![A::Authorize, A::RefuseAuthorization],
+            InvitationStatus::Confirmed => vec![A::UnbindDirectUnit],
+            _ => vec![],
+        },
+        InvitationViewer::Officer(role) if status.deciding_role() == Some(*role) => match role {
+            OfficerRole::Acceptance => vec![A::Accept, A::NotAccept],
+            _ => vec![A::ConfirmPass, A::ConfirmReject],
+        },
+        InvitationViewer::Officer(_) => vec![],
+    }
+}
+
+/// What an action carries besides itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActInput {
+    pub reason: String,
+    /// 授权: how many 开票员 were chosen (each checked by the service).
+    pub invoicers: usize,
+    /// 授权: the 开票安全验证时间 chosen among the offered ones.
+    pub period: Option<VerificationPeriod>,
+}
+
+/// One step of the workflow: the new status, or why not. Officers' office is
+/// checked against the use unit's (`use_unit_office`). 重新发起邀请 creates a new
+/// invitation and is not a transition of this one.
+pub fn apply(
+    status: &InvitationStatus,
+    category: UseCategory,
+    viewer: &InvitationViewer,
+    officer_office: Option<i64>,
+    use_unit_office: i64,
+    action: InvitationAction,
+    input: &ActInput,
+) -> Result<InvitationStatus, InvitationError> {
+    use InvitationAction as A;
+    match (action, viewer) {
+        (A::Confirm | A::Decline, InvitationViewer::UseUnit(_)) if category == UseCategory::SelfUse => respond(status, action == A::Confirm, &input.reason),
+        (A::Authorize, InvitationViewer::UseUnit(who)) if category == UseCategory::Joint => authorize(status, *who, input.invoicers, input.period.as_ref()),
+        (A::RefuseAuthorization, InvitationViewer::UseUnit(who)) if category == UseCategory::Joint => refuse_authorization(status, *who, &input.reason),
+        (A::UnbindDirectUnit, InvitationViewer::UseUnit(who)) => unbind(status, &Party::UseUnit(*who), &input.reason),
+        (A::UnbindUseUnit, InvitationViewer::DirectUnit) => unbind(status, &Party::DirectUnit, &input.reason),
+        (A::Accept | A::NotAccept | A::ConfirmPass | A::ConfirmReject, InvitationViewer::Officer(role)) => {
+            let (desk, approve) = action.decision().ok_or(InvitationError::WrongRole)?;
+            if status.deciding_role() != Some(desk) {
+                return Err(InvitationError::WrongStatus(status.label().into()));
+            }
+            decide(status, category, approve, &input.reason, *role, officer_office, use_unit_office)
+        }
+        (A::Confirm | A::Decline | A::Authorize | A::RefuseAuthorization, InvitationViewer::UseUnit(_)) => Err(InvitationError::WrongStatus(status.label().into())),
+        _ => Err(InvitationError::NotYours),
+    }
+}
+
+/// 联用类 【授权】 as recorded: the chosen 开票员, the verification period, who and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationRecord {
+    pub invoicers: Vec<InvoicerChoice>,
+    pub period: VerificationPeriod,
+    /// 姓名（身份）
+    pub authorized_by: String,
+    /// Beijing time, "YYYY-MM-DD HH:MM:SS".
+    pub authorized_at: String,
+}
+
+/// A unit's 开票员 as offered and chosen (开票人员配置).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoicerChoice {
+    pub link_id: i64,
+    pub name: String,
+}
+
+/// 接入备案 outcome of the stored lines.
+pub fn filing_outcome(lines: &[super::access::CheckLine]) -> Filing {
+    if lines.iter().all(|l| l.outcome == super::access::CheckOutcome::Pass) { Filing::Passed } else { Filing::Failed }
 }
 
 /// 开票人员登记 (manual §4.5): who may register and unregister.
@@ -504,6 +739,55 @@ mod tests {
         assert!(!u.is_open() && !u.may_reinvite());
         assert_eq!(S::FILTERS.len(), 9);
         assert_eq!(S::Confirmed.label(), "确认通过");
+    }
+
+    #[test]
+    fn actions_depend_on_status_and_viewer() {
+        use InvitationAction as A;
+        use InvitationViewer as V;
+        assert_eq!(actions_for(&S::AwaitingResponse, &V::UseUnit(Identity::TaxClerk)), [A::Confirm, A::Decline]);
+        assert_eq!(actions_for(&S::AwaitingAuthorization, &V::UseUnit(Identity::FinanceManager)), [A::Authorize, A::RefuseAuthorization]);
+        assert!(actions_for(&S::AwaitingAuthorization, &V::UseUnit(Identity::InvoiceClerk)).is_empty());
+        assert_eq!(actions_for(&S::Confirmed, &V::UseUnit(Identity::TaxClerk)), [A::UnbindDirectUnit]);
+        assert_eq!(actions_for(&S::Confirmed, &V::DirectUnit), [A::UnbindUseUnit]);
+        assert_eq!(actions_for(&S::NotAccepted { reason: "x".into() }, &V::DirectUnit), [A::Reinvite]);
+        assert!(actions_for(&S::AwaitingResponse, &V::DirectUnit).is_empty());
+        assert_eq!(actions_for(&S::PendingAcceptance, &V::Officer(OfficerRole::Acceptance)), [A::Accept, A::NotAccept]);
+        assert_eq!(actions_for(&S::PendingConfirmation, &V::Officer(OfficerRole::Review)), [A::ConfirmPass, A::ConfirmReject]);
+        assert!(actions_for(&S::PendingConfirmation, &V::Officer(OfficerRole::Acceptance)).is_empty());
+        // Two actions share the label 拒绝; the page tells them apart by the enum.
+        assert_eq!(A::Decline.label(), A::RefuseAuthorization.label());
+        assert_eq!(A::UnbindDirectUnit.reason(), ReasonRule::Required);
+        assert_eq!(A::UnbindUseUnit.reason(), ReasonRule::Optional);
+    }
+
+    #[test]
+    fn apply_dispatches_by_action_and_checks_who_acts() {
+        use InvitationAction as A;
+        use InvitationViewer as V;
+        let none = ActInput::default();
+        let me = V::UseUnit(Identity::LegalRepresentative);
+        assert_eq!(apply(&S::AwaitingResponse, UseCategory::SelfUse, &me, None, 1, A::Confirm, &none), Ok(S::PendingAcceptance));
+        // The direct unit cannot answer for the use unit.
+        assert_eq!(apply(&S::AwaitingResponse, UseCategory::SelfUse, &V::DirectUnit, None, 1, A::Confirm, &none), Err(InvitationError::NotYours));
+        // A 联用类 invitation is not confirmed but authorized.
+        assert!(matches!(apply(&S::AwaitingAuthorization, UseCategory::Joint, &me, None, 1, A::Confirm, &none), Err(InvitationError::WrongStatus(_))));
+        assert_eq!(apply(&S::AwaitingAuthorization, UseCategory::Joint, &V::UseUnit(Identity::TaxClerk), None, 1, A::RefuseAuthorization, &none), Err(InvitationError::NotPrincipal));
+        // An officer's decision from a stale page (the desk moved on) is a wrong status.
+        let o = V::Officer(OfficerRole::Acceptance);
+        assert!(matches!(apply(&S::PendingConfirmation, UseCategory::SelfUse, &o, Some(1), 1, A::Accept, &none), Err(InvitationError::WrongStatus(_))));
+        assert_eq!(apply(&S::PendingAcceptance, UseCategory::SelfUse, &o, Some(2), 1, A::Accept, &none), Err(InvitationError::NotYourOffice));
+        assert_eq!(apply(&S::PendingAcceptance, UseCategory::SelfUse, &o, Some(1), 1, A::Accept, &none), Ok(S::PendingConfirmation));
+        assert_eq!(apply(&S::Confirmed, UseCategory::Joint, &V::DirectUnit, None, 1, A::UnbindUseUnit, &none).unwrap().label(), "已解除绑定");
+    }
+
+    #[test]
+    fn filing_outcome_is_all_lines_passed() {
+        use super::super::access::{CheckLine, CheckOutcome};
+        let line = |o| CheckLine { rule_id: "r".into(), label: "l".into(), unit_value: "v".into(), threshold: "t".into(), outcome: o };
+        assert_eq!(filing_outcome(&[line(CheckOutcome::Pass)]), Filing::Passed);
+        assert_eq!(filing_outcome(&[line(CheckOutcome::Pass), line(CheckOutcome::Fail)]), Filing::Failed);
+        assert_eq!(initial_status(UseCategory::Joint, Some(filing_outcome(&[]))), S::AwaitingAuthorization);
     }
 
     #[test]

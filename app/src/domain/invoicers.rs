@@ -116,6 +116,35 @@ pub fn unregister(state: &RegistrationState, who: Identity, who_label: &str, own
     Ok(RegistrationState::Unregistered { by: who_label.to_string(), reason, at })
 }
 
+/// What someone may do to a registration; sent to the page as typed values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RegistrationAction {
+    /// 解除登记 (a reason is required of an 开票员: `reason_required`)
+    Unregister,
+}
+
+impl RegistrationAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationAction::Unregister => "解除登记",
+        }
+    }
+}
+
+/// An 开票员 must say why they end their registration.
+pub fn reason_required(access: InvoicerAccess) -> bool {
+    access == InvoicerAccess::Own
+}
+
+/// What a viewer with `access` may do to a registration in `state` (`own`: it is theirs).
+pub fn actions_for(state: &RegistrationState, access: InvoicerAccess, own: bool) -> Vec<RegistrationAction> {
+    match (state.is_active(), access) {
+        (true, InvoicerAccess::Manage) => vec![RegistrationAction::Unregister],
+        (true, InvoicerAccess::Own) if own => vec![RegistrationAction::Unregister],
+        _ => vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +160,17 @@ mod tests {
         assert!(is_bound_joint(&InvitationStatus::Confirmed, UseCategory::Joint));
         assert!(!is_bound_joint(&InvitationStatus::Confirmed, UseCategory::SelfUse));
         assert!(!is_bound_joint(&InvitationStatus::AwaitingAuthorization, UseCategory::Joint));
+    }
+
+    #[test]
+    fn actions_follow_state_and_access() {
+        let r = RegistrationState::Registered;
+        assert_eq!(actions_for(&r, InvoicerAccess::Manage, false), [RegistrationAction::Unregister]);
+        assert_eq!(actions_for(&r, InvoicerAccess::Own, true), [RegistrationAction::Unregister]);
+        assert!(actions_for(&r, InvoicerAccess::Own, false).is_empty());
+        let ended = RegistrationState::Unregistered { by: "x".into(), reason: String::new(), at: Timestamp(1) };
+        assert!(actions_for(&ended, InvoicerAccess::Manage, true).is_empty());
+        assert!(reason_required(InvoicerAccess::Own) && !reason_required(InvoicerAccess::Manage));
     }
 
     #[test]

@@ -102,29 +102,13 @@ fn Overview(summary: AccessSummary, stage: RwSignal<Stage>) -> impl IntoView {
                     <p>"状态："<strong class="status" data-status=c.status.label()>{c.status.label()}</strong></p>
                     {c.status.reason().map(|r| view! { <p class="reason">"原因："{r.to_string()}</p> })}
                     {c.next_actor.clone().map(|n| view! { <p class="muted">"待办理："{n}</p> })}
-                    <Timeline app=c.clone() />
+                    <crate::components::Timeline entries=c.timeline.clone() />
                     {(!c.materials.is_empty()).then(|| view! { <h4>"申请材料"</h4><MaterialsList materials=c.materials.clone() /> })}
                     <PrintLinks form=c.form.clone() />
                     {may.then(|| view! { <button class="secondary" on:click=move |_| reapply(id)>"重新发起"</button> })}
                 </section>
             }
         })}
-    }
-}
-
-#[component]
-pub fn Timeline(app: ApplicationView) -> impl IntoView {
-    view! {
-        <ol class="timeline">
-            {app.timeline.into_iter().map(|t| view! {
-                <li>
-                    <span class="at">{t.at}</span>
-                    <span class="who">{t.actor}" · "{t.actor_unit}</span>
-                    <span class="what">{t.action}" → "{t.to}</span>
-                    {t.reason.map(|r| view! { <span class="reason">"原因："{r}</span> })}
-                </li>
-            }).collect_view()}
-        </ol>
     }
 }
 

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::accounts::{
     forgot_enterprise_reset, forgot_enterprise_send, forgot_enterprise_start, reset_person_password, EnterpriseApprovers,
@@ -13,45 +12,18 @@ use crate::api::accounts::{
 use crate::components::captcha::{CaptchaField, CaptchaState};
 use crate::components::{FieldMsg, FormMsg};
 use crate::error::AppError;
-use crate::pages::register::{after_send, phone_code_sender, Countdown, reveal_error, ApproverChoice, Field, Notice, SmsField, Stepper, PASSWORD_HINT};
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Person,
-    Enterprise,
-}
+use crate::components::form::{after_send, AccountTab, AccountTabs, reveal_error, ApproverChoice, Countdown, Field, IdentityFields, NewPasswordFields, Notice, PersonFields, PhoneFields, SmsField, Stepper, PASSWORD_HINT};
+use crate::components::use_submit;
 
 #[component]
 pub fn ForgotPage() -> impl IntoView {
-    let query = use_query_map();
-    let first = if query.with_untracked(|q| q.get("tab").as_deref() == Some("enterprise")) { Tab::Enterprise } else { Tab::Person };
-    let tab = RwSignal::new(first);
-    let tab_button = move |t: Tab, label: &'static str| {
-        view! {
-            <button type="button" role="tab" class="tab" class:active=move || tab.get() == t
-                aria-selected=move || (tab.get() == t).to_string()
-                on:click=move |_| tab.set(t)>{label}</button>
-        }
-    };
+    let tab = RwSignal::new(AccountTab::Person);
     view! {
-        <div class="account-page">
-            <section class="card account">
-                <h2>"忘记密码"</h2>
-                <div class="tabs" role="tablist">
-                    {tab_button(Tab::Person, "自然人")}
-                    {tab_button(Tab::Enterprise, "企业")}
-                </div>
-                {move || match tab.get() {
-                    Tab::Person => view! { <PersonReset /> }.into_any(),
-                    Tab::Enterprise => view! { <EnterpriseReset /> }.into_any(),
-                }}
-            </section>
-            <p class="muted small account-links">
-                <a href="/login">"返回登录"</a>
-                " · "
-                <a href="/register">"注册"</a>
-            </p>
-        </div>
+        <AccountTabs title="忘记密码" labels=["自然人", "企业"] tab person=|| view! { <PersonReset /> } enterprise=|| view! { <EnterpriseReset /> }>
+            <a href="/login">"返回登录"</a>
+            " · "
+            <a href="/register">"注册"</a>
+        </AccountTabs>
     }
 }
 
@@ -71,66 +43,33 @@ fn Done(text: &'static str) -> impl IntoView {
 /// 【忘记密码】--自然人
 #[component]
 fn PersonReset() -> impl IntoView {
-    let phone = RwSignal::new(String::new());
-    let sms_code = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let id_number = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let notice: RwSignal<Option<String>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
-    let sending = RwSignal::new(false);
+    let f = PersonFields::new(None);
     let done = RwSignal::new(false);
-    let wait = Countdown::new();
-
-    let send = phone_code_sender(phone, PhonePurpose::ResetPassword, wait, sending, notice, error);
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = use_submit(
+        f.error,
+        move |_: ()| {
+            let (phone, sms_code, name, id_number, password, confirm) = f.values();
+            reset_person_password(ResetPersonForm { phone, sms_code, name, id_number, password, confirm })
+        },
+        move |()| done.set(true),
+    );
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
+        if !submit.busy() {
+            submit.run(());
         }
-        busy.set(true);
-        let form = ResetPersonForm {
-            phone: phone.get_untracked().trim().to_string(),
-            sms_code: sms_code.get_untracked().trim().to_string(),
-            name: name.get_untracked().trim().to_string(),
-            id_number: id_number.get_untracked().trim().to_uppercase(),
-            password: password.get_untracked(),
-            confirm: confirm.get_untracked(),
-        };
-        spawn_local(async move {
-            let r = reset_person_password(form).await;
-            busy.set(false);
-            match r {
-                Ok(()) => {
-                    error.set(None);
-                    done.set(true);
-                }
-                Err(e) => {
-                    error.set(Some(e));
-                    reveal_error();
-                }
-            }
-        });
     };
-
     view! {
         <Show when=move || done.get() fallback=move || view! {
-            <form class="reset-person" on:submit=submit novalidate>
-                <Field label="手机号码" name="phone" value=phone error kind="tel" inputmode="numeric" maxlength="11" autocomplete="tel" placeholder="请输入已注册的手机号码" />
-                <SmsField label="短信验证码" name="sms_code" value=sms_code error wait sending on_send=send />
-                <Notice notice />
+            <form class="reset-person" on:submit=on_submit novalidate>
+                <PhoneFields f purpose=PhonePurpose::ResetPassword placeholder="请输入已注册的手机号码" />
                 <h3 class="section">"实名核验"</h3>
                 <p class="muted small">"演示环境：以姓名和证件号码核验代替微信/支付宝扫码实名认证。"</p>
-                <Field label="姓名" name="name" value=name error autocomplete="name" placeholder="请输入姓名" />
-                <Field label="证件号码（居民身份证）" name="id_number" value=id_number error maxlength="18" placeholder="请输入18位居民身份证号码" />
+                <IdentityFields f />
                 <h3 class="section">"重新设置密码"</h3>
-                <Field label="新密码" name="password" value=password error kind="password" autocomplete="new-password" placeholder=PASSWORD_HINT />
-                <Field label="确认密码" name="confirm" value=confirm error kind="password" autocomplete="new-password" placeholder="请再次输入新密码" />
-                <FormMsg error />
-                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "提交中…" } else { "重置密码" }}</button>
+                <NewPasswordFields f label="新密码" again="请再次输入新密码" />
+                <FormMsg error=f.error />
+                <button class="primary" type="submit" disabled=move || submit.busy()>{move || if submit.busy() { "提交中…" } else { "重置密码" }}</button>
             </form>
         }>
             <Done text="请使用新密码登录。企业登录时，办税人员身份验证使用此密码。" />

@@ -11,8 +11,10 @@ use leptos::task::spawn_local;
 
 use super::h5::{navigate, H5Route};
 use crate::api::invitation::*;
-use crate::components::FieldMsg;
+use crate::components::{ConfirmDialog, ReasonDialog};
+use crate::domain::invitation::InvitationAction;
 use crate::error::AppError;
+use crate::pages::invitation_act::{use_invitation_act, ActArgs, AuthorizeFields};
 
 /// Whether the browser is online, kept by the `online` / `offline` events.
 #[derive(Clone, Copy)]
@@ -50,10 +52,6 @@ pub fn Offline(retry: Callback<()>) -> impl IntoView {
     }
 }
 
-fn waits_for_us(code: &str) -> bool {
-    matches!(code, "awaiting_response" | "awaiting_authorization")
-}
-
 /// 【待确认】 / 全部.
 #[component]
 pub fn InviteList() -> impl IntoView {
@@ -83,7 +81,7 @@ pub fn InviteList() -> impl IntoView {
             (_, None) => view! { <p class="loading">"正在加载…"</p> }.into_any(),
             (_, Some(Err(e))) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
             (_, Some(Ok(list))) => {
-                let shown: Vec<InvitationRow> = list.into_iter().filter(|r| all.get() || waits_for_us(&r.status_code)).collect();
+                let shown: Vec<InvitationRow> = list.into_iter().filter(|r| all.get() || r.awaits_use_unit).collect();
                 if shown.is_empty() {
                     let text = if all.get() { "暂无接入邀请" } else { "暂无待确认的接入邀请" };
                     view! { <section class="card"><p class="empty">{text}</p></section> }.into_any()
@@ -111,21 +109,14 @@ pub fn InviteList() -> impl IntoView {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Step {
-    None,
-    Confirm,
-    Refuse,
-    Authorize,
-}
-
-/// One invitation: facts, proof material, timeline, the viewer's actions.
+/// One invitation: facts, proof material, timeline, the viewer's actions
+/// (`InvitationAction`s from the server, through the shared `invitation_act`).
 #[component]
 pub fn InviteDetail(id: i64) -> impl IntoView {
     let online = online();
     let data = RwSignal::new(None::<Result<H5InvitationCard, AppError>>);
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let step = RwSignal::new(Step::None);
+    let step = RwSignal::new(None::<InvitationAction>);
     let notice = RwSignal::new(None::<String>);
     let load = Callback::new(move |_: ()| {
         data.set(None);
@@ -135,20 +126,18 @@ pub fn InviteDetail(id: i64) -> impl IntoView {
     Effect::new(move |was: Option<bool>| {
         let now = online.get();
         if now && was == Some(false) {
-            step.set(Step::None);
+            step.set(None);
             load.run(());
         }
         now
     });
-    let done = move |r: Result<H5InvitationCard, AppError>, what: &str| match r {
-        Ok(v) => {
-            notice.set(Some(format!("{what}成功，当前状态：{}", v.status)));
-            error.set(None);
-            step.set(Step::None);
-            data.set(Some(Ok(v)));
-        }
-        Err(e) => error.set(Some(e)),
-    };
+    let act = use_invitation_act(error, move |r, action| {
+        notice.set(Some(format!("{}成功，当前状态：{}", action.label(), r.status)));
+        step.set(None);
+        load.run(());
+    });
+    // Offline, nothing can be sent.
+    let busy = Signal::derive(move || !online.get() || act.busy());
     view! {
         <p><button class="link" on:click=move |_| navigate(H5Route::Home)>"‹ 返回待确认"</button></p>
         {move || match (online.get(), data.get()) {
@@ -156,8 +145,6 @@ pub fn InviteDetail(id: i64) -> impl IntoView {
             (_, None) => view! { <p class="loading">"正在加载…"</p> }.into_any(),
             (_, Some(Err(e))) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
             (_, Some(Ok(v))) => {
-                let has = |a: &str| v.actions.iter().any(|x| x == a);
-                let (confirm, refuse, authorize) = (has("确认"), has("拒绝"), has("授权"));
                 let (vid, version) = (v.id, v.version);
                 let (invoicers, periods) = (v.invoicers.clone(), v.periods.clone());
                 view! {
@@ -184,85 +171,40 @@ pub fn InviteDetail(id: i64) -> impl IntoView {
                             </ol>
                         </details>
                         <div class="actions h5-actions">
-                            {confirm.then(|| view! { <button class="primary" disabled=move || !online.get() on:click=move |_| { error.set(None); step.set(Step::Confirm) }>"确认"</button> })}
-                            {authorize.then(|| view! { <button class="primary" disabled=move || !online.get() on:click=move |_| { error.set(None); step.set(Step::Authorize) }>"授权"</button> })}
-                            {refuse.then(|| view! { <button class="secondary danger" disabled=move || !online.get() on:click=move |_| { error.set(None); step.set(Step::Refuse) }>"拒绝"</button> })}
+                            // The use unit's actions; 解除绑定 is on the web page.
+                            {v.actions.iter().filter(|a| **a != InvitationAction::UnbindDirectUnit).map(|&a| view! {
+                                <button class=if a.is_negative() { "secondary danger" } else { "primary" } disabled=move || !online.get() on:click=move |_| { error.set(None); step.set(Some(a)) }>{a.label()}</button>
+                            }).collect_view()}
                         </div>
-                        {move || match step.get() {
-                            Step::None => ().into_any(),
-                            Step::Confirm => view! {
-                                <div class="confirm" role="dialog" aria-label="确认接入邀请">
-                                    <p>"确认后接入邀请将提交主管税务机关受理。"</p>
-                                    <div class="actions h5-actions">
-                                        <button class="secondary" on:click=move |_| step.set(Step::None)>"取消"</button>
-                                        <button class="primary" disabled=move || !online.get() on:click=move |_| spawn_local(async move { done(h5_act(vid, version, "confirm".into(), String::new(), vec![], String::new()).await, "确认") })>"确认提交"</button>
-                                    </div>
-                                </div>
-                            }.into_any(),
-                            Step::Refuse => view! { <RefuseStep id=vid version=version step=step error=error done=Callback::new(move |r| done(r, "拒绝")) /> }.into_any(),
-                            Step::Authorize => view! { <AuthorizeStep id=vid version=version invoicers=invoicers.clone() periods=periods.clone() step=step error=error done=Callback::new(move |r| done(r, "授权")) /> }.into_any(),
-                        }}
+                        {move || step.get().map(|a| {
+                            let args = ActArgs::new(vid, version, a);
+                            let cancel = Callback::new(move |_: ()| step.set(None));
+                            match a {
+                                InvitationAction::Confirm => view! {
+                                    <ConfirmDialog title="确认接入邀请" confirm="确认提交" busy on_confirm=Callback::new(move |_: ()| act.run(args.clone())) on_cancel=cancel>
+                                        <p>"确认后接入邀请将提交主管税务机关受理。"</p>
+                                    </ConfirmDialog>
+                                }.into_any(),
+                                InvitationAction::Authorize => {
+                                    let (chosen, period) = (RwSignal::new(Vec::<i64>::new()), RwSignal::new(String::new()));
+                                    let (invoicers, periods) = (invoicers.clone(), periods.clone());
+                                    let send = Callback::new(move |_: ()| act.run(ActArgs { invoicers: chosen.get_untracked(), period: period.get_untracked(), ..args.clone() }));
+                                    view! {
+                                        <ConfirmDialog title="授权" confirm="确认授权" busy on_confirm=send on_cancel=cancel>
+                                            <AuthorizeFields invoicers periods chosen period error />
+                                        </ConfirmDialog>
+                                    }.into_any()
+                                }
+                                _ => view! {
+                                    <ReasonDialog title="确认拒绝" text="" label="拒绝原因（选填）" required=false confirm="确认拒绝" error busy
+                                        on_confirm=Callback::new(move |r: String| act.run(args.clone().reason(r))) on_cancel=cancel />
+                                }.into_any(),
+                            }
+                        })}
                         {move || error.get().and_then(|e| e.form_message()).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                     </section>
                 }.into_any()
             }
         }}
-    }
-}
-
-#[component]
-fn RefuseStep(id: i64, version: i64, step: RwSignal<Step>, error: RwSignal<Option<AppError>>, done: Callback<Result<H5InvitationCard, AppError>>) -> impl IntoView {
-    let online = online();
-    let reason = RwSignal::new(String::new());
-    let send = move |_| {
-        let r = reason.get_untracked();
-        spawn_local(async move {
-            done.run(h5_act(id, version, "refuse".into(), r, vec![], String::new()).await);
-        });
-    };
-    view! {
-        <div class="confirm" role="dialog" aria-label="确认拒绝">
-            <label class="field"><span>"拒绝原因（选填）"</span>
-                <textarea aria-label="拒绝原因" maxlength="500" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
-            <FieldMsg error=error field="reason" />
-            <div class="actions h5-actions">
-                <button class="secondary" on:click=move |_| step.set(Step::None)>"取消"</button>
-                <button class="primary" disabled=move || !online.get() on:click=send>"确认拒绝"</button>
-            </div>
-        </div>
-    }
-}
-
-#[component]
-fn AuthorizeStep(id: i64, version: i64, invoicers: Vec<(i64, String)>, periods: Vec<(String, String)>, step: RwSignal<Step>, error: RwSignal<Option<AppError>>, done: Callback<Result<H5InvitationCard, AppError>>) -> impl IntoView {
-    let online = online();
-    let chosen = RwSignal::new(Vec::<i64>::new());
-    let period = RwSignal::new(String::new());
-    let send = move |_| {
-        let (c, p) = (chosen.get_untracked(), period.get_untracked());
-        spawn_local(async move { done.run(h5_act(id, version, "authorize".into(), String::new(), c, p).await) });
-    };
-    view! {
-        <div class="confirm authorize" role="dialog" aria-label="授权">
-            <fieldset class="field invoicers">
-                <legend>"开票人员配置"</legend>
-                {invoicers.into_iter().map(|(lid, name)| view! {
-                    <label class="check"><input type="checkbox" name="invoicer"
-                        on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|c| { c.retain(|x| *x != lid); if on { c.push(lid) } }) } />
-                        {name}</label>
-                }).collect_view()}
-                <FieldMsg error=error field="invoicers" />
-            </fieldset>
-            <label class="field"><span>"开票安全验证时间配置"</span>
-                <select aria-label="开票安全验证时间" on:change=move |ev| period.set(event_target_value(&ev))>
-                    <option value="">"请选择"</option>
-                    {periods.into_iter().map(|(code, label)| view! { <option value=code>{label}</option> }).collect_view()}
-                </select></label>
-            <FieldMsg error=error field="period" />
-            <div class="actions h5-actions">
-                <button class="secondary" on:click=move |_| step.set(Step::None)>"取消"</button>
-                <button class="primary" disabled=move || !online.get() on:click=send>"确认授权"</button>
-            </div>
-        </div>
     }
 }

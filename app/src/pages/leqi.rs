@@ -77,7 +77,7 @@ fn Menus() -> impl IntoView {
 
 /// 【接入管理】 pages: what the server says about this unit (or why not).
 #[component]
-fn AccessSection(title: String) -> impl IntoView {
+fn AccessSection(title: String, apply: bool) -> impl IntoView {
     let info = RwSignal::new(None);
     spawn_local(async move { info.set(Some(access_home().await)) });
     move || match info.get() {
@@ -85,7 +85,7 @@ fn AccessSection(title: String) -> impl IntoView {
         Some(Err(e)) => view! {
             <section class="card refused"><h2>{title.clone()}</h2><p class="form-error" role="alert">{e.to_string()}</p></section>
         }.into_any(),
-        Some(Ok(_)) if title == "接入申请" => view! { <crate::pages::access::AccessApplyPage /> }.into_any(),
+        Some(Ok(_)) if apply => view! { <crate::pages::access::AccessApplyPage /> }.into_any(),
         Some(Ok(i)) => view! {
             <div>
                 <p class="muted unit-line">{i.enterprise_name}" · "{i.credit_code}{i.direct_unit.map(|d| format!(" · 直连单位（{d}）"))}</p>
@@ -124,9 +124,10 @@ pub fn LeqiPage() -> impl IntoView {
             <div class="leqi">
                 <Menus />
                 {move || {
-                    let section = params.get().get("section").unwrap_or_default();
-                    if section == "access" {
-                        view! { <AccessSection title=title() /> }.into_any()
+                    let p = params.get();
+                    if p.get("section").as_deref() == Some("access") {
+                        let apply = p.get("page").as_deref() == Some("apply");
+                        view! { <AccessSection title=title() apply /> }.into_any()
                     } else {
                         view! { <NotYetOpen title=title() /> }.into_any()
                     }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::auth::{enterprise_login, person_login_password, person_login_sms, send_login_sms, PersonChoice, PersonSelection};
-use crate::components::captcha::{CaptchaField, CaptchaState};
+use crate::components::captcha::{LoginKind, PasswordLogin};
 use crate::components::session::use_session;
 use crate::components::{FieldMsg, FormMsg};
 use crate::domain::Principal;
@@ -36,53 +36,17 @@ pub fn EnterpriseLoginFlow(on_done: Callback<Principal>) -> impl IntoView {
 
 #[component]
 fn Credentials(selection: RwSignal<Option<PersonSelection>>) -> impl IntoView {
-    let code = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let captcha = CaptchaState::new();
-    let error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            let r = enterprise_login(code.get_untracked(), password.get_untracked(), captcha.id.get_untracked(), captcha.answer.get_untracked()).await;
-            busy.set(false);
-            match r {
-                Ok(sel) => {
-                    error.set(None);
-                    selection.set(Some(sel));
-                }
-                Err(e) => {
-                    password.set(String::new());
-                    captcha.refresh();
-                    error.set(Some(e));
-                }
-            }
-        });
+    let kind = LoginKind {
+        title: "企业用户登录",
+        label: "统一社会信用代码/纳税人识别号",
+        name: "code",
+        placeholder: "请输入统一社会信用代码/纳税人识别号",
+        maxlength: Some("20"),
     };
-
     view! {
-        <form class="card login" on:submit=submit novalidate>
-            <h2>"企业用户登录"</h2>
+        <PasswordLogin kind send=enterprise_login done=move |sel| selection.set(Some(sel))>
             <p class="tabs"><span class="tab active">"用户名登录"</span></p>
-            <label class="field">
-                <span>"统一社会信用代码/纳税人识别号"</span>
-                <input name="code" autocomplete="username" maxlength="20" placeholder="请输入统一社会信用代码/纳税人识别号" bind:value=code />
-                <FieldMsg error field="code" />
-            </label>
-            <label class="field">
-                <span>"密码"</span>
-                <input name="password" type="password" autocomplete="current-password" placeholder="请输入密码" bind:value=password />
-                <FieldMsg error field="password" />
-            </label>
-            <CaptchaField state=captcha error />
-            <FormMsg error />
-            <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "登录中…" } else { "登录" }}</button>
-        </form>
+        </PasswordLogin>
     }
 }
 
@@ -144,7 +108,7 @@ fn VerifyPerson(
 
     let finish = move |r: Result<Principal, AppError>| match r {
         Ok(p) => on_done.run(p),
-        Err(AppError::Refused(m)) if m.contains("超时") => {
+        Err(AppError::Expired(_)) => {
             // The login expired: start again from the enterprise password.
             chosen.set(None);
             selection.set(None);

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::accounts::{add_user, change_password, end_session, find_registered_person, list_users, my_sessions, set_user_grants, UserRow};
+use crate::api::accounts::{add_user, change_password, end_session, find_registered_person, list_users, my_sessions, set_user_grants, SessionRow, UserRow};
 use crate::components::session::use_session;
-use crate::components::{FieldMsg, FormMsg};
+use crate::components::{use_load, FieldMsg, FormMsg};
 use crate::domain::accounts::{Grants, Module};
 use crate::domain::{Identity, Principal};
 use crate::error::AppError;
@@ -60,11 +60,8 @@ fn grant_labels(g: &Grants) -> String {
 /// 【我的信息】→【用户管理】→【授权信息】
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    let users = LocalResource::new(move || {
-        reload.get();
-        list_users()
-    });
+    let users = use_load(list_users);
+    let reload = move || users.reload();
     let editing: RwSignal<Option<UserRow>> = RwSignal::new(None);
     let adding = RwSignal::new(false);
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
@@ -79,7 +76,7 @@ pub fn UsersPage() -> impl IntoView {
             match set_user_grants(u.link_id, String::new()).await {
                 Ok(_) => {
                     notice.set(Some(format!("已回收{}的全部权限，该用户已解绑", u.name)));
-                    reload.update(|n| *n += 1);
+                    reload();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -100,19 +97,16 @@ pub fn UsersPage() -> impl IntoView {
                     <Show when=move || adding.get()>
                         <AddUserForm done=Callback::new(move |msg: Option<String>| {
                             adding.set(false);
-                            if let Some(m) = msg { notice.set(Some(m)); reload.update(|n| *n += 1); }
+                            if let Some(m) = msg { notice.set(Some(m)); reload(); }
                         }) />
                     </Show>
                     {move || editing.get().map(|u| view! {
                         <GrantEditor user=u done=Callback::new(move |msg: Option<String>| {
                             editing.set(None);
-                            if let Some(m) = msg { notice.set(Some(m)); reload.update(|n| *n += 1); }
+                            if let Some(m) = msg { notice.set(Some(m)); reload(); }
                         }) />
                     })}
-                    {move || match users.get() {
-                        None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                        Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Some(Ok(list)) => view! {
+                    {users.view(move |list: Vec<UserRow>| view! {
                             <table class="list">
                                 <thead><tr><th>"姓名"</th><th>"身份"</th><th>"证件号码"</th><th>"手机号码"</th><th>"来源"</th><th>"状态"</th><th>"已授权功能"</th><th>"操作"</th></tr></thead>
                                 <tbody>
@@ -138,8 +132,7 @@ pub fn UsersPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                    }}
+                        })}
                 </section>
             </div>
         </TaxpayerOnly>
@@ -321,11 +314,7 @@ pub fn PasswordPage() -> impl IntoView {
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    let sessions = LocalResource::new(move || {
-        reload.get();
-        my_sessions()
-    });
+    let sessions = use_load(my_sessions);
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
     view! {
         <TaxpayerOnly>
@@ -334,10 +323,7 @@ pub fn SessionsPage() -> impl IntoView {
                 <section class="card">
                     <h2>"登录设备"</h2>
                     <FormMsg error />
-                    {move || match sessions.get() {
-                        None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                        Some(Err(e)) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
-                        Some(Ok(list)) => view! {
+                    {sessions.view(move |list: Vec<SessionRow>| view! {
                             <table class="list">
                                 <thead><tr><th>"设备"</th><th>"企业"</th><th>"登录时间"</th><th>"最近活动"</th><th>"操作"</th></tr></thead>
                                 <tbody>
@@ -354,7 +340,7 @@ pub fn SessionsPage() -> impl IntoView {
                                                         let id = id.clone();
                                                         spawn_local(async move {
                                                             match end_session(id).await {
-                                                                Ok(()) => reload.update(|n| *n += 1),
+                                                                Ok(()) => sessions.reload(),
                                                                 Err(e) => error.set(Some(e)),
                                                             }
                                                         });
@@ -365,8 +351,7 @@ pub fn SessionsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                    }}
+                        })}
                 </section>
             </div>
         </TaxpayerOnly>

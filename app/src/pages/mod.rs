@@ -6,6 +6,7 @@ pub mod api_credentials;
 pub mod login;
 pub mod h5;
 pub mod h5_invite;
+pub mod invitation_act;
 pub mod jrgl;
 pub mod leqi;
 pub mod materials;

@@ -3,22 +3,23 @@
 //! §3.4.2.4: 受理 / 确认 of use-unit invitations by the use unit's 主管税务机关).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::pages::materials::MaterialsList;
-use crate::api::access::{officer_case, officer_decide, officer_queue, AccessForm, ApplicationView, CaseFile, QueueItem, TimelineEntry, UnitInfo};
+use crate::api::access::{access_act, officer_case, officer_queue, AccessForm, CaseFile, QueueItem, TimelineEntry, UnitInfo};
 use crate::api::auth::officer_login;
-use crate::api::invitation::{invitation_detail, officer_invitation_decide, officer_invitation_queue, InvitationQueueItem, InvitationView};
-use crate::components::captcha::{CaptchaField, CaptchaState};
+use crate::api::invitation::{invitation_act, invitation_detail, officer_invitation_queue, InvitationQueueItem, InvitationView};
+use crate::api::Acted;
+use crate::components::captcha::{LoginKind, PasswordLogin};
 use crate::components::session::use_session;
-use crate::components::{FieldMsg, FormMsg};
-use crate::domain::access::{CheckLine, CheckOutcome, QualificationItem};
-use crate::domain::{OfficerRole, Principal};
+use crate::components::{use_load, use_submit, FieldMsg, FormMsg, Loader, Timeline};
+use crate::domain::access::{AccessAction, CheckLine, CheckOutcome, QualificationItem};
+use crate::domain::invitation::InvitationAction;
+use crate::domain::Principal;
 use crate::error::AppError;
-use crate::pages::jrgl::invite::{InvitationFacts, Steps};
+use crate::pages::jrgl::invite::InvitationFacts;
 
 /// The tax console: its own wasm bundle (`tax.html`, served at /tax), so the
 /// taxpayers' portal does not carry the officers' pages and vice versa.
@@ -32,8 +33,8 @@ pub fn TaxApp() -> impl IntoView {
                 <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/tax" rel="external">"返回待办列表"</a></p></section> }>
                     <Route path=path!("/tax/login") view=OfficerLoginPage />
                     <Route path=path!("/tax") view=OfficerQueue />
-                    <Route path=path!("/tax/case/:id") view=OfficerCasePage />
-                    <Route path=path!("/tax/invitation/:id") view=OfficerInvitationPage />
+                    <Route path=path!("/tax/case/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Access /> } />
+                    <Route path=path!("/tax/invitation/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Invitation /> } />
                 </Routes>
             </main>
         </Router>
@@ -44,51 +45,14 @@ pub fn TaxApp() -> impl IntoView {
 pub fn OfficerLoginPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let username = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let captcha = CaptchaState::new();
-    let error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let r = officer_login(username.get_untracked(), password.get_untracked(), captcha.id.get_untracked(), captcha.answer.get_untracked()).await;
-            busy.set(false);
-            match r {
-                Ok(p) => {
-                    session.principal.set(Some(p));
-                    navigate("/tax", Default::default());
-                }
-                Err(e) => {
-                    password.set(String::new());
-                    captcha.refresh();
-                    error.set(Some(e));
-                }
-            }
-        });
+    let kind = LoginKind { title: "税务人员登录", label: "用户名", name: "username", placeholder: "请输入用户名", maxlength: None };
+    let done = move |p: Principal| {
+        session.principal.set(Some(p));
+        navigate("/tax", Default::default());
     };
-
     view! {
         <div class="login-page">
-            <form class="card login" on:submit=submit novalidate>
-                <h2>"税务人员登录"</h2>
-                <label class="field">
-                    <span>"用户名"</span>
-                    <input name="username" autocomplete="username" placeholder="请输入用户名" bind:value=username />
-                    <FieldMsg error field="username" />
-                </label>
-                <label class="field">
-                    <span>"密码"</span>
-                    <input name="password" type="password" autocomplete="current-password" placeholder="请输入密码" bind:value=password />
-                    <FieldMsg error field="password" />
-                </label>
-                <CaptchaField state=captcha error />
-                <FormMsg error />
-                <button class="primary" type="submit" disabled=move || busy.get()>"登录"</button>
-            </form>
+            <PasswordLogin kind send=officer_login done />
             <p class="muted small"><a href="/login" rel="external">"企业用户登录"</a></p>
         </div>
     }
@@ -137,21 +101,26 @@ pub fn OfficerQueue() -> impl IntoView {
     }
 }
 
+/// A work queue: "暂无待办事项", or a table with these headings and a row per item.
+fn queue_table<T: Clone + Send + Sync + 'static>(items: Loader<Vec<T>>, heads: &'static [&'static str], row: fn(T) -> AnyView) -> impl IntoView {
+    items.view(move |list: Vec<T>| {
+        if list.is_empty() {
+            view! { <p class="empty">"暂无待办事项"</p> }.into_any()
+        } else {
+            view! {
+                <table class="list queue-list">
+                    <thead><tr>{heads.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}</tr></thead>
+                    <tbody>{list.into_iter().map(row).collect_view()}</tbody>
+                </table>
+            }
+            .into_any()
+        }
+    })
+}
+
 #[component]
 fn InvitationQueueList() -> impl IntoView {
-    let items = LocalResource::new(officer_invitation_queue);
-    move || match items.get() {
-        None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-        Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"暂无待办事项"</p> }.into_any(),
-        Some(Ok(list)) => view! {
-            <table class="list queue-list">
-                <thead><tr><th>"使用单位"</th><th>"统一社会信用代码"</th><th>"直连单位"</th><th>"类别"</th><th>"状态"</th><th>"进入待办时间"</th><th>"操作"</th></tr></thead>
-                <tbody>{list.into_iter().map(|q| view! { <InvitationQueueRow q /> }).collect_view()}</tbody>
-            </table>
-        }
-        .into_any(),
-    }
+    queue_table(use_load(officer_invitation_queue), &["使用单位", "统一社会信用代码", "直连单位", "类别", "状态", "进入待办时间", "操作"], |q| view! { <InvitationQueueRow q /> }.into_any())
 }
 
 #[component]
@@ -172,19 +141,7 @@ fn InvitationQueueRow(q: InvitationQueueItem) -> impl IntoView {
 
 #[component]
 fn QueueList() -> impl IntoView {
-    let items = LocalResource::new(officer_queue);
-    move || match items.get() {
-        None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-        Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"暂无待办事项"</p> }.into_any(),
-        Some(Ok(list)) => view! {
-            <table class="list queue-list">
-                <thead><tr><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"接入类型"</th><th>"状态"</th><th>"提交时间"</th><th>"操作"</th></tr></thead>
-                <tbody>{list.into_iter().map(|q| view! { <QueueRow q /> }).collect_view()}</tbody>
-            </table>
-        }
-        .into_any(),
-    }
+    queue_table(use_load(officer_queue), &["企业名称", "统一社会信用代码", "接入类型", "状态", "提交时间", "操作"], |q| view! { <QueueRow q /> }.into_any())
 }
 
 #[component]
@@ -202,33 +159,43 @@ fn QueueRow(q: QueueItem) -> impl IntoView {
     }
 }
 
-/// The two decisions of each desk, in the manual's words: (approve, refuse).
-fn desk_words(role: OfficerRole) -> (&'static str, &'static str) {
-    match role {
-        OfficerRole::Acceptance => ("受理", "不予受理"),
-        OfficerRole::Review => ("复核通过", "复核不通过"),
-        OfficerRole::Confirmation => ("确认通过", "确认不通过"),
-    }
+/// What a case page shows: an access application or a use-unit invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseKind {
+    /// `/tax/case/:id`
+    Access,
+    /// `/tax/invitation/:id` (at the use unit's 主管税务机关)
+    Invitation,
 }
 
-/// `/tax/case/:id`: one application, and this desk's decision when it is this desk's turn.
+/// One case as loaded.
+#[derive(Clone)]
+enum Case {
+    Access(Box<CaseFile>),
+    Invitation(Box<InvitationView>),
+}
+
+async fn load_case(kind: CaseKind, id: Option<i64>) -> Result<Case, AppError> {
+    let id = id.ok_or(AppError::NotFound)?;
+    Ok(match kind {
+        CaseKind::Access => Case::Access(Box::new(officer_case(id).await?)),
+        CaseKind::Invitation => Case::Invitation(Box::new(invitation_detail(id).await?)),
+    })
+}
+
+/// A case page: the case, and this desk's decision when it is this desk's turn;
+/// after a decision, "已办理" above the case loaded again.
 #[component]
-pub fn OfficerCasePage() -> impl IntoView {
+pub fn OfficerCasePage(kind: CaseKind) -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
     let reload = RwSignal::new(0u32);
     let case = LocalResource::new(move || {
         reload.get();
-        let id = id();
-        async move {
-            match id {
-                Some(id) => officer_case(id).await,
-                None => Err(AppError::NotFound),
-            }
-        }
+        load_case(kind, id())
     });
     // The outcome of this officer's decision (shown above the refreshed case).
-    let decided: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let decided: RwSignal<Option<String>> = RwSignal::new(None);
     view! {
         <OfficerOnly>
             <div class="tax-case">
@@ -237,7 +204,8 @@ pub fn OfficerCasePage() -> impl IntoView {
                 {move || match case.get() {
                     None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
                     Some(Err(e)) => view! { <section class="card"><p class="form-error" role="alert">{e.to_string()}</p></section> }.into_any(),
-                    Some(Ok(c)) => view! { <CaseView case=c reload decided /> }.into_any(),
+                    Some(Ok(Case::Access(c))) => view! { <CaseView case=*c reload decided /> }.into_any(),
+                    Some(Ok(Case::Invitation(v))) => view! { <InvitationCase v=*v reload decided /> }.into_any(),
                 }}
             </div>
         </OfficerOnly>
@@ -246,7 +214,7 @@ pub fn OfficerCasePage() -> impl IntoView {
 
 /// "已办理" above the refreshed case, with the way back to the queues.
 #[component]
-fn Decided(decided: RwSignal<Option<&'static str>>) -> impl IntoView {
+fn Decided(decided: RwSignal<Option<String>>) -> impl IntoView {
     move || {
         decided.get().map(|label| view! {
             <section class="card decided" role="status">
@@ -257,44 +225,11 @@ fn Decided(decided: RwSignal<Option<&'static str>>) -> impl IntoView {
     }
 }
 
-/// `/tax/invitation/:id`: one use-unit invitation at the use unit's 主管税务机关,
-/// and this desk's decision when it is this desk's turn.
 #[component]
-pub fn OfficerInvitationPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
-    let reload = RwSignal::new(0u32);
-    let invitation = LocalResource::new(move || {
-        reload.get();
-        let id = id();
-        async move {
-            match id {
-                Some(id) => invitation_detail(id).await,
-                None => Err(AppError::NotFound),
-            }
-        }
-    });
-    let decided: RwSignal<Option<&'static str>> = RwSignal::new(None);
-    view! {
-        <OfficerOnly>
-            <div class="tax-case">
-                <p class="back"><A href="/tax">"返回待办列表"</A></p>
-                <Decided decided />
-                {move || match invitation.get() {
-                    None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <section class="card"><p class="form-error" role="alert">{e.to_string()}</p></section> }.into_any(),
-                    Some(Ok(v)) => view! { <InvitationCase v reload decided /> }.into_any(),
-                }}
-            </div>
-        </OfficerOnly>
-    }
-}
-
-#[component]
-fn InvitationCase(v: InvitationView, reload: RwSignal<u32>, decided: RwSignal<Option<&'static str>>) -> impl IntoView {
+fn InvitationCase(v: InvitationView, reload: RwSignal<u32>, decided: RwSignal<Option<String>>) -> impl IntoView {
     // The server says what this officer may do now: [受理, 不予受理] or [确认通过, 确认不通过].
     let decision = match v.actions.as_slice() {
-        [yes, no] => Some((yes.clone(), no.clone())),
+        &[yes, no] => Some(Desk::Invitation(yes, no)),
         _ => None,
     };
     let (id, version, timeline) = (v.id, v.version, v.timeline.clone());
@@ -303,22 +238,19 @@ fn InvitationCase(v: InvitationView, reload: RwSignal<u32>, decided: RwSignal<Op
             <h2>{format!("使用单位接入邀请 · {}", v.use_name)}</h2>
             <InvitationFacts v />
         </section>
-        {decision.map(|(yes, no)| {
-            let title = if yes == "受理" { "受理办理" } else { "确认办理" };
-            view! { <DecisionForm id version title=title.to_string() yes no kind=CaseKind::Invitation reload decided /> }
-        })}
-        <section class="card case-timeline">
-            <h3>"时间线"</h3>
-            <Steps entries=timeline />
-        </section>
+        {decision.map(|desk| view! { <DecisionForm id version desk reload decided /> })}
+        <TimelineCard entries=timeline />
     }
 }
 
 #[component]
-fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<&'static str>>) -> impl IntoView {
+fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<String>>) -> impl IntoView {
     let app = case.application.clone();
     let status = app.status.clone();
-    let role = status.deciding_role();
+    let decision = match app.actions.as_slice() {
+        &[yes, no] => Some(Desk::Access(yes, no)),
+        _ => None,
+    };
     view! {
         <section class="card case-head">
             <h2>{format!("接入申请 · {}", case.unit.enterprise_name)}</h2>
@@ -330,11 +262,7 @@ fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<&'st
                 <dd class="next-actor">{app.next_actor.clone().unwrap_or_else(|| "—".into())}</dd>
             </dl>
         </section>
-        {(case.can_decide && role.is_some()).then(|| {
-            let role = role.unwrap();
-            let (yes, no) = desk_words(role);
-            view! { <DecisionForm id=app.id version=app.version title=format!("{}办理", role.label()) yes=yes.to_string() no=no.to_string() kind=CaseKind::Access reload decided /> }
-        })}
+        {decision.map(|desk| view! { <DecisionForm id=app.id version=app.version desk reload decided /> })}
         <UnitCard unit=case.unit.clone() />
         <ChecksCard lines=case.checks.clone() />
         <FormCard form=app.form.clone() items=app.items.clone() />
@@ -346,50 +274,60 @@ fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<&'st
     }
 }
 
-/// What a decision is about.
+/// A desk's two actions (approve, refuse) as the server offered them, of either workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CaseKind {
-    Access,
-    Invitation,
+enum Desk {
+    Access(AccessAction, AccessAction),
+    Invitation(InvitationAction, InvitationAction),
 }
 
-/// One decision; the new status label, or why not (Conflict when another officer was first).
-async fn decide_case(kind: CaseKind, id: i64, version: i64, approve: bool, reason: String) -> Result<&'static str, AppError> {
-    match kind {
-        CaseKind::Access => officer_decide(id, version, approve, reason).await.map(|v: ApplicationView| v.status.label()),
-        CaseKind::Invitation => officer_invitation_decide(id, version, approve, reason).await.map(|v: InvitationView| v.status.label()),
+impl Desk {
+    fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Desk::Access(yes, no) => (yes.label(), no.label()),
+            Desk::Invitation(yes, no) => (yes.label(), no.label()),
+        }
+    }
+
+    fn title(self) -> String {
+        match self {
+            Desk::Access(yes, _) => format!("{}办理", yes.decision("").0.label()),
+            Desk::Invitation(InvitationAction::Accept, _) => "受理办理".into(),
+            Desk::Invitation(..) => "确认办理".into(),
+        }
+    }
+
+    /// One decision; the answer, or why not (Conflict when another officer was first).
+    async fn decide(self, id: i64, version: i64, approve: bool, reason: String) -> Result<Acted, AppError> {
+        match self {
+            Desk::Access(yes, no) => access_act(id, version, if approve { yes } else { no }, reason).await,
+            Desk::Invitation(yes, no) => invitation_act(id, version, if approve { yes } else { no }, reason, vec![], String::new()).await,
+        }
     }
 }
 
 #[component]
-fn DecisionForm(id: i64, version: i64, title: String, yes: String, no: String, kind: CaseKind, reload: RwSignal<u32>, decided: RwSignal<Option<&'static str>>) -> impl IntoView {
+fn DecisionForm(id: i64, version: i64, desk: Desk, reload: RwSignal<u32>, decided: RwSignal<Option<String>>) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
     let conflict = move || error.with(|e| matches!(e, Some(AppError::Conflict)));
-    let decide = move |approve: bool| {
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let r = decide_case(kind, id, version, approve, reason.get_untracked()).await;
-            busy.set(false);
-            match r {
-                Ok(label) => {
-                    decided.set(Some(label));
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+    let submit = use_submit(
+        error,
+        move |approve: bool| desk.decide(id, version, approve, reason.get_untracked()),
+        move |r: Acted| {
+            decided.set(Some(r.status));
+            reload.update(|n| *n += 1);
+        },
+    );
     let refresh = move |_: leptos::ev::MouseEvent| {
         error.set(None);
         decided.set(None);
         reload.update(|n| *n += 1);
     };
+    let (yes, no) = desk.labels();
     view! {
         <section class="card decide">
-            <h3>{title}</h3>
+            <h3>{desk.title()}</h3>
             <label class="field">
                 <span>{format!("原因（{}时必填）", no)}</span>
                 <textarea name="reason" rows="3" placeholder="请填写原因" bind:value=reason></textarea>
@@ -402,8 +340,8 @@ fn DecisionForm(id: i64, version: i64, title: String, yes: String, no: String, k
                 </div>
             </Show>
             <div class="actions decide-actions">
-                <button class="secondary refuse" disabled=move || busy.get() || conflict() on:click=move |_| decide(false)>{no}</button>
-                <button class="primary approve" disabled=move || busy.get() || conflict() on:click=move |_| decide(true)>{yes}</button>
+                <button class="secondary refuse" disabled=move || submit.busy() || conflict() on:click=move |_| submit.run(false)>{no}</button>
+                <button class="primary approve" disabled=move || submit.busy() || conflict() on:click=move |_| submit.run(true)>{yes}</button>
             </div>
         </section>
     }
@@ -550,20 +488,7 @@ fn TimelineCard(entries: Vec<TimelineEntry>) -> impl IntoView {
     view! {
         <section class="card case-timeline">
             <h3>"时间线"</h3>
-            <ol class="timeline-list">
-                {entries.into_iter().map(|t| view! {
-                    <li class="timeline-entry">
-                        <div class="when muted small">{t.at}</div>
-                        <div class="what">
-                            <span class="action">{t.action}</span>
-                            " → "
-                            <span class="to">{t.to}</span>
-                        </div>
-                        <div class="who small">{format!("{} · {}", t.actor, t.actor_unit)}</div>
-                        {t.reason.map(|r| view! { <div class="reason small">{format!("原因：{r}")}</div> })}
-                    </li>
-                }).collect_view()}
-            </ol>
+            <Timeline entries />
         </section>
     }
 }

@@ -3,29 +3,31 @@
 //! stored with optimistic versioning, with a timeline entry and an audit record.
 
 use crate::api::access::*;
+use crate::api::Acted;
 use crate::api::materials::MaterialInfo;
 use crate::domain::access::{
     failed, qualification_end, qualification_items, reapplication_ban, submit as submit_transition, AccessType, ApplicationStatus, CheckOutcome,
 };
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
-use crate::domain::access::{decide, Decision, DecidingOfficer, Jurisdiction};
+use crate::domain::access::{actions_for, apply, AccessAction, DecidingOfficer, Jurisdiction, TransitionError};
 use crate::domain::access_form::ValidForm;
-use crate::domain::{CreditCode, OfficerSession, Principal, TaxpayerSession, Timestamp};
+use crate::domain::{CreditCode, OfficerRole, OfficerSession, Principal, TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::domain::materials::{MaterialKind, MaterialOwner, MaterialRules};
 use crate::ports::{ApplicationEvent, Ctx, StoredApplication, StoredMaterial};
 
 use super::accounts::require_module;
-use super::auth::audit;
+use super::auth::{audit, audit_record};
 
-fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<StoredMaterial>, mut material_rules: MaterialRules) -> AppResult<ApplicationView> {
+fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<StoredMaterial>, mut material_rules: MaterialRules, officer: Option<OfficerRole>) -> AppResult<ApplicationView> {
     let form: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
     // 填表说明 1: no 被授权单位 for 他用/联用, so no 授权委托书 either.
     if !form.access_type.is_some_and(|t| t.fills_authorized_unit()) {
         material_rules.when_authorized.clear();
     }
     Ok(ApplicationView {
+        actions: officer.map(|role| actions_for(&app.status, role)).unwrap_or_default(),
         id: app.id,
         version: app.version,
         items: form.access_type.map(qualification_items).unwrap_or_default(),
@@ -50,10 +52,15 @@ async fn material_rules(ctx: &Ctx, province_code: &str, enterprise_id: i64) -> A
 }
 
 async fn load_view(ctx: &Ctx, app: StoredApplication) -> AppResult<ApplicationView> {
+    load_view_for(ctx, app, None).await
+}
+
+/// The view as `officer` (a desk in the application's jurisdiction) sees it: with their actions.
+async fn load_view_for(ctx: &Ctx, app: StoredApplication, officer: Option<OfficerRole>) -> AppResult<ApplicationView> {
     let events = ctx.store.events(app.id).await?;
     let materials = ctx.store.materials_of(MaterialOwner::Application(app.id)).await?;
     let rules = material_rules(ctx, &app.province_code, app.enterprise_id).await?;
-    view(app, events, materials, rules)
+    view(app, events, materials, rules, officer)
 }
 
 async fn unit_info(ctx: &Ctx, t: &TaxpayerSession) -> AppResult<(UnitInfo, crate::ports::RegistryProfile)> {
@@ -142,7 +149,13 @@ pub async fn save_draft(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) 
     let stored: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
     form.access_type = stored.access_type;
     let json = serde_json::to_string(&form).map_err(|_| AppError::Internal)?;
-    Ok(ctx.store.save_form(id, t.enterprise_id, &json, version, ctx.clock.now()).await?)
+    let record = draft_audit(ctx, &t, &form, "保存草稿");
+    Ok(ctx.store.save_form(id, t.enterprise_id, &json, version, ctx.clock.now(), &record).await?)
+}
+
+fn draft_audit(ctx: &Ctx, t: &TaxpayerSession, form: &AccessForm, what: &str) -> crate::domain::audit::AuditRecord {
+    let kind = form.access_type.map(|a| a.label()).unwrap_or_default();
+    audit_record(ctx, &t.person_name, &t.credit_code, "保存接入申请草稿", format!("{kind}接入申请：{what}"), AuditOutcome::Success)
 }
 
 /// Every field of 接入申请单, each message for its own field (the domain's
@@ -174,7 +187,8 @@ pub async fn submit(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> A
     let stored: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
     form.access_type = stored.access_type;
     // Keep what was typed even when it does not validate.
-    let version = ctx.store.save_form(id, t.enterprise_id, &serde_json::to_string(&form).map_err(|_| AppError::Internal)?, version, ctx.clock.now()).await?;
+    let record = draft_audit(ctx, &t, &form, "提交前保存");
+    let version = ctx.store.save_form(id, t.enterprise_id, &serde_json::to_string(&form).map_err(|_| AppError::Internal)?, version, ctx.clock.now(), &record).await?;
     let fields = validate(ctx, &form).await;
     let present: Vec<MaterialKind> = ctx.store.materials_of(MaterialOwner::Application(id)).await?.into_iter().map(|m| m.kind).collect();
     let authorized = form.built_by_authorized && form.access_type.is_some_and(|t| t.fills_authorized_unit());
@@ -213,8 +227,8 @@ pub async fn submit(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> A
     }
     let to = submit_transition(&app.status).map_err(|e| AppError::Refused(e.to_string()))?;
     let event = ApplicationEvent { at: ctx.clock.now(), actor: t.person_name.clone(), actor_unit: t.enterprise_name.clone(), action: "提交接入申请".into(), from: app.status.label().into(), to: to.label().into(), reason: None };
-    ctx.store.transition(id, version, &to, &event, None).await?;
-    audit(ctx, &t.person_name, &t.credit_code, "提交接入申请", format!("{}接入申请已提交，待受理", valid.access_type.label()), AuditOutcome::Success).await?;
+    let record = audit_record(ctx, &t.person_name, &t.credit_code, "提交接入申请", format!("{}接入申请已提交，待受理", valid.access_type.label()), AuditOutcome::Success);
+    ctx.store.transition(id, version, &to, &event, None, &record).await?;
     let app = ctx.store.application(id).await?.ok_or(AppError::NotFound)?;
     load_view(ctx, app).await
 }
@@ -309,46 +323,44 @@ pub async fn officer_case(ctx: &Ctx, id: i64) -> AppResult<CaseFile> {
     let a = ctx.store.application(id).await?.filter(|a| officer_may_see(&o, a)).ok_or(AppError::NotFound)?;
     let ent = ctx.store.enterprise_by_id(a.enterprise_id).await?.ok_or(AppError::NotFound)?;
     let (unit, _) = unit_info_of(ctx, a.enterprise_id, &ent.name, ent.credit_code.as_str()).await?;
-    let can_decide = a.status.deciding_role() == Some(o.role);
-    let application = load_view(ctx, a.clone()).await?;
+    let application = load_view_for(ctx, a.clone(), Some(o.role)).await?;
+    let can_decide = !application.actions.is_empty();
     let checks = case_checks(ctx, &a, &application.form).await?;
     Ok(CaseFile { application, unit, checks, can_decide })
 }
 
-pub async fn officer_decide(ctx: &Ctx, id: i64, version: i64, approve: bool, reason: &str) -> AppResult<ApplicationView> {
+/// An officer's 受理 / 不予受理, 复核通过 / 复核不通过, 确认通过 / 确认不通过.
+pub async fn act(ctx: &Ctx, id: i64, version: i64, action: AccessAction, reason: &str) -> AppResult<Acted> {
     let o = require_officer(ctx).await?;
     let a = ctx.store.application(id).await?.filter(|a| in_jurisdiction(&o, a)).ok_or(AppError::NotFound)?;
     if a.version != version {
         return Err(AppError::Conflict);
     }
-    let decision = if approve { Decision::Approve } else { Decision::Refuse { reason: reason.to_string() } };
     let officer = DecidingOfficer { role: o.role, tax_office_id: o.tax_office_id, province_code: o.province_code.clone() };
     let at = Jurisdiction { tax_office_id: a.tax_office_id, province_code: a.province_code.clone() };
-    let to = decide(&a.status, &decision, &officer, &at).map_err(|e| match e {
-        crate::domain::access::TransitionError::ReasonRequired => AppError::field("reason", e.to_string()),
-        crate::domain::access::TransitionError::WrongStatus(_) => AppError::Conflict,
+    let to = apply(&a.status, action, reason, &officer, &at).map_err(|e| match e {
+        TransitionError::ReasonRequired => AppError::field("reason", e.to_string()),
+        TransitionError::WrongStatus(_) => AppError::Conflict,
         other => AppError::Refused(other.to_string()),
     })?;
-    let action = match (&a.status, approve) {
-        (ApplicationStatus::PendingAcceptance, true) => "受理",
-        (ApplicationStatus::PendingAcceptance, false) => "不予受理",
-        (ApplicationStatus::PendingReview, true) => "复核通过",
-        (ApplicationStatus::PendingReview, false) => "复核不通过",
-        (_, true) => "确认通过",
-        (_, false) => "确认不通过",
-    };
     let now = ctx.clock.now();
-    let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: action.into(), from: a.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
+    let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: action.label().into(), from: a.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
     let form: AccessForm = serde_json::from_str(&a.form).map_err(|_| AppError::Internal)?;
     let rules = ctx.store.province_rules(&a.province_code).await?;
     let confirmation = (to == ApplicationStatus::Confirmed)
         .then(|| form.access_type.map(|t| crate::ports::Confirmation { access_type: t, qualification_end: term_end(rules.as_ref(), now) }))
         .flatten();
-    ctx.store.transition(id, version, &to, &event, confirmation.as_ref()).await?;
     let ent = ctx.store.enterprise_by_id(a.enterprise_id).await?.ok_or(AppError::NotFound)?;
-    audit(ctx, &o.name, &o.unit_name, action, format!("{}的接入申请：{}{}", ent.name, to.label(), to.reason().map(|r| format!("（{r}）")).unwrap_or_default()), AuditOutcome::Success).await?;
-    let a = ctx.store.application(id).await?.ok_or(AppError::NotFound)?;
-    load_view(ctx, a).await
+    let record = audit_record(
+        ctx,
+        &o.name,
+        &o.unit_name,
+        action.label(),
+        format!("{}的接入申请：{}{}", ent.name, to.label(), to.reason().map(|r| format!("（{r}）")).unwrap_or_default()),
+        AuditOutcome::Success,
+    );
+    let version = ctx.store.transition(id, version, &to, &event, confirmation.as_ref(), &record).await?;
+    Ok(Acted { id, version, status: to.label().into() })
 }
 
 /// 申请材料 → 上传: the file is checked and stored, then attached to the unit's

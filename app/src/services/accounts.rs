@@ -174,7 +174,7 @@ pub async fn register_natural_person(ctx: &Ctx, form: RegisterForm) -> AppResult
 }
 
 async fn load_flow<T: serde::de::DeserializeOwned>(ctx: &Ctx, id: &str, kind: &str) -> AppResult<(T, i64)> {
-    let expired = || AppError::Refused("操作已超时，请重新开始".into());
+    let expired = || AppError::Expired("操作已超时，请重新开始".into());
     let flow = ctx.store.flow(id, kind).await?.ok_or_else(expired)?;
     if ctx.clock.now() >= flow.created_at.plus_mins(FLOW_MINUTES) {
         ctx.store.delete_flow(id).await?;

@@ -17,9 +17,14 @@ const KIND_SMS: &str = "发送短信验证码";
 const KIND_LOGOUT: &str = "退出登录";
 
 pub(crate) async fn audit(ctx: &Ctx, actor: &str, unit: &str, kind: &str, description: String, outcome: AuditOutcome) -> AppResult<()> {
-    let record = AuditRecord::new(ctx.clock.now(), actor, unit, kind, description, outcome);
-    ctx.store.append_audit(&record).await?;
+    ctx.store.append_audit(&audit_record(ctx, actor, unit, kind, description, outcome)).await?;
     Ok(())
+}
+
+/// The audit record of a state change, handed to the store so it is written in
+/// the change's own transaction.
+pub(crate) fn audit_record(ctx: &Ctx, actor: &str, unit: &str, kind: &str, description: String, outcome: AuditOutcome) -> AuditRecord {
+    AuditRecord::new(ctx.clock.now(), actor, unit, kind, description, outcome)
 }
 
 pub async fn new_captcha(ctx: &Ctx) -> AppResult<CaptchaImage> {
@@ -125,7 +130,7 @@ pub async fn enterprise_login(ctx: &Ctx, code: &str, password: &str, captcha_id:
 }
 
 async fn live_flow(ctx: &Ctx, flow_id: &str) -> AppResult<LoginFlow> {
-    let expired = || AppError::Refused("登录已超时，请重新登录".into());
+    let expired = || AppError::Expired("登录已超时，请重新登录".into());
     let flow = ctx.store.login_flow(flow_id).await?.ok_or_else(expired)?;
     if ctx.clock.now() >= flow.created_at.plus_mins(LOGIN_FLOW_MINUTES) {
         ctx.store.delete_login_flow(flow_id).await?;

@@ -185,13 +185,13 @@ pub async fn agree(ctx: &Ctx, id: i64, version: i64) -> AppResult<AuthRequestVie
     let rules = ctx.store.province_rules(&unit.province_code).await?;
     let (filing, filing_outcome) = match category {
         // Checked again now: the registry may have changed since the request.
-        UseCategory::SelfUse => (self_use_checks(ctx, &code, r.relationship).await?.map(|l| serde_json::to_string(&l)).transpose().map_err(|_| AppError::Internal)?, None),
+        UseCategory::SelfUse => (self_use_checks(ctx, &code, r.relationship).await?, None),
         UseCategory::Joint => {
             let (outcome, lines) = match &rules {
                 Some(rules) => rules.filing(&unit.applicant),
                 None => (Filing::Failed, vec![]),
             };
-            (Some(serde_json::to_string(&lines).map_err(|_| AppError::Internal)?), Some(outcome))
+            (Some(lines), Some(outcome))
         }
     };
     let status = ar::invitation_status_on_agreement(category, filing_outcome);

@@ -7,17 +7,20 @@ use std::collections::{HashMap, HashSet};
 
 use crate::api::access::TimelineEntry;
 use crate::api::invitation::*;
-use crate::domain::materials::{MaterialKind, MaterialOwner};
-use crate::domain::access::{AccessType, CheckLine, CheckOutcome};
+use crate::api::Acted;
+use crate::domain::access::{AccessType, CheckOutcome};
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
-use crate::domain::invitation::{self as inv, Filing, InvitationStatus, InviteRowInput, Party, Relationship, UseCategory, FORM_MAX_ROWS};
+use crate::domain::invitation::{
+    self as inv, ActInput, AuthorizationRecord, Filing, InvitationAction, InvitationStatus, InvitationViewer, InviteRowInput, Relationship, UseCategory, FORM_MAX_ROWS,
+};
+use crate::domain::materials::{MaterialKind, MaterialOwner};
 use crate::domain::{OfficerSession, Principal, TaxpayerSession};
 use crate::error::{AppError, AppResult};
-use crate::ports::{ApplicationEvent, BatchSource, Ctx, FailedRow, InvitationFilter, NewBatch, NewInvitation, NewRegistration, StoredInvitation};
+use crate::ports::{ApplicationEvent, BatchSource, Ctx, FailedRow, InvitationChange, InvitationFilter, NewBatch, NewInvitation, NewRegistration, StoredInvitation};
 
 use super::accounts::require_module;
-use super::auth::{audit, require_principal};
+use super::auth::{audit_record, require_principal};
 
 /// The direct unit inviting: from a portal session or from API credentials.
 #[derive(Debug, Clone)]
@@ -41,6 +44,7 @@ fn refused(e: inv::InvitationError) -> AppError {
         inv::InvitationError::NoInvoicer => AppError::field("invoicers", e.to_string()),
         inv::InvitationError::NoPeriod => AppError::field("period", e.to_string()),
         inv::InvitationError::WrongStatus(_) => AppError::Conflict,
+        inv::InvitationError::NotYours => AppError::Forbidden,
         other => AppError::Refused(other.to_string()),
     }
 }
@@ -106,13 +110,10 @@ pub async fn replace_proof(ctx: &Ctx, id: i64, version: i64, material_id: i64) -
     if i.version != version {
         return Err(AppError::Conflict);
     }
-    let attach = check_proof(ctx, unit_id, material_id).await?;
+    let attach = check_proof(ctx, unit_id, material_id).await?.then_some((unit_id, MaterialOwner::InvitationBatch(i.batch_id)));
     let ev = ApplicationEvent { at: ctx.clock.now(), actor: who.clone(), actor_unit: unit_name, action: "变更关系证明材料".into(), from: i.status.label().into(), to: i.status.label().into(), reason: None };
-    ctx.store.set_invitation_proof(i.id, version, material_id, &ev).await?;
-    if attach {
-        ctx.store.attach_material(material_id, unit_id, MaterialOwner::InvitationBatch(i.batch_id)).await?;
-    }
-    audit(ctx, &who, &unit_code, "变更关系证明材料", format!("{}（{}）的接入邀请", i.use_name, i.use_code), AuditOutcome::Success).await?;
+    let record = audit_record(ctx, &who, &unit_code, "变更关系证明材料", format!("{}（{}）的接入邀请", i.use_name, i.use_code), AuditOutcome::Success);
+    ctx.store.set_invitation_proof(i.id, version, material_id, attach, &ev, &record).await?;
     let fresh = ctx.store.invitation(i.id).await?.ok_or(AppError::NotFound)?;
     view(ctx, &fresh, &viewer).await
 }
@@ -187,10 +188,9 @@ async fn invite_rows_after(
     previous_id: Option<i64>,
 ) -> AppResult<BatchOutcome> {
     let now = ctx.clock.now();
-    let attach_proof = match proof_material_id {
-        Some(m) => check_proof(ctx, by.enterprise_id, m).await?,
-        None => false,
-    };
+    if let Some(m) = proof_material_id {
+        check_proof(ctx, by.enterprise_id, m).await?;
+    }
     let mut failures: Vec<FailedRow> = Vec::new();
     let mut parsed = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -253,15 +253,14 @@ async fn invite_rows_after(
                     failures.push(fail(format!("不符合使用单位接入条件：{}", unmet.join("；"))));
                     continue;
                 }
-                let kept = (!lines.is_empty()).then(|| serde_json::to_string(&lines)).transpose().map_err(|_| AppError::Internal)?;
-                (kept, inv::initial_status(UseCategory::SelfUse, None))
+                ((!lines.is_empty()).then_some(lines), inv::initial_status(UseCategory::SelfUse, None))
             }
             UseCategory::Joint => {
                 let (outcome, lines) = match rules_cache.get(&unit.province_code).and_then(|r| r.as_ref()) {
                     Some(rules) => rules.filing(&unit.applicant),
                     None => (Filing::Failed, vec![]),
                 };
-                (Some(serde_json::to_string(&lines).map_err(|_| AppError::Internal)?), inv::initial_status(UseCategory::Joint, Some(outcome)))
+                (Some(lines), inv::initial_status(UseCategory::Joint, Some(outcome)))
             }
         };
         invitations.push(NewInvitation {
@@ -287,19 +286,15 @@ async fn invite_rows_after(
         rows_total: rows.len() as u32,
         failures: failures.clone(),
     };
-    let batch_id = ctx.store.create_batch(&batch, &invitations, now).await?;
-    if let (true, Some(m)) = (attach_proof, proof_material_id) {
-        ctx.store.attach_material(m, by.enterprise_id, MaterialOwner::InvitationBatch(batch_id)).await?;
-    }
-    audit(
+    let record = audit_record(
         ctx,
         &by.actor,
         &by.credit_code,
         "发起接入邀请",
         format!("{}：{}家，成功{}家，失败{}家", source.label(), rows.len(), invitations.len(), failures.len()),
         if invitations.is_empty() { AuditOutcome::Failure } else { AuditOutcome::Success },
-    )
-    .await?;
+    );
+    let batch_id = ctx.store.create_batch(&batch, &invitations, now, &record).await?;
     Ok(BatchOutcome { batch_id, invited: invitations.len() as u32, failed: failures.iter().map(failed_view).collect() })
 }
 
@@ -337,6 +332,7 @@ pub async fn batches(ctx: &Ctx, before_id: Option<i64>) -> AppResult<Vec<BatchRo
         .map(|b| BatchRow {
             id: b.id,
             source: b.source.label().into(),
+            kind: b.source,
             file_name: b.file_name,
             created_at: b.created_at.beijing_time(),
             created_by: b.created_by,
@@ -371,6 +367,7 @@ fn row_of(i: &StoredInvitation, other_code: String, other_name: String) -> Invit
         category: i.relationship.category().label().into(),
         status_code: i.status.code().into(),
         status: i.status.label().into(),
+        awaits_use_unit: i.status.awaits_use_unit(),
         reason: i.status.reason().map(String::from),
         updated_at: i.updated_at.beijing_time(),
         may_reinvite: i.status.may_reinvite(),
@@ -417,6 +414,16 @@ enum Viewer {
     Officer(OfficerSession),
 }
 
+impl Viewer {
+    fn domain(&self) -> InvitationViewer {
+        match self {
+            Viewer::Direct => InvitationViewer::DirectUnit,
+            Viewer::UseUnit(t) => InvitationViewer::UseUnit(t.identity),
+            Viewer::Officer(o) => InvitationViewer::Officer(o.role),
+        }
+    }
+}
+
 /// The invitation if the caller is one of its parties or an officer of the use
 /// unit's tax office; NotFound for anyone else.
 async fn visible(ctx: &Ctx, id: i64) -> AppResult<(StoredInvitation, Viewer)> {
@@ -438,7 +445,11 @@ async fn view(ctx: &Ctx, i: &StoredInvitation, viewer: &Viewer) -> AppResult<Inv
     let direct = ctx.store.enterprise_by_id(i.direct_enterprise_id).await?.ok_or(AppError::NotFound)?;
     let office = ctx.store.tax_offices().await?.into_iter().find(|o| o.id == i.use_tax_office_id);
     let batch = ctx.store.batch(i.batch_id).await?.ok_or(AppError::NotFound)?;
+    let category = i.relationship.category();
+    let filing_result = i.filing.as_deref().map(inv::filing_outcome);
+    // An invitation made by agreeing to a 授权申请 starts where the use unit's request left off.
     let from_request = batch.source == BatchSource::Request;
+    let first = if from_request { crate::domain::auth_request::invitation_status_on_agreement(category, filing_result) } else { inv::initial_status(category, filing_result) };
     let mut timeline = vec![TimelineEntry {
         at: i.created_at.beijing_time(),
         actor: batch.created_by.clone(),
@@ -450,7 +461,7 @@ async fn view(ctx: &Ctx, i: &StoredInvitation, viewer: &Viewer) -> AppResult<Inv
         } else {
             "发起邀请".into()
         },
-        to: if from_request && i.relationship.category() == UseCategory::SelfUse { "待受理".into() } else { initial_label(i).into() },
+        to: first.label().into(),
         reason: None,
     }];
     timeline.extend(ctx.store.invitation_events(i.id).await?.into_iter().map(|e| TimelineEntry {
@@ -461,37 +472,6 @@ async fn view(ctx: &Ctx, i: &StoredInvitation, viewer: &Viewer) -> AppResult<Inv
         to: e.to,
         reason: e.reason,
     }));
-    let filing: Vec<CheckLine> = i.filing.as_deref().and_then(|f| serde_json::from_str(f).ok()).unwrap_or_default();
-    let authorization = i.authorization.as_deref().and_then(|a| serde_json::from_str(a).ok());
-    let category = i.relationship.category();
-    let actions: Vec<String> = match viewer {
-        Viewer::Direct => {
-            let mut a = vec![];
-            if i.status.may_reinvite() {
-                a.push("重新发起邀请".to_string());
-            }
-            if i.status.is_bound() {
-                a.push("解除绑定".to_string());
-            }
-            a
-        }
-        Viewer::UseUnit(t) => match &i.status {
-            InvitationStatus::AwaitingResponse => vec!["确认".into(), "拒绝".into()],
-            InvitationStatus::AwaitingAuthorization if t.identity.is_principal() => vec!["授权".into(), "拒绝".into()],
-            InvitationStatus::Confirmed => vec!["解除绑定".into()],
-            _ => vec![],
-        },
-        Viewer::Officer(o) => {
-            if i.status.deciding_role() == Some(o.role) {
-                match o.role {
-                    crate::domain::OfficerRole::Acceptance => vec!["受理".into(), "不予受理".into()],
-                    _ => vec!["确认通过".into(), "确认不通过".into()],
-                }
-            } else {
-                vec![]
-            }
-        }
-    };
     Ok(InvitationView {
         id: i.id,
         version: i.version,
@@ -510,22 +490,12 @@ async fn view(ctx: &Ctx, i: &StoredInvitation, viewer: &Viewer) -> AppResult<Inv
             UseCategory::SelfUse => "使用单位接入条件核验".into(),
             UseCategory::Joint => "接入备案校验".into(),
         },
-        filing,
+        filing: i.filing.clone().unwrap_or_default(),
         proof_material_id: i.proof_material_id,
-        authorization,
+        authorization: i.authorization.clone(),
         timeline,
-        actions,
+        actions: inv::actions_for(&i.status, &viewer.domain()),
     })
-}
-
-fn initial_label(i: &StoredInvitation) -> &'static str {
-    match (i.relationship.category(), i.filing.as_deref()) {
-        (UseCategory::SelfUse, _) => "待使用单位响应",
-        (UseCategory::Joint, Some(f)) if serde_json::from_str::<Vec<CheckLine>>(f).is_ok_and(|l| l.iter().all(|l| l.outcome == crate::domain::access::CheckOutcome::Pass)) => {
-            "待使用单位授权"
-        }
-        _ => "待受理",
-    }
 }
 
 pub async fn detail(ctx: &Ctx, id: i64) -> AppResult<InvitationView> {
@@ -537,9 +507,8 @@ fn event(actor: &str, unit: &str, action: &str, from: &InvitationStatus, to: &In
     ApplicationEvent { at, actor: actor.into(), actor_unit: unit.into(), action: action.into(), from: from.label().into(), to: to.label().into(), reason: to.reason().map(String::from) }
 }
 
-pub async fn reinvite(ctx: &Ctx, id: i64) -> AppResult<InvitationView> {
-    let (by, _) = inviter_from_session(ctx).await?;
-    let prev = ctx.store.invitation(id).await?.filter(|i| i.direct_enterprise_id == by.enterprise_id).ok_or(AppError::NotFound)?;
+/// 重新发起邀请: a new invitation of the same pair, continuing `prev`.
+async fn reinvite(ctx: &Ctx, by: &Inviter, prev: &StoredInvitation) -> AppResult<StoredInvitation> {
     if !prev.status.may_reinvite() {
         return Err(AppError::Refused(format!("当前状态为{}，不能重新发起邀请", prev.status.label())));
     }
@@ -552,18 +521,16 @@ pub async fn reinvite(ctx: &Ctx, id: i64) -> AppResult<InvitationView> {
         pre_authorize: if prev.pre_authorize { "是".into() } else { "否".into() },
     };
     let prev_batch = ctx.store.batch(prev.batch_id).await?;
-    let out = invite_rows_after(ctx, &by, vec![(1, row)], BatchSource::Form, "", prev.proof_material_id.or(prev_batch.and_then(|b| b.proof_material_id)), Some(prev.id)).await?;
+    let out = invite_rows_after(ctx, by, vec![(1, row)], BatchSource::Form, "", prev.proof_material_id.or(prev_batch.and_then(|b| b.proof_material_id)), Some(prev.id)).await?;
     if let Some(f) = out.failed.first() {
         return Err(AppError::Refused(f.reason.clone()));
     }
-    let created = ctx
-        .store
+    ctx.store
         .invitations(by.enterprise_id, &InvitationFilter { batch_id: Some(out.batch_id), limit: 1, ..Default::default() })
         .await?
         .into_iter()
         .next()
-        .ok_or(AppError::Internal)?;
-    view(ctx, &created, &Viewer::Direct).await
+        .ok_or(AppError::Internal)
 }
 
 /// 解除绑定 by the direct unit, one or many; each id is decided on its own.
@@ -596,13 +563,12 @@ pub async fn unbind_many(ctx: &Ctx, ids: Vec<i64>, reason: String) -> AppResult<
 /// One use unit unbound by the direct unit (portal or API).
 pub async fn unbind_one(ctx: &Ctx, by: &Inviter, id: i64, reason: &str) -> AppResult<()> {
     let i = ctx.store.invitation(id).await?.filter(|i| i.direct_enterprise_id == by.enterprise_id).ok_or(AppError::NotFound)?;
-    let to = inv::unbind(&i.status, &Party::DirectUnit, reason).map_err(|e| match e {
-        inv::InvitationError::WrongStatus(s) => AppError::Refused(format!("当前状态为{s}，不能解除绑定")),
-        other => refused(other),
+    let actor = Actor { name: by.actor.clone(), unit_name: by.enterprise_name.clone(), unit_code: by.credit_code.clone(), office: None };
+    let input = ActInput { reason: reason.to_string(), ..Default::default() };
+    transition(ctx, &i, i.version, &actor, &InvitationViewer::DirectUnit, InvitationAction::UnbindUseUnit, input, None).await.map_err(|e| match e {
+        AppError::Conflict => AppError::Refused(format!("当前状态为{}，不能解除绑定", i.status.label())),
+        other => other,
     })?;
-    let ev = event(&by.actor, &by.enterprise_name, "直连单位解除绑定", &i.status, &to, ctx.clock.now());
-    ctx.store.transition_invitation(i.id, i.version, &to, &ev, None).await?;
-    audit(ctx, &by.actor, &by.credit_code, "解除绑定", format!("解除与{}（{}）的绑定关系", i.use_name, i.use_code), AuditOutcome::Success).await?;
     Ok(())
 }
 
@@ -628,24 +594,6 @@ pub async fn received(ctx: &Ctx) -> AppResult<Vec<InvitationRow>> {
     Ok(out)
 }
 
-async fn apply(ctx: &Ctx, i: &StoredInvitation, version: i64, t: &TaxpayerSession, action: &str, to: InvitationStatus, authorization: Option<String>) -> AppResult<InvitationView> {
-    if i.version != version {
-        return Err(AppError::Conflict);
-    }
-    let ev = event(&t.person_name, &t.enterprise_name, action, &i.status, &to, ctx.clock.now());
-    ctx.store.transition_invitation(i.id, version, &to, &ev, authorization.as_deref()).await?;
-    let direct = ctx.store.enterprise_by_id(i.direct_enterprise_id).await?.map(|e| e.name).unwrap_or_default();
-    audit(ctx, &t.person_name, &t.credit_code, action, format!("{}的接入邀请：{}", direct, to.label()), AuditOutcome::Success).await?;
-    let fresh = ctx.store.invitation(i.id).await?.ok_or(AppError::NotFound)?;
-    view(ctx, &fresh, &Viewer::UseUnit(t.clone())).await
-}
-
-pub async fn respond(ctx: &Ctx, id: i64, version: i64, confirm: bool, reason: String) -> AppResult<InvitationView> {
-    let (i, t) = received_one(ctx, id).await?;
-    let to = inv::respond(&i.status, confirm, &reason).map_err(refused)?;
-    apply(ctx, &i, version, &t, if confirm { "确认邀请" } else { "拒绝邀请" }, to, None).await
-}
-
 async fn periods_for(ctx: &Ctx, i: &StoredInvitation) -> AppResult<Vec<inv::VerificationPeriod>> {
     Ok(ctx.store.province_rules(&i.province_code).await?.map(|r| r.verification_periods).unwrap_or_default())
 }
@@ -659,69 +607,134 @@ pub async fn authorize_options(ctx: &Ctx, id: i64) -> AppResult<AuthorizeChoices
     Ok(AuthorizeChoices { invoicers: invoicers_of(ctx, t.enterprise_id).await?, periods: periods_for(ctx, &i).await? })
 }
 
-pub async fn authorize(ctx: &Ctx, id: i64, version: i64, invoicer_link_ids: Vec<i64>, period_code: String) -> AppResult<InvitationView> {
-    let (i, t) = received_one(ctx, id).await?;
+/// Who acts, as the timeline and the audit log name them.
+struct Actor {
+    name: String,
+    unit_name: String,
+    /// The audit log's unit: a credit code, or the tax office's name.
+    unit_code: String,
+    /// An officer's tax office.
+    office: Option<i64>,
+}
+
+/// 授权's configuration, checked: the chosen 开票员 must be the unit's, the period one offered.
+async fn authorization_of(ctx: &Ctx, i: &StoredInvitation, t: &TaxpayerSession, link_ids: &[i64], period_code: &str) -> AppResult<(ActInput, Option<AuthorizationRecord>)> {
+    // Non-principals are refused before anything about the staff is read.
     if !t.identity.is_principal() {
         return Err(refused(inv::InvitationError::NotPrincipal));
     }
     let staff = invoicers_of(ctx, t.enterprise_id).await?;
-    let chosen: Vec<InvoicerChoice> = staff.into_iter().filter(|s| invoicer_link_ids.contains(&s.link_id)).collect();
-    if chosen.len() != invoicer_link_ids.iter().collect::<HashSet<_>>().len() {
+    let chosen: Vec<InvoicerChoice> = staff.into_iter().filter(|s| link_ids.contains(&s.link_id)).collect();
+    if chosen.len() != link_ids.iter().collect::<HashSet<_>>().len() {
         return Err(AppError::field("invoicers", "所选开票人员不是本单位的开票员"));
     }
-    let periods = periods_for(ctx, &i).await?;
-    let period = periods.into_iter().find(|p| p.code == period_code);
-    let to = inv::authorize(&i.status, t.identity, chosen.len(), period.as_ref()).map_err(refused)?;
-    let config = AuthorizationConfig {
+    let period = periods_for(ctx, i).await?.into_iter().find(|p| p.code == period_code);
+    let input = ActInput { reason: String::new(), invoicers: chosen.len(), period: period.clone() };
+    let record = period.map(|period| AuthorizationRecord {
         invoicers: chosen,
-        period: period.ok_or(AppError::Internal)?,
+        period,
         authorized_by: format!("{}（{}）", t.person_name, t.identity.label()),
         authorized_at: ctx.clock.now().beijing_time(),
-    };
-    let json = serde_json::to_string(&config).map_err(|_| AppError::Internal)?;
+    });
+    Ok((input, record))
+}
+
+/// The one way an invitation changes: the domain decides (`inv::apply`), then the
+/// store writes the status, the timeline event and the audit record (and for 授权
+/// the configuration and the registrations) in one transaction.
+#[allow(clippy::too_many_arguments)]
+async fn transition(
+    ctx: &Ctx,
+    i: &StoredInvitation,
+    version: i64,
+    actor: &Actor,
+    viewer: &InvitationViewer,
+    action: InvitationAction,
+    input: ActInput,
+    authorization: Option<AuthorizationRecord>,
+) -> AppResult<(InvitationStatus, i64)> {
     if i.version != version {
         return Err(AppError::Conflict);
     }
+    let category = i.relationship.category();
+    let to = inv::apply(&i.status, category, viewer, actor.office, i.use_tax_office_id, action, &input).map_err(|e| match e {
+        // Another party's step: an officer's is forbidden to a taxpayer; a unit's is
+        // not found for anyone but that unit (as its own lists would not show it).
+        inv::InvitationError::NotYours if action.decision().is_some() => AppError::Forbidden,
+        inv::InvitationError::NotYours => AppError::NotFound,
+        e => refused(e),
+    })?;
+    let ev = event(&actor.name, &actor.unit_name, action.event_label(), &i.status, &to, ctx.clock.now());
+    let description = match viewer {
+        InvitationViewer::Officer(_) => format!("{}的接入邀请（{}）：{}", i.use_name, category.label(), to.label()),
+        InvitationViewer::DirectUnit => format!("解除与{}（{}）的绑定关系", i.use_name, i.use_code),
+        InvitationViewer::UseUnit(_) => {
+            let direct = ctx.store.enterprise_by_id(i.direct_enterprise_id).await?.map(|e| e.name).unwrap_or_default();
+            match &authorization {
+                Some(a) => format!(
+                    "{}的接入邀请：{}；开票人员：{}；开票安全验证时间：{}",
+                    direct,
+                    to.label(),
+                    a.invoicers.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"),
+                    a.period.label
+                ),
+                None => format!("{}的接入邀请：{}", direct, to.label()),
+            }
+        }
+    };
+    let record = audit_record(ctx, &actor.name, &actor.unit_code, action.event_label(), description, AuditOutcome::Success);
     // The chosen 开票员 become 开票人员登记 (manual §4.5) of this binding, in the same transaction.
-    let registrations: Vec<NewRegistration> = config
-        .invoicers
+    let registrations: Vec<NewRegistration> = authorization
         .iter()
+        .flat_map(|a| a.invoicers.iter())
         .map(|c| NewRegistration {
             invitation_id: i.id,
             use_enterprise_id: i.use_enterprise_id,
             direct_enterprise_id: i.direct_enterprise_id,
             link_id: c.link_id,
             person_name: c.name.clone(),
-            registered_by: format!("{}（{}，授权）", t.person_name, t.identity.label()),
+            registered_by: a_by(&authorization),
         })
         .collect();
-    let ev = event(&t.person_name, &t.enterprise_name, "授权", &i.status, &to, ctx.clock.now());
-    ctx.store.authorize_with_registrations(i.id, version, &to, &ev, &json, &registrations).await?;
-    let direct = ctx.store.enterprise_by_id(i.direct_enterprise_id).await?.map(|e| e.name).unwrap_or_default();
-    let names: Vec<&str> = config.invoicers.iter().map(|c| c.name.as_str()).collect();
-    audit(
-        ctx,
-        &t.person_name,
-        &t.credit_code,
-        "授权",
-        format!("{}的接入邀请：{}；开票人员：{}；开票安全验证时间：{}", direct, to.label(), names.join("、"), config.period.label),
-        AuditOutcome::Success,
-    )
-    .await?;
-    let fresh = ctx.store.invitation(i.id).await?.ok_or(AppError::NotFound)?;
-    view(ctx, &fresh, &Viewer::UseUnit(t)).await
+    let change = InvitationChange { to: &to, event: &ev, audit: &record, authorization: authorization.as_ref(), registrations: &registrations };
+    let version = ctx.store.transition_invitation(i.id, version, &change).await?;
+    Ok((to, version))
 }
 
-pub async fn refuse_authorization(ctx: &Ctx, id: i64, version: i64, reason: String) -> AppResult<InvitationView> {
-    let (i, t) = received_one(ctx, id).await?;
-    let to = inv::refuse_authorization(&i.status, t.identity, &reason).map_err(refused)?;
-    apply(ctx, &i, version, &t, "拒绝授权", to, None).await
+/// "姓名（身份，授权）": who registered the 开票员 chosen at 授权.
+fn a_by(a: &Option<AuthorizationRecord>) -> String {
+    let by = a.as_ref().map(|a| a.authorized_by.as_str()).unwrap_or_default();
+    match by.strip_suffix('）') {
+        Some(b) => format!("{b}，授权）"),
+        None => format!("{by}（授权）"),
+    }
 }
 
-pub async fn unbind_by_use_unit(ctx: &Ctx, id: i64, version: i64, reason: String) -> AppResult<InvitationView> {
-    let (i, t) = received_one(ctx, id).await?;
-    let to = inv::unbind(&i.status, &Party::UseUnit(t.identity), &reason).map_err(refused)?;
-    apply(ctx, &i, version, &t, "使用单位解除绑定", to, None).await
+/// One action on an invitation (`InvitationView::actions`), by whoever may take it:
+/// the direct unit (重新发起邀请, 解除绑定), the use unit (确认, 拒绝, 授权 with its
+/// configuration, 解除绑定) or an officer of the use unit's office (受理 / 确认).
+/// Web and H5 pages both call it.
+pub async fn act(ctx: &Ctx, id: i64, version: i64, action: InvitationAction, reason: String, invoicer_link_ids: Vec<i64>, period_code: String) -> AppResult<Acted> {
+    let (i, viewer) = visible(ctx, id).await?;
+    let (actor, by) = match &viewer {
+        Viewer::Direct => {
+            let (by, _) = inviter_from_session(ctx).await?;
+            (Actor { name: by.actor.clone(), unit_name: by.enterprise_name.clone(), unit_code: by.credit_code.clone(), office: None }, Some(by))
+        }
+        Viewer::UseUnit(t) => (Actor { name: t.person_name.clone(), unit_name: t.enterprise_name.clone(), unit_code: t.credit_code.clone(), office: None }, None),
+        Viewer::Officer(o) => (Actor { name: o.name.clone(), unit_name: o.unit_name.clone(), unit_code: o.unit_name.clone(), office: o.tax_office_id }, None),
+    };
+    if action == InvitationAction::Reinvite {
+        let Some(by) = by else { return Err(AppError::NotFound) };
+        let created = reinvite(ctx, &by, &i).await?;
+        return Ok(Acted { id: created.id, version: created.version, status: created.status.label().into() });
+    }
+    let (input, authorization) = match (&viewer, action) {
+        (Viewer::UseUnit(t), InvitationAction::Authorize) => authorization_of(ctx, &i, t, &invoicer_link_ids, &period_code).await?,
+        _ => (ActInput { reason, ..Default::default() }, None),
+    };
+    let (to, version) = transition(ctx, &i, version, &actor, &viewer.domain(), action, input, authorization).await?;
+    Ok(Acted { id: i.id, version, status: to.label().into() })
 }
 
 async fn require_officer(ctx: &Ctx) -> AppResult<OfficerSession> {
@@ -760,26 +773,6 @@ pub async fn officer_queue(ctx: &Ctx) -> AppResult<Vec<InvitationQueueItem>> {
     Ok(out)
 }
 
-pub async fn officer_decide(ctx: &Ctx, id: i64, version: i64, approve: bool, reason: String) -> AppResult<InvitationView> {
-    let (i, viewer) = visible(ctx, id).await?;
-    let Viewer::Officer(o) = &viewer else { return Err(AppError::Forbidden) };
-    if i.version != version {
-        return Err(AppError::Conflict);
-    }
-    let to = inv::decide(&i.status, i.relationship.category(), approve, &reason, o.role, o.tax_office_id, i.use_tax_office_id).map_err(refused)?;
-    let action = match (&i.status, approve) {
-        (InvitationStatus::PendingAcceptance, true) => "受理",
-        (InvitationStatus::PendingAcceptance, false) => "不予受理",
-        (_, true) => "确认通过",
-        (_, false) => "确认不通过",
-    };
-    let ev = event(&o.name, &o.unit_name, action, &i.status, &to, ctx.clock.now());
-    ctx.store.transition_invitation(i.id, version, &to, &ev, None).await?;
-    audit(ctx, &o.name, &o.unit_name, action, format!("{}的接入邀请（{}）：{}", i.use_name, i.relationship.category().label(), to.label()), AuditOutcome::Success).await?;
-    let fresh = ctx.store.invitation(i.id).await?.ok_or(AppError::NotFound)?;
-    view(ctx, &fresh, &viewer).await
-}
-
 fn h5_of(v: InvitationView) -> H5InvitationCard {
     H5InvitationCard {
         id: v.id,
@@ -808,32 +801,16 @@ fn h5_of(v: InvitationView) -> H5InvitationCard {
     }
 }
 
-/// The card, with the 授权 choices when 授权 is offered.
-async fn h5_card(ctx: &Ctx, i: &StoredInvitation, v: InvitationView) -> AppResult<H5InvitationCard> {
-    let authorize = v.actions.iter().any(|a| a == "授权");
-    let mut card = h5_of(v);
-    if authorize {
-        card.invoicers = invoicers_of(ctx, i.use_enterprise_id).await?.into_iter().map(|c| (c.link_id, c.name)).collect();
-        card.periods = periods_for(ctx, i).await?.into_iter().map(|p| (p.code, p.label)).collect();
-    }
-    Ok(card)
-}
-
-/// The H5 detail: only the use unit's own invitation (the H5 app is the use unit's).
+/// The H5 detail: only the use unit's own invitation (the H5 app is the use unit's),
+/// with the 授权 choices when 授权 is offered.
 pub async fn h5_invitation(ctx: &Ctx, id: i64) -> AppResult<H5InvitationCard> {
     let (i, t) = received_one(ctx, id).await?;
     let v = view(ctx, &i, &Viewer::UseUnit(t)).await?;
-    h5_card(ctx, &i, v).await
-}
-
-pub async fn h5_act(ctx: &Ctx, id: i64, version: i64, action: &str, reason: String, invoicer_link_ids: Vec<i64>, period_code: String) -> AppResult<H5InvitationCard> {
-    let (i, _) = received_one(ctx, id).await?;
-    let v = match action {
-        "confirm" => respond(ctx, id, version, true, reason).await?,
-        "refuse" if i.relationship.category() == UseCategory::Joint => refuse_authorization(ctx, id, version, reason).await?,
-        "refuse" => respond(ctx, id, version, false, reason).await?,
-        "authorize" => authorize(ctx, id, version, invoicer_link_ids, period_code).await?,
-        _ => return Err(AppError::Refused("不支持的操作".into())),
-    };
-    h5_card(ctx, &i, v).await
+    let authorize = v.actions.contains(&InvitationAction::Authorize);
+    let mut card = h5_of(v);
+    if authorize {
+        card.invoicers = invoicers_of(ctx, i.use_enterprise_id).await?.into_iter().map(|c| (c.link_id, c.name)).collect();
+        card.periods = periods_for(ctx, &i).await?.into_iter().map(|p| (p.code, p.label)).collect();
+    }
+    Ok(card)
 }

@@ -4,17 +4,17 @@
 
 use std::collections::HashMap;
 
-use crate::api::invitation::InvoicerChoice;
 use crate::api::invoicers::*;
+use crate::domain::invitation::InvoicerChoice;
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
-use crate::domain::invoicers::{self as dom, InvoicerAccess, InvoicerError};
+use crate::domain::invoicers::{self as dom, InvoicerAccess, InvoicerError, RegistrationAction};
 use crate::domain::{Identity, TaxpayerSession};
 use crate::error::{AppError, AppResult};
 use crate::ports::{Ctx, NewRegistration, StoredInvitation};
 
 use super::accounts::require_module;
-use super::auth::audit;
+use super::auth::audit_record;
 
 fn refused(e: InvoicerError) -> AppError {
     match e {
@@ -101,8 +101,8 @@ async fn view(ctx: &Ctx, t: &TaxpayerSession, access: InvoicerAccess, platforms:
                 ended_by,
                 ended_reason,
                 ended_at,
-                may_unregister: r.state.is_active(),
-                reason_required: access == InvoicerAccess::Own,
+                actions: dom::actions_for(&r.state, access, r.link_id == t.link_id),
+                reason_required: dom::reason_required(access),
             }
         })
         .collect();
@@ -131,16 +131,17 @@ pub async fn register(ctx: &Ctx, invitation_id: i64, link_id: i64) -> AppResult<
         person_name: person.name.clone(),
         registered_by: who_label(&t),
     };
-    match ctx.store.register_invoicer(&new, ctx.clock.now()).await {
+    let record = audit_record(ctx, &t.person_name, &t.credit_code, "开票人员登记", format!("登记{}（开票员）绑定直连平台{}", person.name, direct), AuditOutcome::Success);
+    match ctx.store.register_invoicer(&new, ctx.clock.now(), &record).await {
         Ok(_) => {}
         Err(crate::ports::StoreError::Conflict) => return Err(AppError::field("link_id", format!("{}已登记绑定{}", person.name, direct))),
         Err(e) => return Err(e.into()),
     }
-    audit(ctx, &t.person_name, &t.credit_code, "开票人员登记", format!("登记{}（开票员）绑定直连平台{}", person.name, direct), AuditOutcome::Success).await?;
     view(ctx, &t, access, &platforms).await
 }
 
-pub async fn unregister(ctx: &Ctx, id: i64, version: i64, reason: String) -> AppResult<InvoicersView> {
+/// One of `RegistrationRow::actions` (解除登记).
+pub async fn act(ctx: &Ctx, id: i64, version: i64, action: RegistrationAction, reason: String) -> AppResult<InvoicersView> {
     let (t, access, platforms) = gate(ctx).await?;
     let r = ctx
         .store
@@ -153,14 +154,15 @@ pub async fn unregister(ctx: &Ctx, id: i64, version: i64, reason: String) -> App
     if r.version != version {
         return Err(AppError::Conflict);
     }
+    let RegistrationAction::Unregister = action;
     let now = ctx.clock.now();
     let to = dom::unregister(&r.state, t.identity, &who_label(&t), r.link_id == t.link_id, &reason, now).map_err(refused)?;
-    ctx.store.end_registration(r.id, version, &to, now).await?;
     let direct = ctx.store.enterprise_by_id(r.direct_enterprise_id).await?.map(|e| e.name).unwrap_or_default();
     let why = match &to {
         dom::RegistrationState::Unregistered { reason, .. } if !reason.is_empty() => format!("，原因：{reason}"),
         _ => String::new(),
     };
-    audit(ctx, &t.person_name, &t.credit_code, "解除开票人员登记", format!("解除{}与直连平台{}的登记{why}", r.person_name, direct), AuditOutcome::Success).await?;
+    let record = audit_record(ctx, &t.person_name, &t.credit_code, "解除开票人员登记", format!("解除{}与直连平台{}的登记{why}", r.person_name, direct), AuditOutcome::Success);
+    ctx.store.end_registration(r.id, version, &to, now, &record).await?;
     view(ctx, &t, access, &platforms).await
 }

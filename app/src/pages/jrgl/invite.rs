@@ -8,11 +8,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::Frame;
-use crate::api::access::TimelineEntry;
 use crate::api::invitation::*;
-use crate::components::{FieldMsg, FormMsg};
+use crate::components::{failed, loading, FieldMsg, FormMsg, Loaded, ReasonDialog, Timeline};
 use crate::domain::access::CheckOutcome;
-use crate::domain::invitation::{InvitationStatus, InviteRowInput, FORM_MAX_ROWS};
+use crate::domain::invitation::{BatchSource, InvitationAction, InvitationStatus, InviteRowInput, FORM_MAX_ROWS};
+use crate::pages::invitation_act::{use_invitation_act, ActArgs};
 use crate::error::AppError;
 
 #[cfg_attr(not(feature = "csr"), allow(dead_code))]
@@ -27,23 +27,6 @@ pub(crate) fn Tabs(active: &'static str) -> impl IntoView {
                 <A href=href attr:class=if label == active { "tab active" } else { "tab" }>{label}</A>
             }).collect_view()}
         </nav>
-    }
-}
-
-/// A timeline: who did what, when, why.
-#[component]
-pub fn Steps(entries: Vec<TimelineEntry>) -> impl IntoView {
-    view! {
-        <ol class="timeline">
-            {entries.into_iter().map(|t| view! {
-                <li>
-                    <span class="at">{t.at}</span>
-                    <span class="who">{t.actor}" · "{t.actor_unit}</span>
-                    <span class="what">{t.action}" → "{t.to}</span>
-                    {t.reason.map(|r| view! { <span class="reason">"原因："{r}</span> })}
-                </li>
-            }).collect_view()}
-        </ol>
     }
 }
 
@@ -445,15 +428,14 @@ fn BatchTable(rows: Vec<BatchRow>) -> impl IntoView {
     }
 }
 
-/// One invitation: facts, timeline, 重新发起邀请 / 解除绑定.
+/// One invitation: facts, timeline, and the direct unit's actions (重新发起邀请 / 解除绑定).
 #[component]
 pub fn InvitationPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let data = RwSignal::new(None::<Result<InvitationView, AppError>>);
+    let data: Loaded<InvitationView> = RwSignal::new(None);
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let confirming = RwSignal::new(false);
-    let reason = RwSignal::new(String::new());
+    let open = RwSignal::new(None::<InvitationAction>);
     let navigate = use_navigate();
     let proof = NodeRef::<leptos::html::Input>::new();
     let replace = Callback::new(move |version: i64| {
@@ -473,26 +455,13 @@ pub fn InvitationPage() -> impl IntoView {
         let id = id();
         spawn_local(async move { data.set(Some(invitation_detail(id).await)) });
     });
-    let again = Callback::new(move |_: ()| {
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match reinvite(id()).await {
-                Ok(v) => navigate(&format!("/jrgl/invite/{}", v.id), Default::default()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    });
-    let unbind = Callback::new(move |_: ()| {
-        spawn_local(async move {
-            match unbind_use_units(vec![id()], reason.get_untracked()).await {
-                Ok(failed) if failed.is_empty() => {
-                    confirming.set(false);
-                    data.set(Some(invitation_detail(id()).await));
-                }
-                Ok(failed) => error.set(Some(AppError::Refused(failed[0].reason.clone()))),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+    let act = use_invitation_act(error, move |r, action| {
+        open.set(None);
+        if action == InvitationAction::Reinvite {
+            navigate(&format!("/jrgl/invite/{}", r.id), Default::default());
+        } else {
+            spawn_local(async move { data.set(Some(invitation_detail(r.id).await)) });
+        }
     });
     view! {
         <Frame>
@@ -501,10 +470,10 @@ pub fn InvitationPage() -> impl IntoView {
                 <p><A href="/jrgl/invite">"返回邀请列表"</A></p>
                 <FormMsg error=error />
                 {move || match data.get() {
-                    None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    None => loading(),
+                    Some(Err(e)) => failed(&e),
                     Some(Ok(v)) => {
-                        let actions = v.actions.clone();
+                        let (vid, version) = (v.id, v.version);
                         view! {
                             <InvitationFacts v=v.clone() />
                             {v.status.is_bound().then(|| { let version = v.version; view! {
@@ -514,26 +483,23 @@ pub fn InvitationPage() -> impl IntoView {
                                 </div>
                             }})}
                             <h3>"办理过程"</h3>
-                            <Steps entries=v.timeline.clone() />
+                            <Timeline entries=v.timeline.clone() />
                             <div class="actions">
-                                {actions.contains(&"重新发起邀请".to_string()).then(|| view! { <button class="secondary" on:click=move |_| again.run(())>"重新发起邀请"</button> })}
-                                {actions.contains(&"解除绑定".to_string()).then(|| view! { <button class="secondary danger" on:click=move |_| confirming.set(true)>"解除绑定"</button> })}
+                                {v.actions.iter().map(|&a| match a {
+                                    // 重新发起邀请 needs no confirmation; anything else opens its step.
+                                    InvitationAction::Reinvite => view! { <button class="secondary" disabled=move || act.busy() on:click=move |_| act.run(ActArgs::new(vid, version, a))>{a.label()}</button> }.into_any(),
+                                    _ => view! { <button class="secondary danger" on:click=move |_| { error.set(None); open.set(Some(a)) }>{a.label()}</button> }.into_any(),
+                                }).collect_view()}
                             </div>
+                            {move || (open.get() == Some(InvitationAction::UnbindUseUnit)).then(|| view! {
+                                <ReasonDialog title="确认解除绑定" text="确定解除与该使用单位的绑定关系吗？" label="解除原因（选填）" required=false confirm="确认解除" error
+                                    busy=Signal::derive(move || act.busy())
+                                    on_confirm=Callback::new(move |r: String| act.run(ActArgs::new(vid, version, InvitationAction::UnbindUseUnit).reason(r)))
+                                    on_cancel=Callback::new(move |_: ()| open.set(None)) />
+                            })}
                         }.into_any()
                     }
                 }}
-                <Show when=move || confirming.get()>
-                    <div class="confirm" role="dialog" aria-label="确认解除绑定">
-                        <p>"确定解除与该使用单位的绑定关系吗？"</p>
-                        <label class="field"><span>"解除原因（选填）"</span>
-                            <input prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) /></label>
-                        <FieldMsg error=error field="reason" />
-                        <div class="actions">
-                            <button class="secondary" on:click=move |_| confirming.set(false)>"取消"</button>
-                            <button class="primary" on:click=move |_| unbind.run(())>"确认解除"</button>
-                        </div>
-                    </div>
-                </Show>
             </section>
         </Frame>
     }
@@ -652,7 +618,7 @@ pub fn ImportPage() -> impl IntoView {
                 <h3>"导入记录"</h3>
                 {move || records.get().map(|r| match r {
                     Ok(list) => {
-                        let list: Vec<BatchRow> = list.into_iter().filter(|b| b.source == "导入邀请").collect();
+                        let list: Vec<BatchRow> = list.into_iter().filter(|b| b.kind == BatchSource::Import).collect();
                         if list.is_empty() { view! { <p class="empty">"暂无导入记录"</p> }.into_any() } else { view! { <BatchTable rows=list /> }.into_any() }
                     }
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),

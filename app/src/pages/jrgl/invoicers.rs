@@ -8,8 +8,8 @@ use leptos::task::spawn_local;
 
 use super::Frame;
 use crate::api::invoicers::*;
-use crate::components::{FieldMsg, FormMsg};
-use crate::domain::invoicers::InvoicerAccess;
+use crate::components::{FieldMsg, FormMsg, ReasonDialog};
+use crate::domain::invoicers::{InvoicerAccess, RegistrationAction};
 use crate::error::AppError;
 
 #[component]
@@ -21,9 +21,8 @@ pub fn InvoicersPage() -> impl IntoView {
     let adding = RwSignal::new(false);
     let platform = RwSignal::new(String::new());
     let person = RwSignal::new(String::new());
-    // The registration being ended: (id, version, name, reason required).
-    let ending = RwSignal::new(None::<(i64, i64, String, bool)>);
-    let reason = RwSignal::new(String::new());
+    // The registration being ended: (id, version, name, the action, reason required).
+    let ending = RwSignal::new(None::<(i64, i64, String, RegistrationAction, bool)>);
     let settle = move |r: Result<InvoicersView, AppError>, ok: String| match r {
         Ok(v) => {
             data.set(Some(Ok(v)));
@@ -31,7 +30,6 @@ pub fn InvoicersPage() -> impl IntoView {
             error.set(None);
             adding.set(false);
             ending.set(None);
-            reason.set(String::new());
         }
         Err(e) => error.set(Some(e)),
     };
@@ -50,15 +48,10 @@ pub fn InvoicersPage() -> impl IntoView {
         }
         spawn_local(async move { settle(register_invoicer(p.unwrap_or_default(), l.unwrap_or_default()).await, "登记成功".into()) });
     };
-    let end = move |_| {
-        let Some((id, version, name, required)) = ending.get_untracked() else { return };
-        let r = reason.get_untracked();
-        if required && r.trim().is_empty() {
-            error.set(Some(AppError::field("reason", "请填写解除原因")));
-            return;
-        }
-        spawn_local(async move { settle(unregister_invoicer(id, version, r).await, format!("已解除{name}的登记")) });
-    };
+    let end = Callback::new(move |r: String| {
+        let Some((id, version, name, action, _)) = ending.get_untracked() else { return };
+        spawn_local(async move { settle(registration_act(id, version, action, r).await, format!("已解除{name}的登记")) });
+    });
     view! {
         <Frame>
             <section class="card invoicers">
@@ -118,9 +111,9 @@ pub fn InvoicersPage() -> impl IntoView {
                                                             {r.ended_by.clone().map(|b| view! { <span class="reason small">{format!(" {} 由{}解除{}", r.ended_at.clone().unwrap_or_default(), b, r.ended_reason.clone().map(|x| format!("，原因：{x}")).unwrap_or_default())}</span> })}</td>
                                                         <td data-label="登记人">{r.registered_by.clone()}</td>
                                                         <td data-label="登记时间">{r.registered_at.clone()}</td>
-                                                        <td data-label="操作">{r.may_unregister.then(|| view! {
-                                                            <button class="link danger" on:click=move |_| { error.set(None); reason.set(String::new()); ending.set(Some((id, version, name.clone(), required))) }>"解除登记"</button>
-                                                        })}</td>
+                                                        <td data-label="操作">{r.actions.iter().map(|&a| { let name = name.clone(); view! {
+                                                            <button class="link danger" on:click=move |_| { error.set(None); ending.set(Some((id, version, name.clone(), a, required))) }>{a.label()}</button>
+                                                        }}).collect_view()}</td>
                                                     </tr>
                                                 }
                                             }).collect_view()}
@@ -131,17 +124,11 @@ pub fn InvoicersPage() -> impl IntoView {
                         }.into_any()
                     }
                 }}
-                {move || ending.get().map(|(_, _, name, required)| view! {
-                    <div class="confirm" role="dialog" aria-label="解除登记">
-                        <p>{format!("确定解除{name}的开票人员登记吗？")}</p>
-                        <label class="field"><span>{if required { "解除原因" } else { "解除原因（选填）" }}</span>
-                            <textarea name="reason" aria-label="解除原因" maxlength="500" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
-                        <FieldMsg error=error field="reason" />
-                        <div class="actions">
-                            <button class="secondary" on:click=move |_| ending.set(None)>"取消"</button>
-                            <button class="primary" on:click=end>"确认解除"</button>
-                        </div>
-                    </div>
+                {move || ending.get().map(|(_, _, name, _, required)| {
+                    view! {
+                        <ReasonDialog title="解除登记" text=format!("确定解除{name}的开票人员登记吗？") label=if required { "解除原因" } else { "解除原因（选填）" }
+                            required confirm="确认解除" error busy=Signal::derive(|| false) on_confirm=end on_cancel=Callback::new(move |_: ()| ending.set(None)) missing="请填写解除原因" />
+                    }
                 })}
                 <FormMsg error=error />
             </section>

@@ -11,27 +11,26 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::invite::{InvitationFacts, Steps};
+use super::invite::InvitationFacts;
 use super::Frame;
 use crate::api::invitation::*;
-use crate::components::{FieldMsg, FormMsg};
+use crate::components::{failed, loading, use_load, ConfirmDialog, FormMsg, Loaded, ReasonDialog, Submit, Timeline};
+use crate::domain::invitation::{InvitationAction, InvitationStatus, ReasonRule};
 use crate::error::AppError;
+use crate::pages::invitation_act::{use_invitation_act, ActArgs, AuthorizeFields};
 
 /// 【响应邀请】: every invitation received, with its status and reason.
 #[component]
 pub fn RespondListPage() -> impl IntoView {
-    let rows = RwSignal::new(None::<Result<Vec<InvitationRow>, AppError>>);
-    spawn_local(async move { rows.set(Some(received_invitations().await)) });
+    let rows = use_load(received_invitations);
     view! {
         <Frame>
             <section class="card respond-list">
                 <h2>"响应邀请"</h2>
                 <p class="actions"><A href="/jrgl/respond/apply" attr:class="button secondary">"申请授权"</A></p>
-                {move || match rows.get() {
-                    None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"暂无接入邀请"</p> }.into_any(),
-                    Some(Ok(list)) => view! {
+                {rows.view(|list: Vec<InvitationRow>| if list.is_empty() {
+                    view! { <p class="empty">"暂无接入邀请"</p> }.into_any()
+                } else { view! {
                         <table class="list invitations received">
                             <thead><tr><th>"直连单位"</th><th>"统一社会信用代码"</th><th>"单位关系"</th><th>"邀请状态"</th><th>"更新时间"</th><th>"操作"</th></tr></thead>
                             <tbody>
@@ -48,31 +47,21 @@ pub fn RespondListPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any(),
-                }}
+                    }.into_any() })}
             </section>
         </Frame>
     }
 }
 
-/// Which form is open on the invitation page.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Open {
-    None,
-    Confirm,
-    Refuse,
-    Authorize,
-    Unbind,
-}
-
-/// One invitation received: facts, timeline and the viewer's actions.
+/// One invitation received: facts, timeline and the viewer's actions
+/// (`InvitationView::actions`, matched as `InvitationAction`s).
 #[component]
 pub fn RespondPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let data = RwSignal::new(None::<Result<InvitationView, AppError>>);
+    let data: Loaded<InvitationView> = RwSignal::new(None);
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let open = RwSignal::new(Open::None);
+    let open = RwSignal::new(None::<InvitationAction>);
     let message = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let id = id();
@@ -95,14 +84,10 @@ pub fn RespondPage() -> impl IntoView {
             }
         });
     });
-    let done = Callback::new(move |(r, what): (Result<InvitationView, AppError>, &'static str)| match r {
-        Ok(v) => {
-            message.set(Some(format!("{what}成功，当前状态：{}", v.status.label())));
-            error.set(None);
-            open.set(Open::None);
-            data.set(Some(Ok(v)));
-        }
-        Err(e) => error.set(Some(e)),
+    let act = use_invitation_act(error, move |r, action| {
+        message.set(Some(format!("{}成功，当前状态：{}", action.label(), r.status)));
+        open.set(None);
+        spawn_local(async move { data.set(Some(invitation_detail(r.id).await)) });
     });
     view! {
         <Frame>
@@ -111,37 +96,23 @@ pub fn RespondPage() -> impl IntoView {
                 <p><A href="/jrgl/respond">"返回响应邀请"</A></p>
                 {move || message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
                 {move || match data.get() {
-                    None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    None => loading(),
+                    Some(Err(e)) => failed(&e),
                     Some(Ok(v)) => {
-                        let has = |a: &str| v.actions.iter().any(|x| x == a);
-                        let joint = v.category == "联用类";
-                        let (confirm, refuse, authorize, unbind) = (has("确认"), has("拒绝"), has("授权"), has("解除绑定"));
                         let v2 = v.clone();
                         view! {
                             <InvitationFacts v=v.clone() />
                             {v.proof_material_id.is_none().then(|| view! { <p class="muted small">"直连单位未上传单位关系证明材料。"</p> })}
-                            {(v.status.is_bound() || v.status == crate::domain::invitation::InvitationStatus::AwaitingResponse).then(|| { let version = v.version; view! {
+                            {(v.status.is_bound() || v.status == InvitationStatus::AwaitingResponse).then(|| { let version = v.version; view! {
                                 <div class="replace-proof">
                                     <super::invite::ProofInput input=proof error=error label="上传或变更单位关系证明材料（PDF/JPG/PNG，不超过10MB）" />
                                     <button class="secondary" on:click=move |_| replace.run(version)>"上传并变更"</button>
                                 </div>
                             }})}
                             <h3>"办理过程"</h3>
-                            <Steps entries=v.timeline.clone() />
-                            <div class="actions">
-                                {confirm.then(|| view! { <button class="primary" on:click=move |_| { error.set(None); open.set(Open::Confirm) }>"确认"</button> })}
-                                {authorize.then(|| view! { <button class="primary" on:click=move |_| { error.set(None); open.set(Open::Authorize) }>"授权"</button> })}
-                                {refuse.then(|| view! { <button class="secondary danger" on:click=move |_| { error.set(None); open.set(Open::Refuse) }>"拒绝"</button> })}
-                                {unbind.then(|| view! { <button class="secondary danger" on:click=move |_| { error.set(None); open.set(Open::Unbind) }>"解除绑定"</button> })}
-                            </div>
-                            {move || match open.get() {
-                                Open::None => ().into_any(),
-                                Open::Confirm => view! { <ConfirmForm v=v2.clone() error=error open=open done=done /> }.into_any(),
-                                Open::Refuse => view! { <ReasonForm v=v2.clone() kind=if joint { ReasonKind::RefuseAuthorization } else { ReasonKind::Refuse } error=error open=open done=done /> }.into_any(),
-                                Open::Unbind => view! { <ReasonForm v=v2.clone() kind=ReasonKind::Unbind error=error open=open done=done /> }.into_any(),
-                                Open::Authorize => view! { <AuthorizeForm v=v2.clone() error=error open=open done=done /> }.into_any(),
-                            }}
+                            <Timeline entries=v.timeline.clone() />
+                            <ActionButtons actions=v.actions.clone() open error />
+                            {move || open.get().map(|a| view! { <ActionDialog v=v2.clone() action=a act open /> })}
                         }.into_any()
                     }
                 }}
@@ -151,137 +122,72 @@ pub fn RespondPage() -> impl IntoView {
     }
 }
 
-/// 自用类 【确认】: the 主管税务机关 and the relationship shown before sending.
+/// A button per action the server offers; a refusal or an ending looks like one.
 #[component]
-fn ConfirmForm(v: InvitationView, error: RwSignal<Option<AppError>>, open: RwSignal<Open>, done: Callback<(Result<InvitationView, AppError>, &'static str)>) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let (id, version) = (v.id, v.version);
-    let send = move |_| {
-        busy.set(true);
-        spawn_local(async move {
-            done.run((respond_invitation(id, version, true, String::new()).await, "确认"));
-            busy.set(false);
-        });
-    };
-    let _ = error;
+pub fn ActionButtons(actions: Vec<InvitationAction>, open: RwSignal<Option<InvitationAction>>, error: RwSignal<Option<AppError>>) -> impl IntoView {
     view! {
-        <div class="confirm" role="dialog" aria-label="确认接入邀请">
-            <p>"请确认以下信息，确认后接入邀请将提交主管税务机关受理："</p>
-            <dl class="facts">
-                <dt>"直连单位"</dt><dd>{v.direct_name.clone()}</dd>
-                <dt>"主管税务机关"</dt><dd data-testid="confirm-office">{v.use_tax_office.clone()}</dd>
-                <dt>"单位关系"</dt><dd data-testid="confirm-relationship">{v.relationship.clone()}"（"{v.category.clone()}"）"</dd>
-            </dl>
-            <div class="actions">
-                <button class="secondary" on:click=move |_| open.set(Open::None)>"取消"</button>
-                <button class="primary" disabled=move || busy.get() on:click=send>"确认提交"</button>
-            </div>
+        <div class="actions">
+            {actions.into_iter().map(|a| view! {
+                <button class=if a.is_negative() { "secondary danger" } else { "primary" } on:click=move |_| { error.set(None); open.set(Some(a)) }>{a.label()}</button>
+            }).collect_view()}
         </div>
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ReasonKind {
-    Refuse,
-    RefuseAuthorization,
-    Unbind,
-}
-
-/// 【拒绝】 (reason optional) or 解除绑定 (reason required, with a confirm step).
+/// The step of one action: what it will do, the reason when it takes one, 授权's configuration.
 #[component]
-fn ReasonForm(v: InvitationView, kind: ReasonKind, error: RwSignal<Option<AppError>>, open: RwSignal<Open>, done: Callback<(Result<InvitationView, AppError>, &'static str)>) -> impl IntoView {
-    let reason = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let (id, version) = (v.id, v.version);
-    let (title, text, label, button) = match kind {
-        ReasonKind::Unbind => (
-            "确认解除绑定",
-            format!("确定解除与直连单位{}的绑定关系吗？解除后将不能再通过该直连单位使用乐企服务。", v.direct_name),
-            "解除原因",
-            "确认解除",
-        ),
-        _ => ("确认拒绝", format!("确定拒绝{}的接入邀请吗？", v.direct_name), "拒绝原因（选填）", "确认拒绝"),
-    };
-    let send = move |_| {
-        let r = reason.get_untracked();
-        if kind == ReasonKind::Unbind && r.trim().is_empty() {
-            error.set(Some(AppError::field("reason", "请填写原因")));
-            return;
+fn ActionDialog(v: InvitationView, action: InvitationAction, act: Submit<ActArgs>, open: RwSignal<Option<InvitationAction>>) -> impl IntoView {
+    let args = ActArgs::new(v.id, v.version, action);
+    let cancel = Callback::new(move |_: ()| open.set(None));
+    let busy = Signal::derive(move || act.busy());
+    let error = act.error;
+    match action {
+        InvitationAction::Confirm => {
+            let send = Callback::new(move |_: ()| act.run(args.clone()));
+            view! {
+                <ConfirmDialog title="确认接入邀请" confirm="确认提交" busy on_confirm=send on_cancel=cancel>
+                    <p>"请确认以下信息，确认后接入邀请将提交主管税务机关受理："</p>
+                    <dl class="facts">
+                        <dt>"直连单位"</dt><dd>{v.direct_name.clone()}</dd>
+                        <dt>"主管税务机关"</dt><dd data-testid="confirm-office">{v.use_tax_office.clone()}</dd>
+                        <dt>"单位关系"</dt><dd data-testid="confirm-relationship">{v.relationship.clone()}"（"{v.category.clone()}"）"</dd>
+                    </dl>
+                </ConfirmDialog>
+            }
+            .into_any()
         }
-        busy.set(true);
-        spawn_local(async move {
-            let out = match kind {
-                ReasonKind::Refuse => (respond_invitation(id, version, false, r).await, "拒绝"),
-                ReasonKind::RefuseAuthorization => (refuse_authorization(id, version, r).await, "拒绝"),
-                ReasonKind::Unbind => (unbind_direct_unit(id, version, r).await, "解除绑定"),
+        InvitationAction::Authorize => view! { <AuthorizeForm v args act open /> }.into_any(),
+        _ => {
+            let send = Callback::new(move |r: String| act.run(args.clone().reason(r)));
+            let (title, text, label, confirm) = match action {
+                InvitationAction::UnbindDirectUnit => (
+                    "确认解除绑定",
+                    format!("确定解除与直连单位{}的绑定关系吗？解除后将不能再通过该直连单位使用乐企服务。", v.direct_name),
+                    "解除原因",
+                    "确认解除",
+                ),
+                _ => ("确认拒绝", format!("确定拒绝{}的接入邀请吗？", v.direct_name), "拒绝原因（选填）", "确认拒绝"),
             };
-            done.run(out);
-            busy.set(false);
-        });
-    };
-    view! {
-        <div class="confirm" role="dialog" aria-label=title>
-            <p>{text}</p>
-            <label class="field"><span>{label}</span>
-                <textarea name="reason" aria-label=label maxlength="500" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
-            <FieldMsg error=error field="reason" />
-            <div class="actions">
-                <button class="secondary" on:click=move |_| open.set(Open::None)>"取消"</button>
-                <button class="primary" disabled=move || busy.get() on:click=send>{button}</button>
-            </div>
-        </div>
+            let required = action.reason() == ReasonRule::Required;
+            view! { <ReasonDialog title text label required confirm error busy on_confirm=send on_cancel=cancel /> }.into_any()
+        }
     }
 }
 
 /// 联用类 【授权】: 开票人员配置 (at least one 开票员) and 开票安全验证时间配置.
 #[component]
-fn AuthorizeForm(v: InvitationView, error: RwSignal<Option<AppError>>, open: RwSignal<Open>, done: Callback<(Result<InvitationView, AppError>, &'static str)>) -> impl IntoView {
-    let (id, version) = (v.id, v.version);
-    let options = RwSignal::new(None::<Result<AuthorizeChoices, AppError>>);
-    spawn_local(async move { options.set(Some(authorize_options(id).await)) });
+fn AuthorizeForm(v: InvitationView, args: ActArgs, act: Submit<ActArgs>, open: RwSignal<Option<InvitationAction>>) -> impl IntoView {
+    let options = use_load(move || authorize_options(v.id));
     let chosen = RwSignal::new(Vec::<i64>::new());
     let period = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let send = move |_| {
-        busy.set(true);
-        spawn_local(async move {
-            done.run((authorize_invitation(id, version, chosen.get_untracked(), period.get_untracked()).await, "授权"));
-            busy.set(false);
-        });
-    };
+    let error = act.error;
+    let send = Callback::new(move |_: ()| act.run(ActArgs { invoicers: chosen.get_untracked(), period: period.get_untracked(), ..args.clone() }));
     view! {
-        <div class="confirm authorize" role="dialog" aria-label="授权">
+        <ConfirmDialog title="授权" confirm="确认授权" busy=Signal::derive(move || act.busy()) on_confirm=send on_cancel=Callback::new(move |_: ()| open.set(None))>
             <p>{format!("授权直连单位{}为本单位提供乐企联用服务。授权后双方正式建立绑定关系。", v.direct_name)}</p>
-            {move || match options.get() {
-                None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                Some(Ok(o)) => view! {
-                    <fieldset class="field invoicers">
-                        <legend>"开票人员配置"</legend>
-                        {o.invoicers.is_empty().then(|| view! { <p class="muted small">"本单位暂无开票员，请先在【我的信息】→【用户管理】中添加开票员。"</p> })}
-                        {o.invoicers.into_iter().map(|i| {
-                            let lid = i.link_id;
-                            view! {
-                                <label class="check"><input type="checkbox" name="invoicer" value=lid
-                                    prop:checked=move || chosen.with(|c| c.contains(&lid))
-                                    on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|c| { c.retain(|x| *x != lid); if on { c.push(lid) } }) } />
-                                    {i.name}</label>
-                            }
-                        }).collect_view()}
-                        <FieldMsg error=error field="invoicers" />
-                    </fieldset>
-                    <label class="field"><span>"开票安全验证时间配置"</span>
-                        <select name="period" aria-label="开票安全验证时间" on:change=move |ev| period.set(event_target_value(&ev))>
-                            <option value="">"请选择"</option>
-                            {o.periods.into_iter().map(|p| view! { <option value=p.code.clone()>{p.label.clone()}</option> }).collect_view()}
-                        </select></label>
-                    <FieldMsg error=error field="period" />
-                }.into_any(),
-            }}
-            <div class="actions">
-                <button class="secondary" on:click=move |_| open.set(Open::None)>"取消"</button>
-                <button class="primary" disabled=move || busy.get() on:click=send>"确认授权"</button>
-            </div>
-        </div>
+            {options.view(move |o: AuthorizeChoices| view! {
+                <AuthorizeFields invoicers=o.invoicers.into_iter().map(|i| (i.link_id, i.name)).collect() periods=o.periods.into_iter().map(|p| (p.code, p.label)).collect() chosen period error />
+            })}
+        </ConfirmDialog>
     }
 }

@@ -1,0 +1,106 @@
+//! The one path every workflow's state change takes (access applications,
+//! invitations, 开票人员登记, drafts, batches): in ONE transaction, the guarded
+//! update (optimistic version: exactly one row, else `Conflict`), the timeline
+//! event when the workflow keeps one, any further writes of the step, and the
+//! audit record — committed together or not at all. `commit` takes the audit
+//! record, so a state change cannot be stored without one.
+
+use app::domain::audit::{AuditOutcome, AuditRecord};
+use app::ports::{ApplicationEvent, StoreError, StoreResult};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AnyConnection, Transaction};
+
+use crate::store::{conflict_or_unavailable, unavailable, SqlStore};
+
+/// The timeline a workflow keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Timeline {
+    /// `application_events` (access applications)
+    Application,
+    /// `invitation_events`
+    Invitation,
+}
+
+impl Timeline {
+    fn insert_sql(self) -> &'static str {
+        match self {
+            Timeline::Application => {
+                "INSERT INTO application_events (application_id, at, actor, actor_unit, action, from_status, to_status, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            }
+            Timeline::Invitation => {
+                "INSERT INTO invitation_events (invitation_id, at, actor, actor_unit, action, from_status, to_status, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            }
+        }
+    }
+}
+
+/// A state change in progress (an open transaction).
+pub(crate) struct StateChange<'c> {
+    tx: Transaction<'c, Any>,
+}
+
+pub(crate) type Query<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
+
+impl StateChange<'static> {
+    pub async fn begin(store: &SqlStore) -> StoreResult<Self> {
+        Ok(StateChange { tx: store.pool().begin().await.map_err(unavailable)? })
+    }
+}
+
+impl<'c> StateChange<'c> {
+    /// The guarded update (`… WHERE id = … AND version = <expected>`): exactly one
+    /// row, else somebody moved the record first (`Conflict`).
+    pub async fn versioned(&mut self, q: Query<'_>) -> StoreResult<()> {
+        let done = q.execute(&mut *self.tx).await.map_err(conflict_or_unavailable)?;
+        if done.rows_affected() == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+    }
+
+    /// The step in the workflow's timeline.
+    pub async fn event(&mut self, timeline: Timeline, id: i64, ev: &ApplicationEvent) -> StoreResult<()> {
+        sqlx::query(timeline.insert_sql())
+            .bind(id)
+            .bind(ev.at.0)
+            .bind(&ev.actor)
+            .bind(&ev.actor_unit)
+            .bind(&ev.action)
+            .bind(&ev.from)
+            .bind(&ev.to)
+            .bind(&ev.reason)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    /// Any further write of the same step (e.g. the unit becoming a direct unit).
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Writes the audit record and commits; a failing audit insert rolls everything back.
+    pub async fn commit(mut self, audit: &AuditRecord) -> StoreResult<()> {
+        insert_audit(&mut self.tx, audit).await?;
+        self.tx.commit().await.map_err(unavailable)
+    }
+}
+
+/// The one audit insert (inside a state change, or on its own for events that
+/// change nothing, e.g. a failed login).
+pub(crate) async fn insert_audit(conn: &mut AnyConnection, a: &AuditRecord) -> StoreResult<()> {
+    sqlx::query("INSERT INTO audit_log (at, actor, unit, kind, description, outcome) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(a.at.0)
+        .bind(&a.actor)
+        .bind(&a.unit)
+        .bind(&a.kind)
+        .bind(&a.description)
+        .bind(match a.outcome {
+            AuditOutcome::Success => "success",
+            AuditOutcome::Failure => "failure",
+        })
+        .execute(conn)
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}

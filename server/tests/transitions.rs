@@ -1,0 +1,186 @@
+//! The one transition path (`server::store_transition`): every workflow's state
+//! change is stored with its timeline event and its audit record in ONE
+//! transaction. Here the audit insert is made to fail (a trigger or a check on
+//! one actor's records) and each workflow's change must be rolled back with it —
+//! access applications (提交, a decision, 保存草稿), invitations (a batch, a step,
+//! 授权 with its 开票人员登记, 变更关系证明材料) and 开票人员登记 — on SQLite and
+//! on PostgreSQL.
+
+mod common;
+
+use app::domain::access::ApplicationStatus;
+use app::domain::audit::{AuditOutcome, AuditRecord};
+use app::domain::invitation::{AuthorizationRecord, InvitationStatus, InvoicerChoice, Relationship, VerificationPeriod};
+use app::domain::invoicers::RegistrationState;
+use app::domain::{Identity, Timestamp};
+use app::ports::*;
+use common::*;
+use server::store::{Backend, SqlStore};
+
+/// Audit records by this actor cannot be written.
+const FAULTY: &str = "审计故障";
+
+async fn fail_audits_of_faulty_actor(store: &SqlStore) {
+    let sql = match store.backend() {
+        Backend::Sqlite => format!("CREATE TRIGGER audit_fault BEFORE INSERT ON audit_log WHEN NEW.actor = '{FAULTY}' BEGIN SELECT RAISE(ABORT, 'audit insert failed'); END"),
+        Backend::Postgres => format!("ALTER TABLE audit_log ADD CONSTRAINT audit_fault CHECK (actor <> '{FAULTY}')"),
+    };
+    sqlx::query(&sql).execute(store.pool()).await.unwrap();
+}
+
+fn audit(actor: &str, kind: &str) -> AuditRecord {
+    AuditRecord::new(Timestamp(T0), actor, "测试单位", kind, format!("{kind}（测试）"), AuditOutcome::Success)
+}
+
+fn event(action: &str, from: &str, to: &str) -> ApplicationEvent {
+    ApplicationEvent { at: Timestamp(T0), actor: "测试".into(), actor_unit: "测试单位".into(), action: action.into(), from: from.into(), to: to.into(), reason: None }
+}
+
+fn is_unavailable<T: std::fmt::Debug>(r: StoreResult<T>) -> bool {
+    matches!(r, Err(StoreError::Unavailable(_)))
+}
+
+async fn audited(store: &SqlStore, kind: &str) -> usize {
+    store.recent_audit(500).await.unwrap().iter().filter(|a| a.kind == kind).count()
+}
+
+async fn access_changes_roll_back_with_their_audit(store: &SqlStore) {
+    seeded(store).await;
+    fail_audits_of_faulty_actor(store).await;
+    let a = store.create_application(9, 2, "51", r#"{"contact":"高远"}"#, None, Timestamp(T0)).await.unwrap();
+    // 保存草稿: the form stays as it was.
+    assert!(is_unavailable(store.save_form(a.id, 9, r#"{"contact":"林小雨"}"#, a.version, Timestamp(T0), &audit(FAULTY, "保存接入申请草稿")).await));
+    let same = store.application(a.id).await.unwrap().unwrap();
+    assert_eq!((same.form.as_str(), same.version), (r#"{"contact":"高远"}"#, a.version));
+    // 提交: still a draft, no timeline entry.
+    let pending = ApplicationStatus::PendingAcceptance;
+    let ev = event("提交接入申请", "草稿", "待受理");
+    assert!(is_unavailable(store.transition(a.id, a.version, &pending, &ev, None, &audit(FAULTY, "提交接入申请")).await));
+    let same = store.application(a.id).await.unwrap().unwrap();
+    assert_eq!((same.status, same.version, same.submitted_at), (ApplicationStatus::Draft, a.version, None));
+    assert!(store.events(a.id).await.unwrap().is_empty());
+    assert_eq!(audited(store, "提交接入申请").await, 0);
+    // With its audit record, the same change is stored — together with the record.
+    let v = store.transition(a.id, a.version, &pending, &ev, None, &audit("高远", "提交接入申请")).await.unwrap();
+    assert_eq!(store.application(a.id).await.unwrap().unwrap().status, pending);
+    assert_eq!((store.events(a.id).await.unwrap().len(), audited(store, "提交接入申请").await), (1, 1));
+    // 确认通过 would make the unit a direct unit: not without the audit record.
+    let c = Confirmation { access_type: app::domain::access::AccessType::Joint, qualification_end: "2027-12-31".into() };
+    assert!(is_unavailable(store.transition(a.id, v, &ApplicationStatus::Confirmed, &event("确认通过", "待受理", "确认通过"), Some(&c), &audit(FAULTY, "确认通过")).await));
+    assert_eq!(store.registry_profile(9).await.unwrap().unwrap().direct_unit, None);
+    assert_eq!(store.application(a.id).await.unwrap().unwrap().version, v);
+}
+
+/// 青禾 invited by 蜀乐科技 (联用类, 待使用单位授权), stored directly.
+async fn joint_invitation(store: &SqlStore, actor: &str) -> StoreResult<i64> {
+    let qinghe = store.registry_by_codes(&["91510104MA6CLQ0158".into()]).await.unwrap().remove(0);
+    let inv = NewInvitation {
+        use_enterprise_id: qinghe.enterprise_id,
+        use_code: qinghe.credit_code.clone(),
+        use_name: qinghe.name.clone(),
+        use_tax_office_id: qinghe.tax_office_id,
+        province_code: qinghe.province_code.clone(),
+        relationship: Relationship::NoControl,
+        pre_authorize: false,
+        filing: Some(vec![]),
+        status: InvitationStatus::AwaitingAuthorization,
+        previous_id: None,
+    };
+    let batch = NewBatch { direct_enterprise_id: 1, source: BatchSource::Form, file_name: String::new(), proof_material_id: None, created_by: "王建国".into(), rows_total: 1, failures: vec![] };
+    store.create_batch(&batch, &[inv], Timestamp(T0), &audit(actor, "发起接入邀请")).await?;
+    Ok(store.invitations_of_use_unit(qinghe.enterprise_id).await.unwrap()[0].id)
+}
+
+async fn invitation_changes_roll_back_with_their_audit(store: &SqlStore) {
+    seeded(store).await;
+    fail_audits_of_faulty_actor(store).await;
+    // A batch: nothing of it is stored.
+    assert!(is_unavailable(joint_invitation(store, FAULTY).await));
+    assert!(store.batches(1, None, 10).await.unwrap().is_empty());
+    let id = joint_invitation(store, "王建国").await.unwrap();
+    let before = store.invitation(id).await.unwrap().unwrap();
+    assert_eq!(before.filing, Some(vec![]), "typed 接入备案 lines come back");
+
+    // 授权 with its 开票人员登记: neither the status, the configuration, the event nor the registrations.
+    let qinghe = before.use_enterprise_id;
+    let ma = store.enterprise_users(qinghe).await.unwrap().into_iter().find(|u| u.identity == Identity::InvoiceClerk).unwrap();
+    let record = AuthorizationRecord {
+        invoicers: vec![InvoicerChoice { link_id: ma.link_id, name: ma.name.clone() }],
+        period: VerificationPeriod { code: "7d".into(), label: "7天".into(), minutes: 7 * 24 * 60 },
+        authorized_by: "何青（法定代表人）".into(),
+        authorized_at: "2025-11-25 00:00:00".into(),
+    };
+    let registration = NewRegistration { invitation_id: id, use_enterprise_id: qinghe, direct_enterprise_id: 1, link_id: ma.link_id, person_name: ma.name.clone(), registered_by: "何青（法定代表人，授权）".into() };
+    let ev = event("授权", "待使用单位授权", "确认通过");
+    let faulty = audit(FAULTY, "授权");
+    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &faulty, authorization: Some(&record), registrations: std::slice::from_ref(&registration) };
+    assert!(is_unavailable(store.transition_invitation(id, before.version, &change).await));
+    let same = store.invitation(id).await.unwrap().unwrap();
+    assert_eq!((same.status, same.version, same.authorization), (InvitationStatus::AwaitingAuthorization, before.version, None));
+    assert!(store.invitation_events(id).await.unwrap().is_empty());
+    assert!(store.registrations_of_use_unit(qinghe).await.unwrap().is_empty());
+    assert_eq!(audited(store, "授权").await, 0);
+
+    // The same with its audit record: all of it, typed on the way back.
+    let good = audit("何青", "授权");
+    let change = InvitationChange { audit: &good, ..change };
+    let v = store.transition_invitation(id, before.version, &change).await.unwrap();
+    let bound = store.invitation(id).await.unwrap().unwrap();
+    assert_eq!((bound.status, bound.authorization), (InvitationStatus::Confirmed, Some(record)));
+    assert_eq!((store.invitation_events(id).await.unwrap().len(), store.registrations_of_use_unit(qinghe).await.unwrap().len(), audited(store, "授权").await), (1, 1, 1));
+
+    // 变更关系证明材料: the invitation keeps its material and version.
+    let m = store
+        .insert_material(
+            &NewMaterial { enterprise_id: 1, kind: app::domain::materials::MaterialKind::RelationshipProof, file_name: "p.pdf".into(), file_type: app::domain::materials::FileType::Pdf, size: 5, sha256: "x".into(), object_key: "k".into(), uploaded_by: "王建国".into() },
+            Timestamp(T0),
+        )
+        .await
+        .unwrap();
+    let ev = event("变更关系证明材料", "确认通过", "确认通过");
+    let attach = Some((1, app::domain::materials::MaterialOwner::InvitationBatch(bound.batch_id)));
+    assert!(is_unavailable(store.set_invitation_proof(id, v, m.id, attach, &ev, &audit(FAULTY, "变更关系证明材料")).await));
+    let same = store.invitation(id).await.unwrap().unwrap();
+    assert_eq!((same.proof_material_id, same.version), (None, v));
+    assert_eq!(store.material(m.id).await.unwrap().unwrap().owner, app::domain::materials::MaterialOwner::Unattached, "the material stays unattached");
+    store.set_invitation_proof(id, v, m.id, attach, &ev, &audit("王建国", "变更关系证明材料")).await.unwrap();
+    assert_eq!(store.invitation(id).await.unwrap().unwrap().proof_material_id, Some(m.id));
+}
+
+async fn registration_changes_roll_back_with_their_audit(store: &SqlStore) {
+    seeded(store).await;
+    fail_audits_of_faulty_actor(store).await;
+    let id = joint_invitation(store, "王建国").await.unwrap();
+    let qinghe = store.invitation(id).await.unwrap().unwrap().use_enterprise_id;
+    let ma = store.enterprise_users(qinghe).await.unwrap().into_iter().find(|u| u.identity == Identity::InvoiceClerk).unwrap();
+    let new = NewRegistration { invitation_id: id, use_enterprise_id: qinghe, direct_enterprise_id: 1, link_id: ma.link_id, person_name: ma.name.clone(), registered_by: "何青（法定代表人）".into() };
+    // 新增登记
+    assert!(is_unavailable(store.register_invoicer(&new, Timestamp(T0), &audit(FAULTY, "开票人员登记")).await));
+    assert!(store.registrations_of_use_unit(qinghe).await.unwrap().is_empty());
+    let reg = store.register_invoicer(&new, Timestamp(T0), &audit("何青", "开票人员登记")).await.unwrap();
+    // 解除登记
+    let ended = RegistrationState::Unregistered { by: "马超（开票员）".into(), reason: "调岗".into(), at: Timestamp(T0) };
+    assert!(is_unavailable(store.end_registration(reg, 1, &ended, Timestamp(T0), &audit(FAULTY, "解除开票人员登记")).await));
+    let same = store.registration(reg).await.unwrap().unwrap();
+    assert_eq!((same.state, same.version), (RegistrationState::Registered, 1));
+    assert_eq!(audited(store, "解除开票人员登记").await, 0);
+    store.end_registration(reg, 1, &ended, Timestamp(T0), &audit("马超", "解除开票人员登记")).await.unwrap();
+    assert_eq!(store.registration(reg).await.unwrap().unwrap().state, ended);
+    assert_eq!(audited(store, "解除开票人员登记").await, 1);
+}
+
+async fn a_corrupt_stored_record_is_an_error_not_a_gap(store: &SqlStore) {
+    seeded(store).await;
+    let id = joint_invitation(store, "王建国").await.unwrap();
+    sqlx::query("UPDATE invitations SET \"authorization\" = '{\"invoicers\": 3}' WHERE id = $1").bind(id).execute(store.pool()).await.unwrap();
+    assert!(is_unavailable(store.invitation(id).await), "the authorization decodes with an error, never silently as none");
+    sqlx::query("UPDATE invitations SET \"authorization\" = NULL, filing = 'not json' WHERE id = $1").bind(id).execute(store.pool()).await.unwrap();
+    assert!(is_unavailable(store.invitation(id).await), "so do the 接入备案 lines");
+}
+
+on_both_backends!(
+    access_changes_roll_back_with_their_audit,
+    invitation_changes_roll_back_with_their_audit,
+    registration_changes_roll_back_with_their_audit,
+    a_corrupt_stored_record_is_an_error_not_a_gap,
+);
