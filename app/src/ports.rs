@@ -175,6 +175,8 @@ pub struct OutboxSms {
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     async fn enterprise_by_code(&self, code: &CreditCode) -> StoreResult<Option<EnterpriseLogin>>;
+    /// By any 纳税人识别号 it logs in with: its credit code or its other 识别号 (15/17/18/20 characters).
+    async fn enterprise_by_taxpayer_number(&self, number: &crate::domain::taxpayer_number::TaxpayerNumber) -> StoreResult<Option<EnterpriseLogin>>;
     async fn bound_people(&self, enterprise_id: i64) -> StoreResult<Vec<BoundPerson>>;
     async fn officer_by_username(&self, username: &str) -> StoreResult<Option<OfficerLogin>>;
     async fn enterprise_by_id(&self, id: i64) -> StoreResult<Option<EnterpriseLogin>>;
@@ -566,8 +568,55 @@ pub trait InvoicerStore: Send + Sync {
 pub use crate::ports_security::*;
 
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore> Store for T {}
+
+/// A use unit's 授权申请 to a direct unit, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct NewAuthRequest {
+    pub use_enterprise_id: i64,
+    pub direct_enterprise_id: i64,
+    pub relationship: Relationship,
+    pub proof_material_id: Option<i64>,
+    /// 自用类: the use-unit conditions' lines (JSON) as checked on request.
+    pub checks: Option<String>,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredAuthRequest {
+    pub id: i64,
+    pub use_enterprise_id: i64,
+    pub direct_enterprise_id: i64,
+    pub relationship: Relationship,
+    pub proof_material_id: Option<i64>,
+    pub checks: Option<String>,
+    pub status: crate::domain::auth_request::RequestStatus,
+    pub version: i64,
+    pub created_by: String,
+    pub decided_by: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// 授权申请 storage: every change in one transaction with its audit record and optimistic versioning.
+#[async_trait]
+pub trait AuthRequestStore: Send + Sync {
+    /// A pending request (Conflict when the pair already has a pending one).
+    async fn create_auth_request(&self, r: &NewAuthRequest, audit: &AuditRecord, now: Timestamp) -> StoreResult<StoredAuthRequest>;
+    async fn auth_request(&self, id: i64) -> StoreResult<Option<StoredAuthRequest>>;
+    /// The use unit's requests, newest first.
+    async fn auth_requests_of_use_unit(&self, use_enterprise_id: i64, limit: u32) -> StoreResult<Vec<StoredAuthRequest>>;
+    /// The requests a direct unit received (optionally one status), newest first, ids below `before_id`.
+    async fn auth_requests_to(&self, direct_enterprise_id: i64, status_code: Option<&str>, before_id: Option<i64>, limit: u32) -> StoreResult<Vec<StoredAuthRequest>>;
+    /// 拒绝 or 撤回: the new status at `version`.
+    async fn decide_auth_request(&self, id: i64, version: i64, to: &crate::domain::auth_request::RequestStatus, by: &str, audit: &AuditRecord, now: Timestamp) -> StoreResult<()>;
+    /// 同意: the invitation (its own batch, carrying the proof) and the request's
+    /// 已同意 in one transaction; returns the invitation's id.
+    async fn agree_auth_request(&self, id: i64, version: i64, by: &str, batch: &NewBatch, invitation: &NewInvitation, audit: &AuditRecord, now: Timestamp) -> StoreResult<i64>;
+    /// Whether a request sent to `enterprise_id` (or from it) carries this proof.
+    async fn auth_request_proof_visible(&self, material_id: i64, enterprise_id: i64) -> StoreResult<bool>;
+}
 /// An uploaded material's metadata (the contents are in the `BlobStore`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMaterial {

@@ -35,7 +35,8 @@ test('我要申请 → 确认单位信息 → 草稿 survives logout → 提交 
   await field(page, 'test_ips', '10.0.0.999');
   // 申请材料: a renamed program is refused next to its material; a real PDF is listed.
   const material = (kind: string) => page.locator(`.materials .material[data-kind="${kind}"]`);
-  await expect(page.locator('.materials .material')).toHaveCount(7);
+  // 乐企联用: the province's 5 required, 其他材料 — no 授权委托书 (填表说明 1: no 被授权单位).
+  await expect(page.locator('.materials .material')).toHaveCount(6);
   await material('access_info_form').locator('input[type="file"]').setInputFiles(FIXTURES.notAPdf);
   await expect(page.locator('[data-field="material.access_info_form"]')).toHaveText('仅支持PDF、JPG、PNG格式的文件');
   await material('access_info_form').locator('input[type="file"]').setInputFiles(FIXTURES.pdf);

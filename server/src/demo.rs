@@ -44,8 +44,14 @@ pub const ENTERPRISES: &[DemoEnterprise] = &[
     DemoEnterprise { key: "tianfu_jt", name: "四川天府数字交通投资有限公司", first17: "91510100MA6CLQ014", office: "sc_gx", direct_unit_type: None, note: "使用单位：与蜀乐科技为同一监管部门" },
     DemoEnterprise { key: "qinghe", name: "成都青禾餐饮管理有限公司", first17: "91510104MA6CLQ015", office: "sc_jj", direct_unit_type: None, note: "使用单位：与蜀乐科技不具有控制关系（联用类）" },
     DemoEnterprise { key: "caoyuan_bt", name: "包头草原云链储运有限公司", first17: "91150203MA0NCY021", office: "nm_bt", direct_unit_type: None, note: "使用单位：与草原云链为母子公司关系" },
-    DemoEnterprise { key: "tianfu_sm", name: "四川天府数智商贸有限公司", first17: "91510100MA6CLQ030", office: "sc_gx", direct_unit_type: None, note: "尚未接入，可发起接入申请" },
+    DemoEnterprise { key: "tianfu_sm", name: "四川天府数智商贸有限公司", first17: "91510100MA6CLQ030", office: "sc_gx", direct_unit_type: None, note: "尚未接入，可发起接入申请；也可用15位纳税人识别号 `510100MA6CLQ039` 登录" },
+    DemoEnterprise { key: "caoyuan_fgs", name: "内蒙古草原云链能源股份有限公司包头分公司", first17: "91150203MA0NCY041", office: "nm_bt", direct_unit_type: None, note: "使用单位：与草原云链为总分公司关系（非独立核算分支机构，不参与纳税信用级别评价）" },
+    DemoEnterprise { key: "nm_shaomai", name: "呼和浩特市赛罕区草原味道烧麦馆", first17: "92150105MA0NCY051", office: "nm_sh", direct_unit_type: None, note: "个体工商户：也可用20位纳税人识别号 `15010519800808024101`（经营者身份证号码+01）登录" },
 ];
+
+/// Units that also log in with another 纳税人识别号 (etax-login-guide §1.4 "社会信用代码或识别号"):
+/// (key, number). 15 characters: 行政区划码 + 组织机构代码; 20: the operator's ID number + 2 digits.
+pub const TAXPAYER_NUMBERS: &[(&str, &str)] = &[("tianfu_sm", "510100MA6CLQ039"), ("nm_shaomai", "15010519800808024101")];
 
 /// Registry figures (核心征管): (key, credit grade, 数电票 pilot, revenue 万元, invoices 份 in 12 months,
 /// invoiced 万元 in 12 months, major violation in 3 years, categories).
@@ -62,6 +68,10 @@ pub const FIGURES: &[DemoFigures] = &[
     ("caoyuan_bt", "C", false, 700, 2_000, 300, true, ""),
     // Meets 四川's thresholds only together with its pre-invited use units.
     ("tianfu_sm", "A", true, 3_000, 30_000, 4_000, false, ""),
+    // 非独立核算分支机构: no credit grade (不参与纳税信用级别评价).
+    ("caoyuan_fgs", "", true, 1_200, 5_000, 900, false, ""),
+    // B: passes 内蒙古's 基础信息核验 at 下一步 (the amounts wait for the use units), so its 接入申请单 can be opened.
+    ("nm_shaomai", "B", true, 80, 1_500, 60, false, ""),
 ];
 
 /// A demo person: (name, ID first 17, phone, has own password, [(enterprise key, identity)]).
@@ -89,6 +99,8 @@ pub const PEOPLE: &[DemoPerson] = &[
     ("乌云", "15020319811010019", "13904720019", true, &[("caoyuan_bt", Identity::LegalRepresentative), ("caoyuan_bt", Identity::FinanceManager)]),
     ("高远", "51010019840404020", "13908000020", true, &[("tianfu_sm", Identity::LegalRepresentative)]),
     ("林小雨", "51010019940606021", "13908000021", true, &[("tianfu_sm", Identity::FinanceManager), ("tianfu_sm", Identity::TaxClerk)]),
+    ("额尔敦", "15020319860715022", "13904720022", true, &[("caoyuan_fgs", Identity::LegalRepresentative), ("caoyuan_fgs", Identity::FinanceManager)]),
+    ("阿拉坦", "15010519800808024", "13904710024", true, &[("nm_shaomai", Identity::LegalRepresentative), ("nm_shaomai", Identity::FinanceManager)]),
 ];
 
 /// (username, name, role, office key or province code)
@@ -155,6 +167,11 @@ pub async fn seed(store: &SqlStore, secrets: &dyn Secrets, now_ms: i64) -> Resul
         .bind(*grade).bind(*pilot as i64).bind(revenue * 1_000_000).bind(*invoices).bind(amount * 1_000_000)
         .bind(*violation as i64).bind(*categories).bind(enterprise_ids[key])
         .execute(&mut *tx).await.map_err(unavailable)?;
+    }
+    for (key, number) in TAXPAYER_NUMBERS {
+        sqlx::query("UPDATE enterprises SET taxpayer_number = $1 WHERE id = $2")
+            .bind(*number).bind(enterprise_ids[key])
+            .execute(&mut *tx).await.map_err(unavailable)?;
     }
     for (name, id17, phone, has_password, links) in PEOPLE {
         let person_id: i64 = sqlx::query(
@@ -243,6 +260,17 @@ mod tests {
             assert!(IdNumber::parse(id.as_str()).is_ok());
             assert!(app::domain::MobilePhone::parse(phone).is_ok());
         }
+    }
+
+    #[test]
+    fn demo_taxpayer_numbers_parse_and_the_20_character_one_is_its_operators_id() {
+        use app::domain::taxpayer_number::TaxpayerNumber;
+        for (key, number) in TAXPAYER_NUMBERS {
+            assert!(matches!(TaxpayerNumber::parse(number), Ok(TaxpayerNumber::Other(_))), "{key} {number}");
+        }
+        let lengths: Vec<usize> = TAXPAYER_NUMBERS.iter().map(|(_, n)| n.len()).collect();
+        assert_eq!(lengths, [15, 20]);
+        assert_eq!(&TAXPAYER_NUMBERS[1].1[..18], id_number("15010519800808024").as_str());
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/openapi/v1/invitations"),
     ("get", "/openapi/v1/invitations"),
     ("post", "/openapi/v1/invitations/unbind"),
+    ("get", "/openapi/v1/auth-requests"),
     ("get", "/openapi/v1/openapi.json"),
 ];
 
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi/v1/invitations", post(upload).get(query))
         .route("/openapi/v1/invitations/unbind", post(unbind))
+        .route("/openapi/v1/auth-requests", get(auth_requests))
         .route("/openapi/v1/openapi.json", get(|| async { Json(document()) }))
         .route("/openapi/{*rest}", axum::routing::any(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "接口不存在").into_response() }))
 }
@@ -338,6 +340,78 @@ async fn query(State(s): State<AppState>, req: Request<Body>) -> Result<Json<Pag
     Ok(Json(PageOut { rows: page.rows.into_iter().map(Into::into).collect(), total: page.total, total_cap: page.total_cap, next_before_id: page.next_before }))
 }
 
+/// One 授权申请 received (guideline-sichuan ch. 3 一(二)1.(2)).
+#[derive(Debug, Serialize)]
+struct AuthRequestOut {
+    id: i64,
+    credit_code: String,
+    name: String,
+    relationship: String,
+    category: String,
+    status_code: String,
+    status: String,
+    reason: Option<String>,
+    proof_material_id: Option<i64>,
+    invitation_id: Option<i64>,
+    created_at: String,
+    updated_at: String,
+}
+
+#[derive(Debug, Serialize)]
+struct AuthRequestPage {
+    rows: Vec<AuthRequestOut>,
+    next_before_id: Option<i64>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct AuthRequestParams {
+    status: String,
+    before_id: Option<String>,
+}
+
+/// Rows per page of `GET /openapi/v1/auth-requests`.
+const AUTH_REQUEST_PAGE: u32 = 20;
+
+/// The 授权申请 use units sent to this direct unit (default: 待直连单位同意), newest first.
+async fn auth_requests(State(s): State<AppState>, req: Request<Body>) -> Result<Json<AuthRequestPage>, ApiError> {
+    let ctx = &s.ctx;
+    let (by, parts, _) = authenticated(ctx, req).await?;
+    let q = parts.uri.query().unwrap_or("");
+    let params: AuthRequestParams = axum::extract::Query::<AuthRequestParams>::try_from_uri(&format!("/?{q}").parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "查询参数无效"))?)
+        .map(|q| q.0)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", format!("查询参数无效：{e}")))?;
+    let before_id = match params.before_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(t) => Some(t.parse::<i64>().map_err(|_| ApiError::from(AppError::field("before_id", "before_id应为申请编号（整数）")))?),
+    };
+    let status = if params.status.trim().is_empty() { "pending".to_string() } else { params.status.trim().to_string() };
+    let status = if status == "all" { String::new() } else { status };
+    let mut rows = app::services::auth_request::received_by(ctx, by.enterprise_id, &status, before_id, AUTH_REQUEST_PAGE + 1).await?;
+    let more = rows.len() > AUTH_REQUEST_PAGE as usize;
+    rows.truncate(AUTH_REQUEST_PAGE as usize);
+    Ok(Json(AuthRequestPage {
+        next_before_id: if more { rows.last().map(|r| r.id) } else { None },
+        rows: rows
+            .into_iter()
+            .map(|r| AuthRequestOut {
+                id: r.id,
+                credit_code: r.use_code,
+                name: r.use_name,
+                relationship: r.relationship,
+                category: r.category,
+                status_code: r.status.code().into(),
+                status: r.status.label().into(),
+                reason: r.status.reason().map(String::from),
+                proof_material_id: r.proof_material_id,
+                invitation_id: r.invitation_id,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            })
+            .collect(),
+    }))
+}
+
 fn serde_urlencoded_query(q: &str) -> Result<QueryParams, ApiError> {
     axum::extract::Query::<QueryParams>::try_from_uri(&format!("/?{q}").parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "查询参数无效"))?)
         .map(|q| q.0)
@@ -371,6 +445,10 @@ pub fn document() -> Value {
     responses_upload["200"] = json!({ "description": "逐行结果：成功邀请的家数与失败行（行号从1开始，对应rows的顺序）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UploadResult" } } } });
     let mut responses_unbind = signed_errors();
     responses_unbind["200"] = json!({ "description": "逐项结果", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UnbindResult" } } } });
+    let mut responses_requests = signed_errors();
+    responses_requests["200"] = json!({ "description": "一页授权申请（每页20条，按申请编号倒序）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuthRequestPage" } } } });
+    let request_statuses: Vec<Value> = app::domain::auth_request::RequestStatus::FILTERS.iter().map(|(c, _)| json!(c)).chain([json!("all")]).collect();
+    let request_status_doc: String = app::domain::auth_request::RequestStatus::FILTERS.iter().map(|(c, l)| format!("{c}={l}")).collect::<Vec<_>>().join("，");
     let mut responses_query = signed_errors();
     responses_query["200"] = json!({ "description": "一页邀请（每页20条，按邀请编号倒序）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/InvitationPage" } } } });
     json!({
@@ -420,6 +498,18 @@ pub fn document() -> Value {
                     "operationId": "unbindUseUnits",
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UnbindRequest" } } } },
                     "responses": responses_unbind
+                }
+            },
+            "/openapi/v1/auth-requests": {
+                "get": {
+                    "summary": "查询使用单位的授权申请",
+                    "description": "使用单位通过乐企平台向本直连单位发起的授权申请（《四川省乐企自用直连服务规范指引》第三章一（二）1.（2））。默认只返回待直连单位同意的申请；同意或拒绝请在【接入管理】→【接入邀请】→ 授权申请中办理。",
+                    "operationId": "queryAuthRequests",
+                    "parameters": [
+                        { "name": "status", "in": "query", "required": false, "description": format!("申请状态：{request_status_doc}，all=全部；默认pending"), "schema": { "type": "string", "enum": request_statuses } },
+                        { "name": "before_id", "in": "query", "required": false, "description": "翻页：上一页返回的next_before_id", "schema": { "type": "integer", "format": "int64" } }
+                    ],
+                    "responses": responses_requests
                 }
             },
             "/openapi/v1/openapi.json": {
@@ -513,6 +603,30 @@ pub fn document() -> Value {
                         "status": { "type": "string", "description": "邀请状态（中文）" },
                         "reason": { "type": "string", "nullable": true, "description": "拒绝、不予受理、确认不通过或解除的原因" },
                         "updated_at": { "type": "string", "description": "北京时间 YYYY-MM-DD HH:MM:SS" }
+                    }
+                },
+                "AuthRequest": {
+                    "type": "object",
+                    "properties": {
+                        "id": { "type": "integer", "format": "int64", "description": "申请编号" },
+                        "credit_code": { "type": "string", "description": "使用单位统一社会信用代码" },
+                        "name": { "type": "string", "description": "使用单位名称" },
+                        "relationship": { "type": "string", "enum": app::domain::invitation::Relationship::labels() },
+                        "category": { "type": "string", "enum": ["自用类", "联用类"] },
+                        "status_code": { "type": "string", "enum": app::domain::auth_request::RequestStatus::FILTERS.iter().map(|(c, _)| *c).collect::<Vec<_>>() },
+                        "status": { "type": "string", "description": "申请状态（中文）" },
+                        "reason": { "type": "string", "nullable": true, "description": "拒绝原因" },
+                        "proof_material_id": { "type": "integer", "format": "int64", "nullable": true, "description": "单位关系证明材料编号（在乐企平台查看）" },
+                        "invitation_id": { "type": "integer", "format": "int64", "nullable": true, "description": "同意后生成的邀请编号" },
+                        "created_at": { "type": "string", "description": "北京时间 YYYY-MM-DD HH:MM:SS" },
+                        "updated_at": { "type": "string" }
+                    }
+                },
+                "AuthRequestPage": {
+                    "type": "object",
+                    "properties": {
+                        "rows": { "type": "array", "items": { "$ref": "#/components/schemas/AuthRequest" } },
+                        "next_before_id": { "type": "integer", "format": "int64", "nullable": true }
                     }
                 },
                 "InvitationPage": {

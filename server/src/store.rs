@@ -110,6 +110,27 @@ fn flag(b: bool) -> i64 {
 
 #[async_trait]
 impl AccountStore for SqlStore {
+    async fn enterprise_by_taxpayer_number(&self, number: &app::domain::taxpayer_number::TaxpayerNumber) -> StoreResult<Option<EnterpriseLogin>> {
+        use app::domain::taxpayer_number::TaxpayerNumber;
+        if let TaxpayerNumber::CreditCode(code) = number {
+            if let Some(e) = self.enterprise_by_code(code).await? {
+                return Ok(Some(e));
+            }
+        }
+        let row = sqlx::query("SELECT credit_code FROM enterprises WHERE taxpayer_number = $1")
+            .bind(number.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        match row {
+            Some(r) => {
+                let code: String = r.get("credit_code");
+                self.enterprise_by_code(&CreditCode::parse(&code).map_err(|e| StoreError::Unavailable(format!("stored credit code {code}: {e}")))?).await
+            }
+            None => Ok(None),
+        }
+    }
+
     async fn enterprise_by_code(&self, code: &CreditCode) -> StoreResult<Option<EnterpriseLogin>> {
         let row = sqlx::query("SELECT id, name, credit_code, password_hash FROM enterprises WHERE credit_code = $1")
             .bind(code.as_str())

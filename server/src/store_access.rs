@@ -41,6 +41,7 @@ pub(crate) fn applicant(r: &AnyRow) -> Applicant {
         // Declared in the application with its proof; the registry does not know it.
         has_software_right: true,
         categories: r.get::<String, _>("categories").split(',').filter_map(category).collect(),
+        relationship: None,
     }
 }
 

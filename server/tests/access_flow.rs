@@ -135,8 +135,9 @@ async fn from_apply_through_three_desks_to_confirmed() {
     assert_eq!(done.timeline[3].actor, "曾伟（四川省局确认）");
     let unit: AccessSummary = call_typed(r, AccessOverview::PATH, &[], &me).await.unwrap();
     assert_eq!(unit.unit.direct_unit.as_deref(), Some("乐企联用"));
-    // The qualification term runs to the end of the next natural year (T0 is in 2025).
-    assert_eq!(unit.unit.qualification_end.as_deref(), Some("2026-12-31"));
+    // The qualification term: two whole natural years after the confirmation year (四川's
+    // `qualification_term`, the default reading; T0 is in November 2025).
+    assert_eq!(unit.unit.qualification_end.as_deref(), Some("2027-12-31"));
     assert_eq!(overview.unit.qualification_end, None, "no term before 确认通过");
 }
 

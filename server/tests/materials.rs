@@ -168,7 +168,9 @@ async fn upload_view_and_keep_others_out(s: &Site) {
     authorized["builder_name"] = json!("四川天府数字交通投资有限公司");
     let now: AccessSummary = call_typed(r, AccessOverview::PATH, &[], &me).await.unwrap();
     let e = call_json::<ApplicationView>(r, SubmitAccessApplication::PATH, json!({ "id": draft.id, "version": now.current.unwrap().version, "form": authorized }), &me).await.unwrap_err();
-    assert_eq!(e.message_for("material.power_of_attorney").as_deref(), Some("请上传《授权委托书》"), "required when built by an authorized unit");
+    // 乐企联用 has no 被授权单位 (填表说明 1), so no 授权委托书 either: the builder is refused instead.
+    assert_eq!(e.message_for("built_by_authorized").as_deref(), Some("乐企联用申请接入企业无需填写被授权单位相关信息，请清除被授权单位信息"));
+    assert_eq!(e.message_for("material.power_of_attorney"), None);
     upload_required(r, &me, &current).await;
     let now: AccessSummary = call_typed(r, AccessOverview::PATH, &[], &me).await.unwrap();
     let sent: ApplicationView = call_json(r, SubmitAccessApplication::PATH, json!({ "id": draft.id, "version": now.current.unwrap().version, "form": complete_form() }), &me).await.unwrap();

@@ -335,7 +335,46 @@ async fn nonces_are_single_use_until_purged(store: &SqlStore) {
     assert!(store.use_api_nonce("lqA", "nonce-0000000000000001", Timestamp(T0 + 9000)).await.unwrap());
 }
 
+/// 授权申请 (guideline-sichuan ch. 3 一(二)1.(2)): the direct unit's system lists the pending
+/// requests use units sent it; another direct unit's list does not show them.
+async fn auth_requests_are_queried_by_the_direct_units_system(store: &SqlStore) {
+    let (r, clock, _dir) = setup(store).await;
+    let wuye = login(&r, WUYE, "陈静", "LegalRepresentative").await.unwrap();
+    // 同一监管部门 needs no proof; here 物业 asks with 其他控制关系 and a proof.
+    let uri = format!("/api/materials?kind=relationship_proof&name={}", common::http::urlencode("证明.pdf"));
+    let req = Request::post(uri).header("content-type", "application/octet-stream").header("cookie", &wuye).body(Body::from(common::http::PDF.to_vec())).unwrap();
+    let res = r.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let proof: Value = serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let sent: app::api::auth_request::AuthRequestView = call_typed(
+        &r,
+        app::api::auth_request::SendAuthRequest::PATH,
+        &[("direct_code", SHULE), ("relationship", "其他控制关系"), ("proof_material_id", &proof["id"].as_i64().unwrap().to_string())],
+        &wuye,
+    )
+    .await
+    .unwrap();
+    let (_, issued) = issue(&r, SHULE, "王建国").await;
+    let mut c = Client::new(&issued, clock.now().0);
+    let (status, body) = send(&r, c.request("GET", "/openapi/v1/auth-requests", None)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rows = body["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{body}");
+    assert_eq!((rows[0]["id"].as_i64(), rows[0]["credit_code"].as_str(), rows[0]["status_code"].as_str()), (Some(sent.id), Some(WUYE), Some("pending")));
+    assert_eq!(rows[0]["category"], "自用类");
+    let (status, body) = send(&r, c.request("GET", "/openapi/v1/auth-requests?status=agreed", None)).await;
+    assert_eq!((status, body["rows"].as_array().map(|r| r.len())), (StatusCode::OK, Some(0)));
+    let (status, body) = send(&r, c.request("GET", "/openapi/v1/auth-requests?status=nonsense", None)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Another direct unit sees none of them.
+    let (_, other) = issue(&r, CAOYUAN, "巴特尔").await;
+    let mut o = Client::new(&other, clock.now().0);
+    let (status, body) = send(&r, o.request("GET", "/openapi/v1/auth-requests?status=all", None)).await;
+    assert_eq!((status, body["rows"].as_array().map(|r| r.len())), (StatusCode::OK, Some(0)), "{body}");
+}
+
 on_both_backends!(
+    auth_requests_are_queried_by_the_direct_units_system,
     signed_upload_replay_staleness_and_forgery,
     unfiled_addresses_are_refused,
     rotated_and_revoked_secrets_are_refused_and_only_principals_manage,

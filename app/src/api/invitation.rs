@@ -119,8 +119,10 @@ pub struct InvitationView {
     pub pre_authorize: bool,
     pub status: InvitationStatus,
     pub next_actor: Option<String>,
-    /// 联用类: the 接入备案 lines.
+    /// 联用类: the 接入备案 lines; 自用类: the use-unit conditions checked at invitation.
     pub filing: Vec<CheckLine>,
+    /// The heading of those lines (接入备案校验 / 使用单位接入条件核验).
+    pub filing_title: String,
     pub proof_material_id: Option<i64>,
     pub authorization: Option<AuthorizationConfig>,
     pub timeline: Vec<TimelineEntry>,

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod api_credentials;
 pub mod audit;
 pub mod auth;
+pub mod auth_request;
 pub mod invitation;
 pub mod invite_link;
 pub mod invoicers;
@@ -94,4 +95,13 @@ pub fn register_server_fns() {
     register_explicit::<materials::DeleteMaterial>();
     register_explicit::<invite_link::InvitationLink>();
     register_explicit::<invite_link::RegenerateInvitationLink>();
+    register_explicit::<auth_request::FindDirectUnit>();
+    register_explicit::<auth_request::SendAuthRequest>();
+    register_explicit::<auth_request::MyAuthRequests>();
+    register_explicit::<auth_request::ReceivedAuthRequests>();
+    register_explicit::<auth_request::AuthRequestDetail>();
+    register_explicit::<auth_request::AgreeAuthRequest>();
+    register_explicit::<auth_request::RefuseAuthRequest>();
+    register_explicit::<auth_request::WithdrawAuthRequest>();
+    register_explicit::<auth_request::H5AuthRequests>();
 }

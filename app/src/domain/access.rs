@@ -178,6 +178,9 @@ pub struct Applicant {
     /// 自有信息系统具有软件著作权、使用权或相关授权 (declared with proof in the materials)
     pub has_software_right: bool,
     pub categories: Vec<UnitCategory>,
+    /// As a use unit: its declared relationship with the direct unit (单位关系), when one applies.
+    #[serde(default)]
+    pub relationship: Option<super::invitation::Relationship>,
 }
 
 /// One condition of a province, as data.
@@ -186,8 +189,16 @@ pub struct Applicant {
 pub enum Condition {
     /// 已纳入数电票开票试点纳税人范围
     DigitalInvoicePilot,
-    /// 纳税信用等级 in the list
-    CreditGrade { grades: Vec<CreditGrade> },
+    /// 纳税信用等级 in the list; with `unrated_passes`, a unit that takes no part
+    /// in the grading (不参与纳税信用级别评价的, e.g. 非独立核算分支机构) passes too.
+    CreditGrade {
+        grades: Vec<CreditGrade>,
+        #[serde(default)]
+        unrated_passes: bool,
+    },
+    /// A use unit related to the direct unit: 总分公司、母子公司、其他控制关系 or 同一监管部门
+    /// (guideline-neimenggu ch. 3 二(一)1 下属单位; guideline-sichuan ch. 2 二(一)2).
+    ControlRelationship,
     /// 上一年度营业收入（万元）≥, of the unit plus its pre-invited use units when `with_use_units`
     Revenue { min_wan_yuan: u64, with_use_units: bool },
     /// 前12个月开票量及受票量（份）≥
@@ -240,6 +251,63 @@ pub struct ProvinceRules {
     /// 申请材料 (rules saved before materials existed get the national list).
     #[serde(default)]
     pub materials: MaterialRules,
+    /// Conditions a 自用类 use unit must meet, checked at invitation
+    /// (guideline-neimenggu ch. 3 二(一); guideline-sichuan ch. 2 二(一)).
+    #[serde(default)]
+    pub use_unit_conditions: Vec<Rule>,
+    /// How "初次接入时间为 2 个自然年度" is counted in this province.
+    #[serde(default)]
+    pub qualification_term: TermReading,
+}
+
+/// Readings of guideline-sichuan ch. 5 三 "乐企自用的初次接入时间为 2 个自然年度".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermReading {
+    /// The rest of the confirmation year is not a whole 自然年度; the term is the two
+    /// natural years after it (ends 31 December of the confirmation year + 2).
+    /// The default: every unit gets two whole natural years, whatever month it was confirmed in.
+    #[default]
+    TwoWholeYearsAfter,
+    /// The confirmation year counts as the first (ends 31 December of the next year).
+    ConfirmationYearAndNext,
+    /// 24 months from the confirmation day (ignores 自然).
+    TwentyFourMonths,
+}
+
+impl TermReading {
+    /// The last day of the term ("YYYY-MM-DD", Beijing time) for a confirmation at `at`.
+    pub fn end(self, at: Timestamp) -> String {
+        let day = at.beijing_time();
+        let year: i64 = day[..4].parse().unwrap_or(1970);
+        match self {
+            TermReading::TwoWholeYearsAfter => format!("{}-12-31", year + 2),
+            TermReading::ConfirmationYearAndNext => format!("{}-12-31", year + 1),
+            TermReading::TwentyFourMonths => {
+                // The day before the same date two years later.
+                let (m, d): (u32, u32) = (day[5..7].parse().unwrap_or(1), day[8..10].parse().unwrap_or(1));
+                let y = year + 2;
+                let (y, m, d) = if d > 1 {
+                    (y, m, d - 1)
+                } else if m > 1 {
+                    (y, m - 1, days_in_month(y, m - 1))
+                } else {
+                    (y - 1, 12, 31)
+                };
+                let d = d.min(days_in_month(y, m));
+                format!("{y}-{m:02}-{d:02}")
+            }
+        }
+    }
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 fn default_verification_periods() -> Vec<super::invitation::VerificationPeriod> {
@@ -294,11 +362,19 @@ impl Condition {
     fn check(&self, a: &Applicant, figures: &UnitFigures) -> (bool, String, String) {
         match self {
             Condition::DigitalInvoicePilot => (a.digital_invoice_pilot, if a.digital_invoice_pilot { "已纳入" } else { "未纳入" }.into(), "已纳入数电票试点".into()),
-            Condition::CreditGrade { grades } => {
-                let ok = a.credit_grade.is_some_and(|g| grades.contains(&g));
+            Condition::CreditGrade { grades, unrated_passes } => {
                 let names: Vec<_> = grades.iter().map(|g| g.label()).collect();
-                (ok, a.credit_grade.map(|g| format!("{}级", g.label())).unwrap_or_else(|| "未评价".into()), format!("{}级", names.join("、")))
+                let threshold = format!("{}级{}", names.join("、"), if *unrated_passes { "（不参与纳税信用级别评价的除外）" } else { "" });
+                match a.credit_grade {
+                    Some(g) => (grades.contains(&g), format!("{}级", g.label()), threshold),
+                    None if *unrated_passes => (true, "未评价（不参与纳税信用级别评价，按除外情形通过）".into(), threshold),
+                    None => (false, "未评价".into(), threshold),
+                }
             }
+            Condition::ControlRelationship => match a.relationship {
+                Some(r) if r.category() == super::invitation::UseCategory::SelfUse => (true, r.label().into(), "总分公司、母子公司、其他控制关系或同一监管部门".into()),
+                other => (false, other.map(|r| r.label()).unwrap_or("未声明").into(), "总分公司、母子公司、其他控制关系或同一监管部门".into()),
+            },
             Condition::Revenue { min_wan_yuan, .. } => {
                 (figures.revenue_last_year >= wan_amount(*min_wan_yuan), wan(figures.revenue_last_year), format!("≥{min_wan_yuan}万元"))
             }
@@ -349,9 +425,25 @@ impl ProvinceRules {
 impl ProvinceRules {
     /// 接入备案 of a 联用类 use unit: every requirement line, and whether all passed.
     pub fn filing(&self, a: &Applicant) -> (super::invitation::Filing, Vec<CheckLine>) {
-        let probe = ProvinceRules { rules: self.use_unit_filing.clone(), use_unit_filing: vec![], ..self.clone() };
+        let probe = ProvinceRules { rules: self.use_unit_filing.clone(), use_unit_filing: vec![], use_unit_conditions: vec![], ..self.clone() };
         let lines = probe.evaluate(a, Some(&[]));
         (super::invitation::filing_outcome(&lines), lines)
+    }
+}
+
+impl ProvinceRules {
+    /// The use-unit conditions of a 自用类 invitation (`use_unit_conditions`), on the
+    /// use unit's registry data and the declared relationship: every line, and whether all passed.
+    pub fn self_use_unit_check(&self, a: &Applicant, relationship: super::invitation::Relationship) -> (bool, Vec<CheckLine>) {
+        let probe = ProvinceRules { rules: self.use_unit_conditions.clone(), use_unit_filing: vec![], use_unit_conditions: vec![], ..self.clone() };
+        let a = Applicant { relationship: Some(relationship), ..a.clone() };
+        let lines = probe.evaluate(&a, Some(&[]));
+        (lines.iter().all(|l| l.outcome == CheckOutcome::Pass), lines)
+    }
+
+    /// The term's last day for a confirmation at `at`, as this province reads it.
+    pub fn qualification_end(&self, at: Timestamp) -> String {
+        self.qualification_term.end(at)
     }
 }
 
@@ -619,12 +711,10 @@ pub fn apply(status: &ApplicationStatus, action: AccessAction, reason: &str, off
     decide(status, &decision, officer, at)
 }
 
-/// The qualification term after 确认通过: 2 natural years (guideline-sichuan ch. 5:
-/// 初次接入时间为 2 个自然年度), read as the confirmation year and the next one,
-/// so it ends on 31 December of the following year (UTC+8). Returns "YYYY-12-31".
+/// The qualification term after 确认通过 under the default reading (see `TermReading`;
+/// provinces choose theirs in `qualification_term`). Returns "YYYY-MM-DD".
 pub fn qualification_end(confirmed_at: Timestamp) -> String {
-    let year: i64 = confirmed_at.beijing_time()[..4].parse().unwrap_or(1970);
-    format!("{}-12-31", year + 1)
+    TermReading::default().end(confirmed_at)
 }
 
 #[cfg(test)]
@@ -709,7 +799,20 @@ mod tests {
     #[test]
     fn the_term_runs_two_natural_years() {
         // 2026-11-24 10:00 Beijing
-        assert_eq!(qualification_end(Timestamp(1_795_485_600_000)), "2027-12-31");
+        let nov = Timestamp(1_795_485_600_000);
+        assert_eq!(qualification_end(nov), "2028-12-31", "default: two whole natural years after the confirmation year");
+        assert_eq!(TermReading::ConfirmationYearAndNext.end(nov), "2027-12-31");
+        assert_eq!(TermReading::TwentyFourMonths.end(nov), "2028-11-23");
+        // 2026-12-31 23:00 Beijing (15:00 UTC): a December confirmation no longer gets only one day of its first year.
+        let dec = Timestamp(1_798_729_200_000);
+        assert_eq!(&dec.beijing_time()[..10], "2026-12-31");
+        assert_eq!(TermReading::TwoWholeYearsAfter.end(dec), "2028-12-31");
+        assert_eq!(TermReading::ConfirmationYearAndNext.end(dec), "2027-12-31");
+        assert_eq!(TermReading::TwentyFourMonths.end(dec), "2028-12-30");
+        // 1 March 2027 → the day before 1 March 2029 is 28 February.
+        let mar = Timestamp(1_803_830_400_000);
+        assert_eq!(&mar.beijing_time()[..10], "2027-03-01");
+        assert_eq!(TermReading::TwentyFourMonths.end(mar), "2029-02-28");
     }
 }
 
@@ -755,6 +858,7 @@ mod province_rule_tests {
             major_public_opinion_within_3y: false,
             has_software_right: true,
             categories: vec![],
+            relationship: None,
         }
     }
 
@@ -893,6 +997,90 @@ mod province_rule_tests {
     }
 
     #[test]
+    fn unrated_use_unit_passes_the_credit_grade_in_neimenggu() {
+        use super::super::invitation::{Filing, Relationship};
+        let nm = rules("15");
+        let mut a = good();
+        a.credit_grade = None;
+        // 联用类 接入备案 and 自用类 use-unit conditions: an unrated unit passes, and the line says why.
+        let (filing, lines) = nm.filing(&a);
+        assert_eq!(filing, Filing::Passed);
+        assert!(lines[0].unit_value.contains("不参与纳税信用级别评价"), "{:?}", lines[0]);
+        let (ok, lines) = nm.self_use_unit_check(&a, Relationship::HeadBranch);
+        assert!(ok, "{lines:?}");
+        let credit = lines.iter().find(|l| l.rule_id == "credit").unwrap();
+        assert_eq!((credit.outcome, credit.threshold.as_str()), (CheckOutcome::Pass, "A、B、M级（不参与纳税信用级别评价的除外）"));
+        // A graded unit outside A/B/M still fails.
+        a.credit_grade = Some(CreditGrade::C);
+        assert!(!nm.self_use_unit_check(&a, Relationship::HeadBranch).0);
+        // 四川 states no such exception (ch. 2 二(一)3): unrated fails there.
+        a.credit_grade = None;
+        assert_eq!(rules("51").filing(&a).0, Filing::Failed);
+        // Direct units (A/B) have no exception in either province.
+        assert_eq!(outcome(&nm, &a, "credit", None), CheckOutcome::Fail);
+    }
+
+    #[test]
+    fn self_use_units_meet_the_province_use_unit_conditions() {
+        use super::super::invitation::Relationship;
+        let (sc, nm) = (rules("51"), rules("15"));
+        let ids = |r: &ProvinceRules| r.use_unit_conditions.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&sc), ["pilot", "related", "credit", "violation"]);
+        assert_eq!(ids(&nm), ["related", "credit"]);
+        assert!(sc.self_use_unit_check(&good(), Relationship::ParentSubsidiary).0);
+        let failing = |r: &ProvinceRules, a: &Applicant| r.self_use_unit_check(a, Relationship::OtherControl).1.into_iter().filter(|l| l.outcome != CheckOutcome::Pass).map(|l| l.rule_id).collect::<Vec<_>>();
+        let mut a = good();
+        a.digital_invoice_pilot = false;
+        assert_eq!(failing(&sc, &a), ["pilot"]);
+        assert!(failing(&nm, &a).is_empty(), "内蒙古 does not ask for the pilot");
+        let mut a = good();
+        a.major_violation_within_3y = true;
+        assert_eq!(failing(&sc, &a), ["violation"]);
+        let mut a = good();
+        a.credit_grade = Some(CreditGrade::M);
+        assert!(failing(&sc, &a).is_empty() && failing(&nm, &a).is_empty(), "M passes for use units");
+        a.credit_grade = Some(CreditGrade::D);
+        assert_eq!(failing(&sc, &a), ["credit"]);
+        // A third party is not a related unit.
+        let (ok, lines) = nm.self_use_unit_check(&good(), Relationship::NoControl);
+        assert!(!ok && lines[0].rule_id == "related" && lines[0].unit_value == "不具有控制关系");
+    }
+
+    #[test]
+    fn neimenggu_ordered_exit_requires_rectification_report() {
+        use crate::domain::materials::{MaterialCase, MaterialKind::*};
+        let nm = rules("15");
+        let normal = MaterialCase::default();
+        let ordered = MaterialCase { ordered_exit_before: true, ..normal };
+        let all = [AccessInfoForm, Commitment, ProjectReport, NetworkFiling, FixedIpProof, SoftwareRight];
+        assert!(nm.materials.missing_for(normal, &all).is_empty(), "not required without an ordered exit");
+        assert_eq!(nm.materials.missing_for(ordered, &all), [RectificationReport, PreventionMechanism]);
+        let mut full = all.to_vec();
+        full.extend([RectificationReport, PreventionMechanism]);
+        assert!(nm.materials.missing_for(ordered, &full).is_empty());
+        // Still offered (optional) in the normal case.
+        assert!(nm.materials.slots_for(normal).iter().any(|s| s.kind == RectificationReport && !s.required));
+        // 四川's guideline states no such material.
+        assert!(rules("51").materials.when_reapplying_after_ordered_exit.is_empty());
+    }
+
+    #[test]
+    fn term_reading_is_a_province_setting() {
+        let nov = Timestamp(1_795_485_600_000);
+        for p in ["51", "15"] {
+            assert_eq!(rules(p).qualification_term, TermReading::TwoWholeYearsAfter, "{p}");
+            assert_eq!(rules(p).qualification_end(nov), "2028-12-31");
+        }
+        let mut v: serde_json::Value = serde_json::from_str(include_str!("../../../rules/province-51.json")).unwrap();
+        v["qualification_term"] = "confirmation_year_and_next".into();
+        let r: ProvinceRules = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(r.qualification_end(nov), "2027-12-31");
+        v.as_object_mut().unwrap().remove("qualification_term");
+        let r: ProvinceRules = serde_json::from_value(v).unwrap();
+        assert_eq!(r.qualification_term, TermReading::default(), "absent: the default reading");
+    }
+
+    #[test]
     fn reapplication_bans_one_and_three_years() {
         let r = rules("15");
         let left = Timestamp(1_700_000_000_000);
@@ -904,5 +1092,8 @@ mod province_rule_tests {
         assert!(reapplication_ban(&r, ordered, Timestamp(left.0 + 3 * year - 1)).is_some());
         assert!(reapplication_ban(&r, ordered, Timestamp(left.0 + 3 * year)).is_none());
         assert!(reapplication_ban(&r, None, left).is_none());
+        // 四川's guideline states no bans: the same 1 and 3 years are configuration there (not in the seeds).
+        let sc = rules("51");
+        assert_eq!((sc.reapply_after_voluntary_exit_years, sc.reapply_after_ordered_exit_years), (1, 3));
     }
 }

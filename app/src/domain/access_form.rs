@@ -185,7 +185,12 @@ impl ValidForm {
         if system_name.is_empty() {
             add("system_name", "请填写应用系统名称".into());
         }
-        let builder = if form.built_by_authorized {
+        // 填表说明 1: 乐企他用 and 乐企联用 do not fill in the 被授权单位 at all.
+        let has_builder_input = form.built_by_authorized || !form.builder_code.trim().is_empty() || !form.builder_name.trim().is_empty();
+        if !t.fills_authorized_unit() && has_builder_input {
+            add("built_by_authorized", format!("{}申请接入企业无需填写被授权单位相关信息，请清除被授权单位信息", t.label()));
+        }
+        let builder = if form.built_by_authorized && t.fills_authorized_unit() {
             let code = CreditCode::parse(&form.builder_code).map_err(|e| add("builder_code", e.to_string())).ok();
             let name = form.builder_name.trim().to_string();
             if name.is_empty() {
@@ -286,7 +291,7 @@ mod tests {
     fn an_empty_form_names_every_field() {
         let form = AccessForm { access_type: Some(AccessType::SelfUse), ..Default::default() };
         let f = fields(ValidForm::parse(&form).unwrap_err());
-        for want in ["contact", "phone", "email", "address", "q1", "q2", "q12", "system_name", "deployment", "test_ips", "production_ips", "protocol", "port", "period"] {
+        for want in ["contact", "phone", "email", "address", "q1", "q2", "q5", "q6", "q12", "system_name", "deployment", "test_ips", "production_ips", "protocol", "port", "period"] {
             assert!(f.iter().any(|x| x == want), "{want} in {f:?}");
         }
         assert!(!f.iter().any(|x| x == "q7"), "自用 does not fill items 7–11");
@@ -323,10 +328,52 @@ mod tests {
         assert!(relationship_allowed(AccessType::SelfUse, "母子公司关系") && !relationship_allowed(AccessType::SelfUse, "不具有控制关系"));
 
         let mut f = complete();
+        f.access_type = Some(AccessType::SelfUse);
+        f.qualifications.retain(|n, _| !(7..=11).contains(n));
         f.built_by_authorized = true;
         assert_eq!(fields(ValidForm::parse(&f).unwrap_err()), ["builder_code", "builder_name"]);
         f.builder_code = "91510100MA6CLQ014B".into();
         f.builder_name = "四川天府数字交通投资有限公司".into();
         assert_eq!(ValidForm::parse(&f).unwrap().builder.unwrap().name, "四川天府数字交通投资有限公司");
+    }
+
+    #[test]
+    fn other_use_and_joint_refuse_any_authorized_unit() {
+        for t in [AccessType::OtherUse, AccessType::Joint] {
+            let mut f = complete();
+            f.access_type = Some(t);
+            f.use_units[0].relationship = "不具有控制关系".into();
+            assert!(ValidForm::parse(&f).is_ok());
+            // Not ticked, but a name left in the form: refused too.
+            f.builder_name = "乐一软件技术有限公司".into();
+            let e = ValidForm::parse(&f).unwrap_err();
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert_eq!(e[0].field, "built_by_authorized");
+            assert_eq!(e[0].message, format!("{}申请接入企业无需填写被授权单位相关信息，请清除被授权单位信息", t.label()));
+            f.builder_name.clear();
+            f.built_by_authorized = true;
+            assert_eq!(fields(ValidForm::parse(&f).unwrap_err()), ["built_by_authorized"]);
+        }
+    }
+
+    /// The application pack's sample values that are not valid (application-materials-sample.md).
+    #[test]
+    fn the_sample_packs_invalid_values_are_refused() {
+        let mut f = complete();
+        f.access_type = Some(AccessType::SelfUse);
+        f.qualifications.retain(|n, _| !(7..=11).contains(n));
+        f.use_units[0].relationship = "母子公司关系".into();
+        f.built_by_authorized = true;
+        f.builder_code = "916155ZL22511194LQ".into();
+        f.builder_name = "乐一软件技术有限公司".into();
+        f.use_units[0].credit_code = "9161252LQ1136652JR".into();
+        f.test_ips = "10.90.661.910".into();
+        f.production_ips = "10.90.661.911".into();
+        let e = ValidForm::parse(&f).unwrap_err();
+        let msg = |field: &str| e.iter().find(|x| x.field == field).map(|x| x.message.clone()).unwrap_or_else(|| panic!("{field}: {e:?}"));
+        assert!(msg("builder_code").contains("统一社会信用代码"), "{}", msg("builder_code"));
+        assert!(msg("use_units.0.credit_code").contains("统一社会信用代码"));
+        assert!(msg("test_ips").starts_with("10.90.661.910："));
+        assert!(msg("production_ips").starts_with("10.90.661.911："));
     }
 }

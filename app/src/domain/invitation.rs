@@ -170,6 +170,8 @@ pub enum BatchSource {
     Import,
     /// 使用单位管理能力 (the API)
     Api,
+    /// 授权申请 agreed by the direct unit (one invitation)
+    Request,
 }
 
 impl BatchSource {
@@ -178,12 +180,14 @@ impl BatchSource {
             BatchSource::Form => "form",
             BatchSource::Import => "import",
             BatchSource::Api => "api",
+            BatchSource::Request => "request",
         }
     }
     pub fn from_code(c: &str) -> Self {
         match c {
             "import" => BatchSource::Import,
             "api" => BatchSource::Api,
+            "request" => BatchSource::Request,
             _ => BatchSource::Form,
         }
     }
@@ -192,6 +196,7 @@ impl BatchSource {
             BatchSource::Form => "新增邀请",
             BatchSource::Import => "导入邀请",
             BatchSource::Api => "接口上传",
+            BatchSource::Request => "授权申请",
         }
     }
 }

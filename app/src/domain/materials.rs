@@ -25,8 +25,10 @@ pub enum MaterialKind {
     FixedIpProof,
     /// 乐企自用承诺书
     Commitment,
-    /// 整改情况报告 (a unit ordered out, applying again)
+    /// 异常情形清册及整改情况报告 (a unit ordered out, applying again: guideline-neimenggu ch. 3 一(三)7)
     RectificationReport,
+    /// 防范有关异常情形再次发生的保障机制说明 (same sentence)
+    PreventionMechanism,
     /// 单位关系证明材料 (a use unit's proof of its relationship with the direct unit)
     RelationshipProof,
     /// 税务机关要求的其他材料
@@ -34,7 +36,7 @@ pub enum MaterialKind {
 }
 
 impl MaterialKind {
-    pub const ALL: [MaterialKind; 11] = [
+    pub const ALL: [MaterialKind; 12] = [
         MaterialKind::AccessInfoForm,
         MaterialKind::ServiceAgreement,
         MaterialKind::SoftwareRight,
@@ -44,6 +46,7 @@ impl MaterialKind {
         MaterialKind::FixedIpProof,
         MaterialKind::Commitment,
         MaterialKind::RectificationReport,
+        MaterialKind::PreventionMechanism,
         MaterialKind::RelationshipProof,
         MaterialKind::Other,
     ];
@@ -59,6 +62,7 @@ impl MaterialKind {
             MaterialKind::FixedIpProof => "固定IP专属使用证明",
             MaterialKind::Commitment => "乐企自用承诺书",
             MaterialKind::RectificationReport => "整改情况报告",
+            MaterialKind::PreventionMechanism => "防范机制说明",
             MaterialKind::RelationshipProof => "单位关系证明材料",
             MaterialKind::Other => "其他材料",
         }
@@ -76,6 +80,7 @@ impl MaterialKind {
             MaterialKind::FixedIpProof => "fixed_ip_proof",
             MaterialKind::Commitment => "commitment",
             MaterialKind::RectificationReport => "rectification_report",
+            MaterialKind::PreventionMechanism => "prevention_mechanism",
             MaterialKind::RelationshipProof => "relationship_proof",
             MaterialKind::Other => "other",
         }
@@ -102,6 +107,18 @@ pub struct MaterialRules {
     /// Offered, never required.
     #[serde(default)]
     pub optional: Vec<MaterialKind>,
+    /// Required when the unit was ordered out (责令退出) before and applies again.
+    #[serde(default)]
+    pub when_reapplying_after_ordered_exit: Vec<MaterialKind>,
+}
+
+/// What decides which materials an application needs besides the province's list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialCase {
+    /// A 被授权单位 builds the system (自用 only: 填表说明 1).
+    pub built_by_authorized: bool,
+    /// The unit was ordered out of the platform before (责令退出).
+    pub ordered_exit_before: bool,
 }
 
 impl Default for MaterialRules {
@@ -111,6 +128,7 @@ impl Default for MaterialRules {
             required: vec![MaterialKind::AccessInfoForm, MaterialKind::ServiceAgreement, MaterialKind::SoftwareRight, MaterialKind::ProjectReport, MaterialKind::NetworkFiling],
             when_authorized: vec![MaterialKind::PowerOfAttorney],
             optional: vec![MaterialKind::Other],
+            when_reapplying_after_ordered_exit: vec![],
         }
     }
 }
@@ -125,6 +143,11 @@ pub struct MaterialSlot {
 impl MaterialRules {
     /// The materials offered for an application, required ones first, each kind once.
     pub fn slots(&self, built_by_authorized: bool) -> Vec<MaterialSlot> {
+        self.slots_for(MaterialCase { built_by_authorized, ordered_exit_before: false })
+    }
+
+    /// The materials offered in this case, required ones first, each kind once.
+    pub fn slots_for(&self, case: MaterialCase) -> Vec<MaterialSlot> {
         let mut out: Vec<MaterialSlot> = Vec::new();
         let mut push = |kind: MaterialKind, required: bool| {
             if !out.iter().any(|s| s.kind == kind) {
@@ -135,7 +158,11 @@ impl MaterialRules {
             push(*k, true);
         }
         for k in &self.when_authorized {
-            push(*k, built_by_authorized);
+            push(*k, case.built_by_authorized);
+        }
+        for k in &self.when_reapplying_after_ordered_exit {
+            // Required after an ordered exit (even when also listed as optional); offered otherwise.
+            push(*k, case.ordered_exit_before);
         }
         for k in &self.optional {
             push(*k, false);
@@ -147,12 +174,38 @@ impl MaterialRules {
 
     /// The required kinds of which nothing was uploaded, in list order.
     pub fn missing(&self, built_by_authorized: bool, present: &[MaterialKind]) -> Vec<MaterialKind> {
-        self.slots(built_by_authorized).into_iter().filter(|s| s.required && !present.contains(&s.kind)).map(|s| s.kind).collect()
+        self.missing_for(MaterialCase { built_by_authorized, ordered_exit_before: false }, present)
+    }
+
+    /// The required kinds of which nothing was uploaded in this case, in list order.
+    pub fn missing_for(&self, case: MaterialCase, present: &[MaterialKind]) -> Vec<MaterialKind> {
+        self.slots_for(case).into_iter().filter(|s| s.required && !present.contains(&s.kind)).map(|s| s.kind).collect()
+    }
+
+    /// The list as it applies to one unit: after an ordered exit the
+    /// `when_reapplying_after_ordered_exit` kinds become required.
+    pub fn resolved(&self, ordered_exit_before: bool) -> MaterialRules {
+        let mut r = self.clone();
+        if ordered_exit_before {
+            for k in std::mem::take(&mut r.when_reapplying_after_ordered_exit) {
+                if !r.required.contains(&k) {
+                    r.required.push(k);
+                }
+            }
+        } else {
+            // Offered, not required.
+            for k in std::mem::take(&mut r.when_reapplying_after_ordered_exit) {
+                if !r.optional.contains(&k) {
+                    r.optional.insert(0, k);
+                }
+            }
+        }
+        r
     }
 
     /// Whether a kind may be attached at all.
     pub fn offers(&self, kind: MaterialKind) -> bool {
-        self.required.contains(&kind) || self.when_authorized.contains(&kind) || self.optional.contains(&kind)
+        self.required.contains(&kind) || self.when_authorized.contains(&kind) || self.optional.contains(&kind) || self.when_reapplying_after_ordered_exit.contains(&kind)
     }
 }
 

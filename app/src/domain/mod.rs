@@ -6,6 +6,7 @@ pub mod api_signing;
 pub mod access_form;
 pub mod accounts;
 pub mod audit;
+pub mod auth_request;
 pub mod auth;
 pub mod codes;
 pub mod invitation;
@@ -13,6 +14,8 @@ pub mod invite_link;
 pub mod invoicers;
 pub mod materials;
 pub mod people;
+mod sample_pack;
+pub mod taxpayer_number;
 pub mod time;
 
 pub use codes::*;

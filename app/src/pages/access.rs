@@ -243,7 +243,9 @@ fn ApplicationForm(app: ApplicationView, stage: RwSignal<Stage>) -> impl IntoVie
                 <label class="check"><input type="checkbox" name="built_by_authorized" prop:checked=move || form.with(|f| f.built_by_authorized)
                     on:change=move |ev| form.update(|f| f.built_by_authorized = event_target_checked(&ev)) />"由被授权单位建设（需提供授权委托书）"</label>
             })}
-            <Show when=move || form.with(|f| f.built_by_authorized)>
+            // 填表说明 1: 乐企他用 and 乐企联用 have no 被授权单位 fields at all.
+            <FieldMsg error field="built_by_authorized" />
+            <Show when=move || self_use && form.with(|f| f.built_by_authorized)>
                 {text(form, error, "被授权单位统一社会信用代码", "builder_code", |f| f.builder_code.clone(), |f, v| f.builder_code = v)}
                 {text(form, error, "被授权单位名称", "builder_name", |f| f.builder_name.clone(), |f, v| f.builder_name = v)}
             </Show>
@@ -262,7 +264,7 @@ fn ApplicationForm(app: ApplicationView, stage: RwSignal<Stage>) -> impl IntoVie
                 <FieldMsg error field="period" />
             </fieldset>
             <h3>"申请材料"</h3>
-            <MaterialsEditor application_id=id rules=material_rules materials built_by_authorized=Signal::derive(move || form.with(|f| f.built_by_authorized)) error />
+            <MaterialsEditor application_id=id rules=material_rules materials built_by_authorized=Signal::derive(move || self_use && form.with(|f| f.built_by_authorized)) error />
             {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
             {move || error.with(|e| matches!(e, Some(AppError::Invalid(_)))).then(|| view! { <p class="form-error" role="alert">"请按提示修改标红的项目后再提交"</p> })}
             <FormMsg error />

@@ -191,10 +191,24 @@ fn Pending(name: String, identity: &'static str, person: String) -> impl IntoVie
             <LinkNotice />
             <p class="h5-who" data-testid="who">{name}<br/><small>{person}" · "{identity}</small></p>
             {move || match use_h5_route().get() {
-                H5Route::Home => view! { <InviteList /> }.into_any(),
+                H5Route::Home => view! { <InviteList /><RequestLines /> }.into_any(),
                 H5Route::Invitation(id) => view! { <InviteDetail id=id /> }.into_any(),
             }}
         </div>
+    }
+}
+
+/// 我的授权申请 (guideline-sichuan ch. 3 一(二)1.(2)) as text lines; sent from the web page.
+#[component]
+fn RequestLines() -> impl IntoView {
+    let lines = RwSignal::new(Vec::<String>::new());
+    spawn_local(async move { lines.set(crate::api::auth_request::h5_auth_requests().await.unwrap_or_default()) });
+    view! {
+        <section class="card h5-requests">
+            <h2>"我的授权申请"</h2>
+            <ul>{move || lines.get().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+            <a href="/jrgl/respond/apply" rel="external">"申请授权"</a>
+        </section>
     }
 }
 

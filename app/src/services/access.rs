@@ -20,8 +20,12 @@ use crate::ports::{ApplicationEvent, Ctx, StoredApplication, StoredMaterial};
 use super::accounts::require_module;
 use super::auth::{audit, audit_record};
 
-fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<StoredMaterial>, material_rules: MaterialRules, officer: Option<OfficerRole>) -> AppResult<ApplicationView> {
+fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<StoredMaterial>, mut material_rules: MaterialRules, officer: Option<OfficerRole>) -> AppResult<ApplicationView> {
     let form: AccessForm = serde_json::from_str(&app.form).map_err(|_| AppError::Internal)?;
+    // 填表说明 1: no 被授权单位 for 他用/联用, so no 授权委托书 either.
+    if !form.access_type.is_some_and(|t| t.fills_authorized_unit()) {
+        material_rules.when_authorized.clear();
+    }
     Ok(ApplicationView {
         actions: officer.map(|role| actions_for(&app.status, role)).unwrap_or_default(),
         id: app.id,
@@ -39,8 +43,12 @@ fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<St
     })
 }
 
-async fn material_rules(ctx: &Ctx, province_code: &str) -> AppResult<MaterialRules> {
-    Ok(ctx.store.province_rules(province_code).await?.map(|r| r.materials).unwrap_or_default())
+/// The province's materials as they apply to this unit: after an ordered exit
+/// (责令退出) the 整改情况报告 and 防范机制说明 are required (guideline-neimenggu ch. 3 一(三)7).
+async fn material_rules(ctx: &Ctx, province_code: &str, enterprise_id: i64) -> AppResult<MaterialRules> {
+    let rules = ctx.store.province_rules(province_code).await?.map(|r| r.materials).unwrap_or_default();
+    let ordered = ctx.store.registry_profile(enterprise_id).await?.is_some_and(|p| matches!(p.exit, Some(crate::domain::access::PastExit::Ordered { .. })));
+    Ok(rules.resolved(ordered))
 }
 
 async fn load_view(ctx: &Ctx, app: StoredApplication) -> AppResult<ApplicationView> {
@@ -51,7 +59,7 @@ async fn load_view(ctx: &Ctx, app: StoredApplication) -> AppResult<ApplicationVi
 async fn load_view_for(ctx: &Ctx, app: StoredApplication, officer: Option<OfficerRole>) -> AppResult<ApplicationView> {
     let events = ctx.store.events(app.id).await?;
     let materials = ctx.store.materials_of(MaterialOwner::Application(app.id)).await?;
-    let rules = material_rules(ctx, &app.province_code).await?;
+    let rules = material_rules(ctx, &app.province_code, app.enterprise_id).await?;
     view(app, events, materials, rules, officer)
 }
 
@@ -183,9 +191,10 @@ pub async fn submit(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> A
     let version = ctx.store.save_form(id, t.enterprise_id, &serde_json::to_string(&form).map_err(|_| AppError::Internal)?, version, ctx.clock.now(), &record).await?;
     let fields = validate(ctx, &form).await;
     let present: Vec<MaterialKind> = ctx.store.materials_of(MaterialOwner::Application(id)).await?.into_iter().map(|m| m.kind).collect();
-    let missing: Vec<FieldError> = material_rules(ctx, &app.province_code)
+    let authorized = form.built_by_authorized && form.access_type.is_some_and(|t| t.fills_authorized_unit());
+    let missing: Vec<FieldError> = material_rules(ctx, &app.province_code, app.enterprise_id)
         .await?
-        .missing(form.built_by_authorized, &present)
+        .missing(authorized, &present)
         .into_iter()
         .map(|k| FieldError { field: k.field(), message: format!("请上传《{}》", k.label()) })
         .collect();
@@ -241,9 +250,9 @@ pub async fn reapply(ctx: &Ctx, previous_id: i64) -> AppResult<ApplicationView> 
     load_view(ctx, app).await
 }
 
-/// The term after 确认通过, for the officer's confirmation.
-pub fn term_end(now: Timestamp) -> String {
-    qualification_end(now)
+/// The term after 确认通过 as the province reads it (`qualification_term`; the default reading without rules).
+pub fn term_end(rules: Option<&crate::domain::access::ProvinceRules>, now: Timestamp) -> String {
+    rules.map(|r| r.qualification_end(now)).unwrap_or_else(|| qualification_end(now))
 }
 
 async fn require_officer(ctx: &Ctx) -> AppResult<OfficerSession> {
@@ -337,8 +346,9 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: AccessAction, reason:
     let now = ctx.clock.now();
     let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: action.label().into(), from: a.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
     let form: AccessForm = serde_json::from_str(&a.form).map_err(|_| AppError::Internal)?;
+    let rules = ctx.store.province_rules(&a.province_code).await?;
     let confirmation = (to == ApplicationStatus::Confirmed)
-        .then(|| form.access_type.map(|t| crate::ports::Confirmation { access_type: t, qualification_end: term_end(now) }))
+        .then(|| form.access_type.map(|t| crate::ports::Confirmation { access_type: t, qualification_end: term_end(rules.as_ref(), now) }))
         .flatten();
     let ent = ctx.store.enterprise_by_id(a.enterprise_id).await?.ok_or(AppError::NotFound)?;
     let record = audit_record(
@@ -358,7 +368,12 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: AccessAction, reason:
 pub async fn upload_material(ctx: &Ctx, who: &Principal, application_id: i64, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<MaterialInfo> {
     let t = super::materials::taxpayer(who)?.clone();
     let app = own_draft(ctx, &t, application_id).await?;
-    if !material_rules(ctx, &app.province_code).await?.offers(kind) {
+    let self_use = serde_json::from_str::<AccessForm>(&app.form).ok().and_then(|f| f.access_type).is_some_and(|t| t.fills_authorized_unit());
+    let mut rules = material_rules(ctx, &app.province_code, app.enterprise_id).await?;
+    if !self_use {
+        rules.when_authorized.clear();
+    }
+    if !rules.offers(kind) {
         return Err(AppError::field(&kind.field(), format!("本省接入申请不需要《{}》", kind.label())));
     }
     let m = super::materials::upload(ctx, who, kind, file_name, bytes).await?;

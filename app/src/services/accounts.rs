@@ -384,9 +384,10 @@ struct ForgotEnterprise {
 }
 
 pub async fn forgot_enterprise_start(ctx: &Ctx, code: &str, captcha_id: &str, captcha: &str) -> AppResult<EnterpriseApprovers> {
-    let code = CreditCode::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
+    // 税号: the credit code or another 纳税人识别号, as at login.
+    let code = crate::domain::taxpayer_number::TaxpayerNumber::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
     check_captcha(ctx, captcha_id, captcha).await?;
-    let ent = ctx.store.enterprise_by_code(&code).await?.ok_or_else(|| AppError::field("code", "未查询到该企业，请核对统一社会信用代码（纳税人识别号）"))?;
+    let ent = ctx.store.enterprise_by_taxpayer_number(&code).await?.ok_or_else(|| AppError::field("code", "未查询到该企业，请核对统一社会信用代码（纳税人识别号）"))?;
     let flow_id = ctx.secrets.random_token();
     let state = serde_json::to_string(&ForgotEnterprise { enterprise_id: ent.id, approver_link_id: None }).map_err(|_| AppError::Internal)?;
     ctx.store.insert_flow(&flow_id, KIND_FORGOT_ENT, &state, ctx.clock.now()).await?;

@@ -6,7 +6,7 @@ use crate::domain::auth::{
     account_address_key, address_key, gate, lock_key, Captcha, Gate, SmsChallenge, ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MINUTES,
     BAD_ENTERPRISE_CREDENTIALS, BAD_OFFICER_CREDENTIALS, BAD_PERSON_PASSWORD, LOCK_MINUTES, LOGIN_FLOW_MINUTES, MAX_FAILURES,
 };
-use crate::domain::{CreditCode, Principal};
+use crate::domain::Principal;
 use crate::error::{AppError, AppResult};
 use crate::ports::{BoundPerson, Ctx, LoginFlow, Mode, SessionSubject};
 
@@ -171,7 +171,8 @@ async fn selection(ctx: &Ctx, enterprise_id: i64, enterprise_name: String, credi
 }
 
 pub async fn enterprise_login(ctx: &Ctx, code: &str, password: &str, captcha_id: &str, captcha: &str) -> AppResult<PersonSelection> {
-    let code = CreditCode::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
+    // 统一社会信用代码 or another 纳税人识别号 (etax-login-guide §1.4).
+    let code = crate::domain::taxpayer_number::TaxpayerNumber::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
     if password.is_empty() {
         return Err(AppError::field("password", "请输入密码"));
     }
@@ -193,14 +194,15 @@ pub async fn enterprise_login(ctx: &Ctx, code: &str, password: &str, captcha_id:
             return Err(e);
         }
     };
-    let enterprise = ctx.store.enterprise_by_code(&code).await?;
+    let enterprise = ctx.store.enterprise_by_taxpayer_number(&code).await?;
     let hash = enterprise.as_ref().map(|e| e.password_hash.clone()).unwrap_or_default();
     let ok = super::verify_password(ctx, password, &hash).await && enterprise.is_some();
     match enterprise {
         Some(e) if ok => {
             attempt.succeeded(ctx).await?;
             audit(ctx, &e.name, &unit, KIND_ENTERPRISE, "企业密码验证通过".into(), AuditOutcome::Success).await?;
-            selection(ctx, e.id, e.name, unit).await
+            // The session carries the credit code, whichever number was typed.
+            selection(ctx, e.id, e.name, e.credit_code.to_string()).await
         }
         _ => {
             let n = attempt.tally().unwrap_or(1);

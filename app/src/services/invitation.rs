@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use crate::api::access::TimelineEntry;
 use crate::api::invitation::*;
 use crate::api::Acted;
-use crate::domain::access::AccessType;
+use crate::domain::access::{AccessType, CheckOutcome};
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
 use crate::domain::invitation::{
@@ -234,13 +234,28 @@ async fn invite_rows_after(
             failures.push(fail("该单位已与本单位绑定或有待处理的邀请".into()));
             continue;
         }
+        if !rules_cache.contains_key(&unit.province_code) {
+            let r = ctx.store.province_rules(&unit.province_code).await?;
+            rules_cache.insert(unit.province_code.clone(), r);
+        }
         let (filing, status) = match p.relationship.category() {
-            UseCategory::SelfUse => (None, inv::initial_status(UseCategory::SelfUse, None)),
-            UseCategory::Joint => {
-                if !rules_cache.contains_key(&unit.province_code) {
-                    let r = ctx.store.province_rules(&unit.province_code).await?;
-                    rules_cache.insert(unit.province_code.clone(), r);
+            UseCategory::SelfUse => {
+                // The province's use-unit conditions (guideline-neimenggu ch. 3 二(一), guideline-sichuan
+                // ch. 2 二(一)): a unit that does not meet them is not invited; the lines of one that
+                // does are kept for the officer who 受理s.
+                let (ok, lines) = match rules_cache.get(&unit.province_code).and_then(|r| r.as_ref()) {
+                    Some(rules) => rules.self_use_unit_check(&unit.applicant, p.relationship),
+                    None => (true, vec![]),
+                };
+                if !ok {
+                    let unmet: Vec<String> =
+                        lines.iter().filter(|l| l.outcome != CheckOutcome::Pass).map(|l| format!("{}（该单位：{}；要求：{}）", l.label, l.unit_value, l.threshold)).collect();
+                    failures.push(fail(format!("不符合使用单位接入条件：{}", unmet.join("；"))));
+                    continue;
                 }
+                ((!lines.is_empty()).then_some(lines), inv::initial_status(UseCategory::SelfUse, None))
+            }
+            UseCategory::Joint => {
                 let (outcome, lines) = match rules_cache.get(&unit.province_code).and_then(|r| r.as_ref()) {
                     Some(rules) => rules.filing(&unit.applicant),
                     None => (Filing::Failed, vec![]),
@@ -434,12 +449,21 @@ async fn view(ctx: &Ctx, i: &StoredInvitation, viewer: &Viewer) -> AppResult<Inv
     let office = ctx.store.tax_offices().await?.into_iter().find(|o| o.id == i.use_tax_office_id);
     let batch = ctx.store.batch(i.batch_id).await?.ok_or(AppError::NotFound)?;
     let category = i.relationship.category();
-    let first = inv::initial_status(category, i.filing.as_deref().map(inv::filing_outcome));
+    let filing_result = i.filing.as_deref().map(inv::filing_outcome);
+    // An invitation made by agreeing to a 授权申请 starts where the use unit's request left off.
+    let from_request = batch.source == BatchSource::Request;
+    let first = if from_request { crate::domain::auth_request::invitation_status_on_agreement(category, filing_result) } else { inv::initial_status(category, filing_result) };
     let mut timeline = vec![TimelineEntry {
         at: i.created_at.beijing_time(),
         actor: batch.created_by.clone(),
         actor_unit: direct.name.clone(),
-        action: if i.previous_id.is_some() { "重新发起邀请".into() } else { "发起邀请".into() },
+        action: if from_request {
+            "同意授权申请".into()
+        } else if i.previous_id.is_some() {
+            "重新发起邀请".into()
+        } else {
+            "发起邀请".into()
+        },
         to: first.label().into(),
         reason: None,
     }];
@@ -465,6 +489,10 @@ async fn view(ctx: &Ctx, i: &StoredInvitation, viewer: &Viewer) -> AppResult<Inv
         pre_authorize: i.pre_authorize,
         next_actor: i.status.next_actor().map(String::from),
         status: i.status.clone(),
+        filing_title: match category {
+            UseCategory::SelfUse => "使用单位接入条件核验".into(),
+            UseCategory::Joint => "接入备案校验".into(),
+        },
         filing: i.filing.clone().unwrap_or_default(),
         proof_material_id: i.proof_material_id,
         authorization: i.authorization.clone(),

@@ -84,7 +84,12 @@ pub async fn may_read(ctx: &Ctx, who: &Principal, m: &StoredMaterial) -> AppResu
         Principal::Taxpayer(t) if !t.may_use(Module::LeqiAccess) => Ok(false),
         Principal::Taxpayer(t) if t.enterprise_id == m.enterprise_id => Ok(true),
         // A 单位关系证明材料: both parties of an invitation that carries it.
-        Principal::Taxpayer(t) => Ok(matches!(m.owner, MaterialOwner::InvitationBatch(_)) && ctx.store.proof_visible(m.id, Some(t.enterprise_id), None).await?),
+        Principal::Taxpayer(t) => match m.owner {
+            MaterialOwner::InvitationBatch(_) => Ok(ctx.store.proof_visible(m.id, Some(t.enterprise_id), None).await?),
+            // A use unit's proof sent with its 授权申请: the direct unit asked sees it.
+            MaterialOwner::Unattached if m.kind == crate::domain::materials::MaterialKind::RelationshipProof => Ok(ctx.store.auth_request_proof_visible(m.id, t.enterprise_id).await?),
+            _ => Ok(false),
+        },
         Principal::Officer(o) => match m.owner {
             MaterialOwner::InvitationBatch(_) if !o.role.is_provincial() => Ok(ctx.store.proof_visible(m.id, None, o.tax_office_id).await?),
             MaterialOwner::Application(id) => {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api_credentials;
 pub mod audit;
 pub mod auth;
+pub mod auth_request;
 pub mod invitation;
 pub mod invite_link;
 pub mod invoicers;

@@ -19,8 +19,8 @@ use crate::error::AppError;
 const DRAFT_KEY: &str = "leqi.invite.draft";
 
 #[component]
-fn Tabs(active: &'static str) -> impl IntoView {
-    let tabs = [("/jrgl/invite", "邀请列表"), ("/jrgl/invite/new", "新增邀请"), ("/jrgl/invite/import", "导入邀请"), ("/jrgl/invite/api", "接口凭证")];
+pub(crate) fn Tabs(active: &'static str) -> impl IntoView {
+    let tabs = [("/jrgl/invite", "邀请列表"), ("/jrgl/invite/new", "新增邀请"), ("/jrgl/invite/import", "导入邀请"), ("/jrgl/invite/requests", "授权申请"), ("/jrgl/invite/api", "接口凭证")];
     view! {
         <nav class="tabs" aria-label="接入邀请">
             {tabs.into_iter().map(|(href, label)| view! {
@@ -34,6 +34,7 @@ fn Tabs(active: &'static str) -> impl IntoView {
 #[component]
 pub fn InvitationFacts(v: InvitationView) -> impl IntoView {
     let filing = v.filing.clone();
+    let filing_title = v.filing_title.clone();
     view! {
         <dl class="facts">
             <dt>"直连单位"</dt><dd>{v.direct_name.clone()}" · "{v.direct_code.clone()}</dd>
@@ -47,7 +48,7 @@ pub fn InvitationFacts(v: InvitationView) -> impl IntoView {
         {v.status.reason().map(|r| view! { <p class="reason">"原因："{r.to_string()}</p> })}
         {v.next_actor.clone().map(|n| view! { <p class="muted">"待办理："{n}</p> })}
         {(!filing.is_empty()).then(|| view! {
-            <h3>"接入备案校验"</h3>
+            <h3>{filing_title}</h3>
             <ul class="checks">
                 {filing.into_iter().map(|l| {
                     let ok = l.outcome == CheckOutcome::Pass;

@@ -6,6 +6,7 @@
 pub mod invite;
 pub mod invite_link;
 pub mod invoicers;
+pub mod requests;
 pub mod respond;
 
 use leptos::prelude::*;
@@ -42,6 +43,10 @@ pub fn JrglApp() -> impl IntoView {
                     <Route path=path!("/jrgl/invite/new") view=invite::NewInvitationPage />
                     <Route path=path!("/jrgl/invite/import") view=invite::ImportPage />
                     <Route path=path!("/jrgl/invite/api") view=invite::ApiPage />
+                    <Route path=path!("/jrgl/invite/requests") view=requests::ReceivedRequestsPage />
+                    <Route path=path!("/jrgl/invite/requests/:id") view=requests::RequestPage />
+                    <Route path=path!("/jrgl/respond/apply") view=requests::ApplyPage />
+                    <Route path=path!("/jrgl/respond/requests/:id") view=requests::RequestPage />
                     <Route path=path!("/jrgl/invite/:id") view=invite::InvitationPage />
                     <Route path=path!("/jrgl/respond") view=respond::RespondListPage />
                     <Route path=path!("/jrgl/respond/:id") view=respond::RespondPage />

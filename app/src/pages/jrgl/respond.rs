@@ -27,6 +27,7 @@ pub fn RespondListPage() -> impl IntoView {
         <Frame>
             <section class="card respond-list">
                 <h2>"响应邀请"</h2>
+                <p class="actions"><A href="/jrgl/respond/apply" attr:class="button secondary">"申请授权"</A></p>
                 {rows.view(|list: Vec<InvitationRow>| if list.is_empty() {
                     view! { <p class="empty">"暂无接入邀请"</p> }.into_any()
                 } else { view! {

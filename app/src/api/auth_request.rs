@@ -1,0 +1,102 @@
+//! 授权申请 (guideline-sichuan ch. 3 一(二)1.(2)): the use unit finds a direct unit and
+//! asks it; the direct unit 同意 / 拒绝 in 【接入邀请】.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::access::CheckLine;
+use crate::domain::auth_request::{RequestAction, RequestParty, RequestStatus};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::services::{auth_request as svc, ctx};
+
+/// A direct unit found by its credit code, with the relationships a request to it may declare.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectUnitCard {
+    pub name: String,
+    pub credit_code: String,
+    /// e.g. 乐企联用
+    pub access_type: String,
+    pub relationships: Vec<String>,
+}
+
+/// One 授权申请 as either party sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthRequestView {
+    pub id: i64,
+    pub version: i64,
+    pub use_name: String,
+    pub use_code: String,
+    pub direct_name: String,
+    pub direct_code: String,
+    pub relationship: String,
+    /// 自用类 / 联用类
+    pub category: String,
+    pub status: RequestStatus,
+    pub proof_material_id: Option<i64>,
+    /// 自用类: the use-unit conditions as checked on request.
+    pub checks: Vec<CheckLine>,
+    pub created_by: String,
+    pub created_at: String,
+    pub decided_by: Option<String>,
+    pub updated_at: String,
+    /// Once 已同意: the invitation it became.
+    pub invitation_id: Option<i64>,
+    /// Which party is looking.
+    pub party: RequestParty,
+    /// What the viewer may do now.
+    pub actions: Vec<RequestAction>,
+}
+
+/// 申请授权 → 查询直连单位: by its 统一社会信用代码.
+#[server(endpoint = "find_direct_unit")]
+pub async fn find_direct_unit(credit_code: String) -> Result<DirectUnitCard, AppError> {
+    svc::find_direct_unit(&ctx()?, &credit_code).await
+}
+
+/// 申请授权 → 【提交】: relationship + 单位关系证明材料 (uploaded first, its id).
+#[server(endpoint = "send_auth_request")]
+pub async fn send_auth_request(direct_code: String, relationship: String, proof_material_id: Option<i64>) -> Result<AuthRequestView, AppError> {
+    svc::send(&ctx()?, &direct_code, &relationship, proof_material_id).await
+}
+
+/// The use unit's own requests, newest first.
+#[server(endpoint = "my_auth_requests")]
+pub async fn my_auth_requests() -> Result<Vec<AuthRequestView>, AppError> {
+    svc::mine(&ctx()?).await
+}
+
+/// The requests the signed-in direct unit received (`status`: a code of `RequestStatus::FILTERS`, or empty for all).
+#[server(endpoint = "received_auth_requests")]
+pub async fn received_auth_requests(status: String) -> Result<Vec<AuthRequestView>, AppError> {
+    svc::received(&ctx()?, &status).await
+}
+
+#[server(endpoint = "auth_request_detail")]
+pub async fn auth_request_detail(id: i64) -> Result<AuthRequestView, AppError> {
+    svc::detail(&ctx()?, id).await
+}
+
+/// 【同意】 by the direct unit: the request becomes an invitation.
+#[server(endpoint = "agree_auth_request")]
+pub async fn agree_auth_request(id: i64, version: i64) -> Result<AuthRequestView, AppError> {
+    svc::agree(&ctx()?, id, version).await
+}
+
+/// 【拒绝】 by the direct unit, with a reason.
+#[server(endpoint = "refuse_auth_request")]
+pub async fn refuse_auth_request(id: i64, version: i64, reason: String) -> Result<AuthRequestView, AppError> {
+    svc::refuse(&ctx()?, id, version, &reason).await
+}
+
+/// 【撤回】 by the use unit while pending.
+#[server(endpoint = "withdraw_auth_request")]
+pub async fn withdraw_auth_request(id: i64, version: i64) -> Result<AuthRequestView, AppError> {
+    svc::withdraw(&ctx()?, id, version).await
+}
+
+/// H5: the use unit's requests as text lines (keeps the H5 bundle small).
+#[server(endpoint = "h5_auth_requests")]
+pub async fn h5_auth_requests() -> Result<Vec<String>, AppError> {
+    svc::h5_lines(&ctx()?).await
+}
