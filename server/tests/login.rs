@@ -134,6 +134,17 @@ async fn sms_login_rules(store: &SqlStore) {
     clock.advance_secs(4 * 60 + 59);
     let (_, p) = svc::person_login_sms(&ctx, &sel.flow_id, liu.link_id, &code).await.unwrap();
     assert!(matches!(p, Principal::Taxpayer(t) if t.identity == Identity::InvoiceClerk));
+
+    // Login codes count against the same per-phone cap as every other SMS code:
+    // three sent above, seven more today, then none.
+    let sel = step1(&ctx, SHULE, PW).await.unwrap();
+    for i in 3..10 {
+        clock.advance_secs(61);
+        svc::send_login_sms(&ctx, &sel.flow_id, liu.link_id).await.unwrap_or_else(|e| panic!("send {i}: {e:?}"));
+    }
+    clock.advance_secs(61);
+    let e = svc::send_login_sms(&ctx, &sel.flow_id, liu.link_id).await.unwrap_err();
+    assert!(matches!(&e, AppError::Refused(m) if m.contains("今日")), "{e:?}");
 }
 
 async fn sms_code_expires_after_five_minutes(store: &SqlStore) {

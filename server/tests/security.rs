@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use app::api::auth::PersonSelection;
 use app::domain::audit::AuditOutcome;
+use app::domain::Identity;
 use app::error::AppError;
 use app::ports::{Ctx, Mode, SecurityStore};
 use app::services::{accounts as acc, auth as svc};
@@ -280,6 +281,43 @@ async fn sms_sends_need_a_captcha_are_capped_and_tell_nothing(store: &SqlStore) 
     assert!(send("13712340000", PhonePurpose::BindEnterprise).await.is_ok());
 }
 
+/// 【忘记密码】→【企业】: a 税号 nobody registered gets the same answer as a real
+/// one (two masked 接收人, no name), the same stand-ins every time, a "sent" code
+/// that reaches nobody and can never reset anything.
+async fn forgot_enterprise_tells_nothing_about_unregistered_tax_numbers(store: &SqlStore) {
+    let (ctx, _) = setup(store).await;
+    let start = |code: &'static str| {
+        let ctx = ctx.clone();
+        async move {
+            let c = svc::new_captcha(&ctx).await.unwrap();
+            acc::forgot_enterprise_start(&ctx, code, &c.id, CAPTCHA).await
+        }
+    };
+    let real = start(SHULE).await.unwrap();
+    let unknown = start("91510100MA6CLQ0993").await.unwrap();
+    for step in [&real, &unknown] {
+        assert_eq!(step.enterprise_name, "", "no name either way");
+        assert_eq!(step.approvers.iter().map(|a| a.identity).collect::<Vec<_>>(), [Identity::LegalRepresentative, Identity::FinanceManager]);
+        assert!(step.approvers.iter().all(|a| a.phone_masked.len() == 11 && &a.phone_masked[3..7] == "****"));
+    }
+    let again = start("91510100MA6CLQ0993").await.unwrap();
+    assert_eq!(again.approvers, unknown.approvers, "the same stand-ins on a retry");
+    assert_ne!(again.flow_id, unknown.flow_id);
+
+    let before = svc::outbox(&ctx).await.unwrap().len();
+    let sent = acc::forgot_enterprise_send(&ctx, &unknown.flow_id, unknown.approvers[1].link_id).await.unwrap();
+    assert_eq!((sent.phone_masked.as_str(), sent.resend_after_secs), (unknown.approvers[1].phone_masked.as_str(), 60));
+    assert_eq!(svc::outbox(&ctx).await.unwrap().len(), before, "no SMS leaves for a stand-in");
+    assert!(matches!(acc::forgot_enterprise_send(&ctx, &unknown.flow_id, unknown.approvers[1].link_id).await, Err(AppError::TooFrequent { .. })), "the same resend wait");
+    assert_eq!(acc::forgot_enterprise_send(&ctx, &unknown.flow_id, 1).await.unwrap_err(), AppError::NotFound, "only the stand-ins shown");
+    for guess in ["000000", "123456"] {
+        let e = acc::forgot_enterprise_reset(&ctx, &unknown.flow_id, guess, "Ent2025abc", "Ent2025abc").await.unwrap_err();
+        assert_eq!(e.message_for("sms_code").as_deref(), Some("短信验证码不正确"));
+    }
+    // The operator sees the probing.
+    assert_eq!(failures(&ctx, "未注册的税号请求重置企业密码").await, 1);
+}
+
 // ---- 8. Uploads -------------------------------------------------------------
 
 async fn uploads_have_a_quota_and_unattached_ones_are_swept(store: &SqlStore) {
@@ -322,6 +360,7 @@ on_both_backends!(
     fifty_parallel_wrong_passwords_evaluate_at_most_five,
     parallel_sms_guesses_get_five_tries_in_all,
     sms_sends_need_a_captcha_are_capped_and_tell_nothing,
+    forgot_enterprise_tells_nothing_about_unregistered_tax_numbers,
     uploads_have_a_quota_and_unattached_ones_are_swept,
 );
 

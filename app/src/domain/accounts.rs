@@ -265,6 +265,40 @@ impl Binding {
     }
 }
 
+/// One 短信验证码接收人 shown by 【忘记密码】→【企业】 for a 税号 that matches no
+/// enterprise. The answer must not tell whether a 税号 is registered (issue #14),
+/// so an unknown one gets plausible, masked stand-ins — the same ones every time
+/// for the same 税号, since `seed` is a keyed hash of it — and the code sent to
+/// them reaches nobody.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandInApprover {
+    pub link_id: i64,
+    pub name_masked: String,
+    pub identity: Identity,
+    pub phone_masked: String,
+}
+
+const STAND_IN_SURNAMES: [char; 24] = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '罗', '郑', '梁', '谢', '宋'];
+const STAND_IN_PREFIXES: [&str; 12] = ["133", "135", "136", "137", "138", "139", "150", "151", "158", "186", "188", "189"];
+
+/// The 法定代表人 and the 财务负责人 that an unknown 税号 shows, from 16 bytes of a keyed hash.
+pub fn stand_in_approvers(seed: &[u8; 16]) -> Vec<StandInApprover> {
+    [Identity::LegalRepresentative, Identity::FinanceManager]
+        .into_iter()
+        .enumerate()
+        .map(|(i, identity)| {
+            let b = &seed[i * 8..i * 8 + 8];
+            let surname = STAND_IN_SURNAMES[b[0] as usize % STAND_IN_SURNAMES.len()];
+            // Two- and three-character names, as mask_name shows them.
+            let name_masked = if b[1] % 3 == 0 { format!("{surname}*") } else { format!("{surname}*{}", ['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇', '艳', '杰'][b[2] as usize % 12]) };
+            let tail = u16::from_le_bytes([b[3], b[4]]) % 10_000;
+            let phone_masked = format!("{}****{tail:04}", STAND_IN_PREFIXES[b[5] as usize % STAND_IN_PREFIXES.len()]);
+            let link_id = 1_000 + i64::from(u16::from_le_bytes([b[6], b[7]]) % 60_000) * 2 + i as i64;
+            StandInApprover { link_id, name_masked, identity, phone_masked }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,5 +360,22 @@ mod tests {
         let b2 = b.clone().choose_enterprise(4).unwrap();
         assert_eq!(b2, Binding::EnterpriseChosen { person_id: 7, enterprise_id: 4 });
         assert_eq!(b.approve().unwrap(), Binding::Bound { person_id: 7, enterprise_id: 3 });
+    }
+
+    #[test]
+    fn an_unknown_tax_number_gets_two_masked_stand_ins_the_same_every_time() {
+        let a = stand_in_approvers(&[7; 16]);
+        assert_eq!(a, stand_in_approvers(&[7; 16]), "the same 税号 shows the same people on every try");
+        assert_eq!(a.iter().map(|s| s.identity).collect::<Vec<_>>(), [Identity::LegalRepresentative, Identity::FinanceManager]);
+        assert_ne!(a[0].link_id, a[1].link_id);
+        for s in &a {
+            assert!(s.name_masked.chars().nth(1) == Some('*'), "masked like a real name: {}", s.name_masked);
+            assert_eq!(s.phone_masked.len(), 11);
+            assert_eq!(&s.phone_masked[3..7], "****");
+        }
+        let mut other = [7; 16];
+        other[0] = 8;
+        other[5] = 1;
+        assert_ne!(stand_in_approvers(&other)[0], a[0], "another 税号, other people");
     }
 }

@@ -195,7 +195,6 @@ fn EnterpriseReset() -> impl IntoView {
     let step2 = move |f: EnterpriseApprovers| {
         view! {
             <form class="forgot-reset" on:submit=reset novalidate>
-                <p class="enterprise-name" data-testid="enterprise-name">{f.enterprise_name.clone()}</p>
                 <ApproverChoice legend="短信验证码接收人（法定代表人或财务负责人）" approvers=f.approvers.clone() chosen error />
                 <SmsField label="短信验证码" name="sms_code" value=sms_code error wait sending on_send=send />
                 <Notice notice />

@@ -91,6 +91,16 @@ async fn sms_cap(ctx: &Ctx, key: &str, cap: u32, window_minutes: i64, refusal: &
     Ok(())
 }
 
+/// Every SMS code sent (registration, password reset, binding, login) counts
+/// against the same caps: 10 a day per phone, 40 an hour per client address.
+/// Returns the client address for the audit line.
+pub(crate) async fn sms_caps(ctx: &Ctx, phone: &MobilePhone) -> AppResult<String> {
+    let addr = super::web::client_addr().await;
+    sms_cap(ctx, &format!("sms-phone:{}", phone.as_str()), SMS_PER_PHONE_PER_DAY, 24 * 60, "该手机号码今日获取验证码次数已达上限，请明天再试").await?;
+    sms_cap(ctx, &format!("sms-addr:{addr}"), SMS_PER_ADDRESS_PER_HOUR, 60, "获取验证码过于频繁，请1小时后再试").await?;
+    Ok(addr)
+}
+
 /// Sends a code to `phone` under `key`: at most once a minute, 10 times a day
 /// per phone and 40 times an hour per client address.
 async fn send_code(ctx: &Ctx, key: &str, phone: &MobilePhone, what: &str, actor: &str, unit: &str) -> AppResult<SmsSent> {
@@ -98,9 +108,7 @@ async fn send_code(ctx: &Ctx, key: &str, phone: &MobilePhone, what: &str, actor:
     if let Some(wait) = ctx.store.latest_sms(key).await?.and_then(|s| s.resend_wait(now)) {
         return Err(AppError::TooFrequent { seconds: wait });
     }
-    let addr = super::web::client_addr().await;
-    sms_cap(ctx, &format!("sms-phone:{}", phone.as_str()), SMS_PER_PHONE_PER_DAY, 24 * 60, "该手机号码今日获取验证码次数已达上限，请明天再试").await?;
-    sms_cap(ctx, &format!("sms-addr:{addr}"), SMS_PER_ADDRESS_PER_HOUR, 60, "获取验证码过于频繁，请1小时后再试").await?;
+    let addr = sms_caps(ctx, phone).await?;
     let challenge = SmsChallenge { code: SmsChallenge::code_from_random(ctx.secrets.random_u32()), sent_at: now, used: false };
     ctx.store.insert_sms(key, &challenge).await?;
     let text = format!("【电子税务局】您正在{what}，验证码为{}，5分钟内有效，请勿泄露。", challenge.code);
@@ -379,35 +387,93 @@ pub async fn reset_person_password(ctx: &Ctx, form: ResetPersonForm) -> AppResul
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct ForgotEnterprise {
-    enterprise_id: i64,
+    /// `None`: the 税号 matched no enterprise. The flow goes on with stand-in
+    /// approvers and a code that reaches nobody, so no answer tells whether a
+    /// 税号 is registered (issue #14).
+    enterprise_id: Option<i64>,
+    /// The 税号 as typed (normalised), for the stand-ins.
+    #[serde(default)]
+    code: String,
     approver_link_id: Option<i64>,
 }
 
+/// 16 bytes of HMAC(master key, 税号): the seed of an unknown 税号's stand-ins.
+fn stand_in_seed(ctx: &Ctx, code: &str) -> [u8; 16] {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&ctx.api.master_key).expect("HMAC takes any key length");
+    mac.update(b"forgot-enterprise-stand-in:");
+    mac.update(code.as_bytes());
+    let out = mac.finalize().into_bytes();
+    let mut seed = [0u8; 16];
+    seed.copy_from_slice(&out[..16]);
+    seed
+}
+
+fn stand_ins(ctx: &Ctx, code: &str) -> Vec<Approver> {
+    crate::domain::accounts::stand_in_approvers(&stand_in_seed(ctx, code))
+        .into_iter()
+        .map(|s| Approver { link_id: s.link_id, name_masked: s.name_masked, identity: s.identity, phone_masked: s.phone_masked })
+        .collect()
+}
+
+/// 【忘记密码】→【企业】 step 1: 税号 and captcha. Registered or not, the answer
+/// looks the same (two masked 短信验证码接收人, no enterprise name); only the
+/// approver's phone learns more.
 pub async fn forgot_enterprise_start(ctx: &Ctx, code: &str, captcha_id: &str, captcha: &str) -> AppResult<EnterpriseApprovers> {
     // 税号: the credit code or another 纳税人识别号, as at login.
     let code = crate::domain::taxpayer_number::TaxpayerNumber::parse(code).map_err(|e| AppError::field("code", e.to_string()))?;
     check_captcha(ctx, captcha_id, captcha).await?;
-    let ent = ctx.store.enterprise_by_taxpayer_number(&code).await?.ok_or_else(|| AppError::field("code", "未查询到该企业，请核对统一社会信用代码（纳税人识别号）"))?;
+    let ent = ctx.store.enterprise_by_taxpayer_number(&code).await?;
     let flow_id = ctx.secrets.random_token();
-    let state = serde_json::to_string(&ForgotEnterprise { enterprise_id: ent.id, approver_link_id: None }).map_err(|_| AppError::Internal)?;
+    let st = ForgotEnterprise { enterprise_id: ent.as_ref().map(|e| e.id), code: code.as_str().to_string(), approver_link_id: None };
+    let state = serde_json::to_string(&st).map_err(|_| AppError::Internal)?;
     ctx.store.insert_flow(&flow_id, KIND_FORGOT_ENT, &state, ctx.clock.now()).await?;
-    Ok(EnterpriseApprovers { flow_id, enterprise_name: ent.name, approvers: approvers(ctx, ent.id).await? })
+    let approvers = match &ent {
+        Some(e) => approvers(ctx, e.id).await?,
+        None => stand_ins(ctx, code.as_str()),
+    };
+    Ok(EnterpriseApprovers { flow_id, enterprise_name: String::new(), approvers })
 }
 
 pub async fn forgot_enterprise_send(ctx: &Ctx, flow_id: &str, approver_link_id: i64) -> AppResult<SmsSent> {
     let (mut st, v): (ForgotEnterprise, i64) = load_flow(ctx, flow_id, KIND_FORGOT_ENT).await?;
-    let approver = ctx
-        .store
-        .bound_people(st.enterprise_id)
-        .await?
-        .into_iter()
-        .find(|p| p.link_id == approver_link_id && p.identity.is_principal() && p.bound)
-        .ok_or(AppError::NotFound)?;
-    let ent = ctx.store.enterprise_by_id(st.enterprise_id).await?.ok_or(AppError::NotFound)?;
-    let sent = send_code(ctx, &format!("forgot:{flow_id}"), &approver.phone, "重置企业密码", &approver.name, ent.credit_code.as_str()).await?;
-    st.approver_link_id = Some(approver.link_id);
+    let key = format!("forgot:{flow_id}");
+    let sent = match st.enterprise_id {
+        Some(enterprise_id) => {
+            let approver = ctx
+                .store
+                .bound_people(enterprise_id)
+                .await?
+                .into_iter()
+                .find(|p| p.link_id == approver_link_id && p.identity.is_principal() && p.bound)
+                .ok_or(AppError::NotFound)?;
+            let ent = ctx.store.enterprise_by_id(enterprise_id).await?.ok_or(AppError::NotFound)?;
+            send_code(ctx, &key, &approver.phone, "重置企业密码", &approver.name, ent.credit_code.as_str()).await?
+        }
+        None => {
+            let stand_in = stand_ins(ctx, &st.code).into_iter().find(|a| a.link_id == approver_link_id).ok_or(AppError::NotFound)?;
+            send_nowhere(ctx, &key, &st.code, stand_in.phone_masked).await?
+        }
+    };
+    st.approver_link_id = Some(approver_link_id);
     save_flow(ctx, flow_id, &st, v).await?;
     Ok(sent)
+}
+
+/// A stand-in's "send": the same waits, caps and answer as `send_code`, a code
+/// stored so that checking it costs the same, and no SMS. Audited, so an
+/// operator sees the probing.
+async fn send_nowhere(ctx: &Ctx, key: &str, code: &str, phone_masked: String) -> AppResult<SmsSent> {
+    let now = ctx.clock.now();
+    if let Some(wait) = ctx.store.latest_sms(key).await?.and_then(|s| s.resend_wait(now)) {
+        return Err(AppError::TooFrequent { seconds: wait });
+    }
+    let addr = super::web::client_addr().await;
+    sms_cap(ctx, &format!("sms-addr:{addr}"), SMS_PER_ADDRESS_PER_HOUR, 60, "获取验证码过于频繁，请1小时后再试").await?;
+    let challenge = SmsChallenge { code: SmsChallenge::code_from_random(ctx.secrets.random_u32()), sent_at: now, used: false };
+    ctx.store.insert_sms(key, &challenge).await?;
+    audit(ctx, code, code, "忘记密码", format!("未注册的税号请求重置企业密码，未发送短信（{addr}）"), AuditOutcome::Failure).await?;
+    Ok(SmsSent { phone_masked, resend_after_secs: 60 })
 }
 
 pub async fn forgot_enterprise_reset(ctx: &Ctx, flow_id: &str, sms_code: &str, password: &str, confirm: &str) -> AppResult<()> {
@@ -417,12 +483,14 @@ pub async fn forgot_enterprise_reset(ctx: &Ctx, flow_id: &str, sms_code: &str, p
     let pw = new_password(&mut f, password, confirm);
     f.finish()?;
     use_code(ctx, &format!("forgot:{flow_id}"), "sms_code", sms_code).await?;
-    let approver = ctx.store.bound_people(st.enterprise_id).await?.into_iter().find(|p| p.link_id == link).ok_or(AppError::NotFound)?;
+    // A stand-in's code reached nobody: even a lucky guess is only a wrong code.
+    let Some(enterprise_id) = st.enterprise_id else { return Err(AppError::field("sms_code", "短信验证码不正确")) };
+    let approver = ctx.store.bound_people(enterprise_id).await?.into_iter().find(|p| p.link_id == link).ok_or(AppError::NotFound)?;
     ctx.real_person.verify(&approver.name, "").await.map_err(AppError::Refused)?;
-    ctx.store.set_enterprise_password(st.enterprise_id, &super::hash_password(ctx, pw.unwrap().expose()).await?).await?;
-    ctx.store.delete_sessions_of_enterprise(st.enterprise_id).await?;
+    ctx.store.set_enterprise_password(enterprise_id, &super::hash_password(ctx, pw.unwrap().expose()).await?).await?;
+    ctx.store.delete_sessions_of_enterprise(enterprise_id).await?;
     ctx.store.delete_flow(flow_id).await?;
-    let ent = ctx.store.enterprise_by_id(st.enterprise_id).await?.ok_or(AppError::NotFound)?;
+    let ent = ctx.store.enterprise_by_id(enterprise_id).await?.ok_or(AppError::NotFound)?;
     audit(ctx, &approver.name, ent.credit_code.as_str(), "忘记密码", format!("{}重置企业密码", approver.identity.label()), AuditOutcome::Success).await
 }
 

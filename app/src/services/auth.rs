@@ -288,6 +288,7 @@ pub async fn send_login_sms(ctx: &Ctx, flow_id: &str, link_id: i64) -> AppResult
     if let Some(wait) = ctx.store.latest_sms(&key).await?.and_then(|s| s.resend_wait(now)) {
         return Err(AppError::TooFrequent { seconds: wait });
     }
+    let addr = super::accounts::sms_caps(ctx, &person.phone).await?;
     let challenge = SmsChallenge { code: SmsChallenge::code_from_random(ctx.secrets.random_u32()), sent_at: now, used: false };
     ctx.store.insert_sms(&key, &challenge).await?;
     let text = format!("【电子税务局】您的登录验证码为{}，5分钟内有效，请勿泄露。", challenge.code);
@@ -296,7 +297,7 @@ pub async fn send_login_sms(ctx: &Ctx, flow_id: &str, link_id: i64) -> AppResult
         audit(ctx, &person.name, &flow.credit_code, KIND_SMS, "短信发送失败".into(), AuditOutcome::Failure).await?;
         return Err(AppError::Refused("短信发送失败，请稍后重试".into()));
     }
-    audit(ctx, &person.name, &flow.credit_code, KIND_SMS, format!("登录验证码已发送至{}", person.phone.masked()), AuditOutcome::Success).await?;
+    audit(ctx, &person.name, &flow.credit_code, KIND_SMS, format!("登录验证码已发送至{}（{addr}）", person.phone.masked()), AuditOutcome::Success).await?;
     Ok(SmsSent { phone_masked: person.phone.masked(), resend_after_secs: 60 })
 }
 
