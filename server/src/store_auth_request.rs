@@ -1,5 +1,5 @@
 //! Storage of the use unit's 授权申请 (see `app::ports::AuthRequestStore`). Every change
-//! is one transaction: the row at its version, the invitation it becomes (on 同意), and
+//! is one `StateChange` (the one transition path): the row at its version, the invitation it becomes (on 同意), and
 //! the audit record.
 
 use app::domain::audit::AuditRecord;
@@ -9,10 +9,11 @@ use app::domain::Timestamp;
 use app::ports::*;
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::store::{conflict_or_unavailable, corrupt, unavailable, SqlStore};
 use crate::store_invitation::status_json as invitation_status_json;
+use crate::store_transition::StateChange;
 
 const COLUMNS: &str = "id, use_enterprise_id, direct_enterprise_id, relationship, proof_material_id, checks, status, version, created_by, decided_by, created_at, updated_at";
 
@@ -39,37 +40,29 @@ fn status_json(s: &RequestStatus) -> String {
     serde_json::to_string(s).expect("status serializes")
 }
 
-/// The audit record, in the caller's transaction (the store's one audit insert).
-async fn audit_in(tx: &mut Transaction<'_, Any>, a: &AuditRecord) -> StoreResult<()> {
-    crate::store_transition::insert_audit(&mut **tx, a).await
-}
-
-/// Moves the request from `version` to `to`; Conflict when somebody changed it first.
-async fn set_status(tx: &mut Transaction<'_, Any>, id: i64, version: i64, to: &RequestStatus, by: &str, now: Timestamp) -> StoreResult<()> {
-    let done = sqlx::query(
-        "UPDATE auth_requests SET status = $1, status_code = $2, pending = $3, version = version + 1, decided_by = $4, updated_at = $5 \
-         WHERE id = $6 AND version = $7",
+/// Moves the request from `version` to `to` inside the state change; Conflict when somebody changed it first.
+async fn set_status(sc: &mut StateChange<'_>, id: i64, version: i64, to: &RequestStatus, by: &str, now: Timestamp) -> StoreResult<()> {
+    let status = status_json(to);
+    sc.versioned(
+        sqlx::query(
+            "UPDATE auth_requests SET status = $1, status_code = $2, pending = $3, version = version + 1, decided_by = $4, updated_at = $5 \
+             WHERE id = $6 AND version = $7",
+        )
+        .bind(status)
+        .bind(to.code())
+        .bind(to.is_open() as i64)
+        .bind(by.to_string())
+        .bind(now.0)
+        .bind(id)
+        .bind(version),
     )
-    .bind(status_json(to))
-    .bind(to.code())
-    .bind(to.is_open() as i64)
-    .bind(by)
-    .bind(now.0)
-    .bind(id)
-    .bind(version)
-    .execute(&mut **tx)
     .await
-    .map_err(unavailable)?;
-    if done.rows_affected() != 1 {
-        return Err(StoreError::Conflict);
-    }
-    Ok(())
 }
 
 #[async_trait]
 impl AuthRequestStore for SqlStore {
     async fn create_auth_request(&self, r: &NewAuthRequest, audit: &AuditRecord, now: Timestamp) -> StoreResult<StoredAuthRequest> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut sc = StateChange::begin(self).await?;
         let status = RequestStatus::Pending;
         let id: i64 = sqlx::query(
             "INSERT INTO auth_requests (use_enterprise_id, direct_enterprise_id, relationship, proof_material_id, checks, status, status_code, pending, version, created_by, created_at, updated_at) \
@@ -84,12 +77,11 @@ impl AuthRequestStore for SqlStore {
         .bind(status.code())
         .bind(&r.created_by)
         .bind(now.0)
-        .fetch_one(&mut *tx)
+        .fetch_one(sc.conn())
         .await
         .map_err(conflict_or_unavailable)?
         .get("id");
-        audit_in(&mut tx, audit).await?;
-        tx.commit().await.map_err(unavailable)?;
+        sc.commit(audit).await?;
         self.auth_request(id).await?.ok_or_else(|| StoreError::Unavailable("request vanished".into()))
     }
 
@@ -123,14 +115,13 @@ impl AuthRequestStore for SqlStore {
     }
 
     async fn decide_auth_request(&self, id: i64, version: i64, to: &RequestStatus, by: &str, audit: &AuditRecord, now: Timestamp) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
-        set_status(&mut tx, id, version, to, by, now).await?;
-        audit_in(&mut tx, audit).await?;
-        tx.commit().await.map_err(unavailable)
+        let mut sc = StateChange::begin(self).await?;
+        set_status(&mut sc, id, version, to, by, now).await?;
+        sc.commit(audit).await
     }
 
     async fn agree_auth_request(&self, id: i64, version: i64, by: &str, b: &NewBatch, inv: &NewInvitation, audit: &AuditRecord, now: Timestamp) -> StoreResult<i64> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut sc = StateChange::begin(self).await?;
         let batch_id: i64 = sqlx::query(
             "INSERT INTO invitation_batches (direct_enterprise_id, source, file_name, proof_material_id, created_by, created_at, rows_total, rows_ok, rows_failed, failures) \
              VALUES ($1, $2, '', $3, $4, $5, 1, 1, 0, '[]') RETURNING id",
@@ -140,7 +131,7 @@ impl AuthRequestStore for SqlStore {
         .bind(b.proof_material_id)
         .bind(&b.created_by)
         .bind(now.0)
-        .fetch_one(&mut *tx)
+        .fetch_one(sc.conn())
         .await
         .map_err(unavailable)?
         .get("id");
@@ -166,7 +157,7 @@ impl AuthRequestStore for SqlStore {
         .bind(inv.previous_id)
         .bind(b.proof_material_id)
         .bind(now.0)
-        .fetch_one(&mut *tx)
+        .fetch_one(sc.conn())
         .await
         .map_err(conflict_or_unavailable)?
         .get("id");
@@ -176,13 +167,12 @@ impl AuthRequestStore for SqlStore {
                 .bind(batch_id)
                 .bind(m)
                 .bind(inv.use_enterprise_id)
-                .execute(&mut *tx)
+                .execute(sc.conn())
                 .await
                 .map_err(unavailable)?;
         }
-        set_status(&mut tx, id, version, &RequestStatus::Agreed { invitation_id }, by, now).await?;
-        audit_in(&mut tx, audit).await?;
-        tx.commit().await.map_err(unavailable)?;
+        set_status(&mut sc, id, version, &RequestStatus::Agreed { invitation_id }, by, now).await?;
+        sc.commit(audit).await?;
         Ok(invitation_id)
     }
 

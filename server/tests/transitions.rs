@@ -3,8 +3,8 @@
 //! transaction. Here the audit insert is made to fail (a trigger or a check on
 //! one actor's records) and each workflow's change must be rolled back with it —
 //! access applications (提交, a decision, 保存草稿), invitations (a batch, a step,
-//! 授权 with its 开票人员登记, 变更关系证明材料) and 开票人员登记 — on SQLite and
-//! on PostgreSQL.
+//! 授权 with its 开票人员登记, 变更关系证明材料) and 开票人员登记, 授权申请 (申请, 拒绝, 同意 with the invitation it becomes) — on
+//! SQLite and on PostgreSQL.
 
 mod common;
 
@@ -169,6 +169,51 @@ async fn registration_changes_roll_back_with_their_audit(store: &SqlStore) {
     assert_eq!(audited(store, "解除开票人员登记").await, 1);
 }
 
+async fn auth_request_changes_roll_back_with_their_audit(store: &SqlStore) {
+    use app::domain::auth_request::RequestStatus;
+    seeded(store).await;
+    fail_audits_of_faulty_actor(store).await;
+    let qinghe = store.registry_by_codes(&["91510104MA6CLQ0158".into()]).await.unwrap().remove(0);
+    let req = |by: &str| NewAuthRequest {
+        use_enterprise_id: qinghe.enterprise_id,
+        direct_enterprise_id: 1,
+        relationship: Relationship::NoControl,
+        proof_material_id: None,
+        checks: None,
+        created_by: by.into(),
+    };
+    // 申请授权: nothing stored.
+    assert!(is_unavailable(store.create_auth_request(&req(FAULTY), &audit(FAULTY, "申请授权"), Timestamp(T0)).await));
+    assert!(store.auth_requests_of_use_unit(qinghe.enterprise_id, 10).await.unwrap().is_empty());
+    let r = store.create_auth_request(&req("何青"), &audit("何青", "申请授权"), Timestamp(T0)).await.unwrap();
+    // 拒绝: still pending at its version.
+    let refused = RequestStatus::Refused { reason: "无证明".into() };
+    assert!(is_unavailable(store.decide_auth_request(r.id, r.version, &refused, FAULTY, &audit(FAULTY, "拒绝授权申请"), Timestamp(T0)).await));
+    let same = store.auth_request(r.id).await.unwrap().unwrap();
+    assert_eq!((same.status, same.version), (RequestStatus::Pending, r.version));
+    // 同意: no invitation either.
+    let inv = NewInvitation {
+        use_enterprise_id: qinghe.enterprise_id,
+        use_code: qinghe.credit_code.clone(),
+        use_name: qinghe.name.clone(),
+        use_tax_office_id: qinghe.tax_office_id,
+        province_code: qinghe.province_code.clone(),
+        relationship: Relationship::NoControl,
+        pre_authorize: false,
+        filing: Some(vec![]),
+        status: InvitationStatus::AwaitingAuthorization,
+        previous_id: None,
+    };
+    let batch = NewBatch { direct_enterprise_id: 1, source: BatchSource::Request, file_name: String::new(), proof_material_id: None, created_by: "王建国".into(), rows_total: 1, failures: vec![] };
+    assert!(is_unavailable(store.agree_auth_request(r.id, r.version, FAULTY, &batch, &inv, &audit(FAULTY, "同意授权申请"), Timestamp(T0)).await));
+    assert_eq!(store.auth_request(r.id).await.unwrap().unwrap().status, RequestStatus::Pending);
+    assert!(store.invitations_of_use_unit(qinghe.enterprise_id).await.unwrap().is_empty());
+    assert!(store.batches(1, None, 10).await.unwrap().is_empty());
+    let id = store.agree_auth_request(r.id, r.version, "王建国", &batch, &inv, &audit("王建国", "同意授权申请"), Timestamp(T0)).await.unwrap();
+    assert_eq!(store.auth_request(r.id).await.unwrap().unwrap().status, RequestStatus::Agreed { invitation_id: id });
+    assert_eq!((audited(store, "申请授权").await, audited(store, "同意授权申请").await, audited(store, "拒绝授权申请").await), (1, 1, 0));
+}
+
 async fn a_corrupt_stored_record_is_an_error_not_a_gap(store: &SqlStore) {
     seeded(store).await;
     let id = joint_invitation(store, "王建国").await.unwrap();
@@ -182,5 +227,6 @@ on_both_backends!(
     access_changes_roll_back_with_their_audit,
     invitation_changes_roll_back_with_their_audit,
     registration_changes_roll_back_with_their_audit,
+    auth_request_changes_roll_back_with_their_audit,
     a_corrupt_stored_record_is_an_error_not_a_gap,
 );

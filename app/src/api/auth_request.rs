@@ -77,22 +77,12 @@ pub async fn auth_request_detail(id: i64) -> Result<AuthRequestView, AppError> {
     svc::detail(&ctx()?, id).await
 }
 
-/// 【同意】 by the direct unit: the request becomes an invitation.
-#[server(endpoint = "agree_auth_request")]
-pub async fn agree_auth_request(id: i64, version: i64) -> Result<AuthRequestView, AppError> {
-    svc::agree(&ctx()?, id, version).await
-}
-
-/// 【拒绝】 by the direct unit, with a reason.
-#[server(endpoint = "refuse_auth_request")]
-pub async fn refuse_auth_request(id: i64, version: i64, reason: String) -> Result<AuthRequestView, AppError> {
-    svc::refuse(&ctx()?, id, version, &reason).await
-}
-
-/// 【撤回】 by the use unit while pending.
-#[server(endpoint = "withdraw_auth_request")]
-pub async fn withdraw_auth_request(id: i64, version: i64) -> Result<AuthRequestView, AppError> {
-    svc::withdraw(&ctx()?, id, version).await
+/// The one way a request moves: 【同意】 (direct unit: it becomes an invitation),
+/// 【拒绝】 (direct unit, `reason` required) or 【撤回】 (use unit, while pending),
+/// as offered in `AuthRequestView::actions`.
+#[server(endpoint = "auth_request_act", input = Json)]
+pub async fn auth_request_act(id: i64, version: i64, action: RequestAction, reason: String) -> Result<AuthRequestView, AppError> {
+    svc::act(&ctx()?, id, version, action, &reason).await
 }
 
 /// H5: the use unit's requests as text lines (keeps the H5 bundle small).

@@ -100,8 +100,6 @@ pub fn register_server_fns() {
     register_explicit::<auth_request::MyAuthRequests>();
     register_explicit::<auth_request::ReceivedAuthRequests>();
     register_explicit::<auth_request::AuthRequestDetail>();
-    register_explicit::<auth_request::AgreeAuthRequest>();
-    register_explicit::<auth_request::RefuseAuthRequest>();
-    register_explicit::<auth_request::WithdrawAuthRequest>();
+    register_explicit::<auth_request::AuthRequestAct>();
     register_explicit::<auth_request::H5AuthRequests>();
 }

@@ -7,7 +7,7 @@ use crate::api::auth_request::{AuthRequestView, DirectUnitCard};
 use crate::domain::access::{AccessType, CheckLine, CheckOutcome};
 use crate::domain::accounts::Module;
 use crate::domain::audit::{AuditOutcome, AuditRecord};
-use crate::domain::auth_request::{self as ar, DirectUnitFacts, RequestParty, RequestStatus};
+use crate::domain::auth_request::{self as ar, DirectUnitFacts, RequestAction, RequestParty, RequestStatus};
 use crate::domain::invitation::{may_invite, Filing, Relationship, UseCategory};
 use crate::domain::materials::{MaterialKind, MaterialOwner};
 use crate::domain::{CreditCode, TaxpayerSession};
@@ -164,6 +164,15 @@ async fn as_direct_unit(ctx: &Ctx, id: i64) -> AppResult<(StoredAuthRequest, Inv
     }
     let (by, _) = inviter_from_session(ctx).await?;
     Ok((r, by))
+}
+
+/// Applies `action` (what `actions_for` offers the caller's party; the domain refuses the rest).
+pub async fn act(ctx: &Ctx, id: i64, version: i64, action: RequestAction, reason: &str) -> AppResult<AuthRequestView> {
+    match action {
+        RequestAction::Agree => agree(ctx, id, version).await,
+        RequestAction::Refuse => refuse(ctx, id, version, reason).await,
+        RequestAction::Withdraw => withdraw(ctx, id, version).await,
+    }
 }
 
 pub async fn agree(ctx: &Ctx, id: i64, version: i64) -> AppResult<AuthRequestView> {

@@ -178,11 +178,8 @@ pub fn RequestPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let id = id();
-            let r = match action {
-                RequestAction::Agree => agree_auth_request(id, version).await,
-                RequestAction::Refuse => refuse_auth_request(id, version, reason.get_untracked()).await,
-                RequestAction::Withdraw => withdraw_auth_request(id, version).await,
-            };
+            let reason = if action == RequestAction::Refuse { reason.get_untracked() } else { String::new() };
+            let r = auth_request_act(id, version, action, reason).await;
             match r {
                 Ok(v) => {
                     message.set(Some(format!("{}成功，当前状态：{}", action.label(), v.status.label())));
