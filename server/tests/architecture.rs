@@ -92,3 +92,30 @@ fn actions_travel_as_typed_values() {
         assert!(!text.contains("actions: Vec<String>"), "{}: actions must be the domain's enums", path.display());
     }
 }
+
+/// The data server fns exchange lives in `models`, which both `api` (the server
+/// fns) and `services` (their bodies) import: `services` never imports `api`,
+/// and `models` imports neither (no `api ↔ services` circle, issue #11).
+#[test]
+fn services_and_models_do_not_import_the_server_fns() {
+    let mut offenders = vec![];
+    for sub in ["services", "models"] {
+        for (path, text) in app_src(sub) {
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if code.contains("crate::api") || (sub == "models" && (code.contains("crate::services") || code.contains("leptos::"))) {
+                    offenders.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "import the exchanged data from crate::models:\n{}", offenders.join("\n"));
+    // …and every api module that exchanges data re-exports its models module.
+    for (path, text) in app_src("models") {
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        if name != "mod" {
+            let api = std::fs::read_to_string(path.parent().unwrap().join("../api").join(format!("{name}.rs"))).unwrap();
+            assert!(api.contains(&format!("pub use crate::models::{name}::*;")), "api/{name}.rs re-exports models::{name}");
+        }
+    }
+}

@@ -2,51 +2,12 @@
 //! asks it; the direct unit 同意 / 拒绝 in 【接入邀请】.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-use crate::domain::access::CheckLine;
-use crate::domain::auth_request::{RequestAction, RequestParty, RequestStatus};
+use leptos::server_fn::codec::Json;
+use crate::domain::auth_request::RequestAction;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::services::{auth_request as svc, ctx};
-
-/// A direct unit found by its credit code, with the relationships a request to it may declare.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DirectUnitCard {
-    pub name: String,
-    pub credit_code: String,
-    /// e.g. 乐企联用
-    pub access_type: String,
-    pub relationships: Vec<String>,
-}
-
-/// One 授权申请 as either party sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuthRequestView {
-    pub id: i64,
-    pub version: i64,
-    pub use_name: String,
-    pub use_code: String,
-    pub direct_name: String,
-    pub direct_code: String,
-    pub relationship: String,
-    /// 自用类 / 联用类
-    pub category: String,
-    pub status: RequestStatus,
-    pub proof_material_id: Option<i64>,
-    /// 自用类: the use-unit conditions as checked on request.
-    pub checks: Vec<CheckLine>,
-    pub created_by: String,
-    pub created_at: String,
-    pub decided_by: Option<String>,
-    pub updated_at: String,
-    /// Once 已同意: the invitation it became.
-    pub invitation_id: Option<i64>,
-    /// Which party is looking.
-    pub party: RequestParty,
-    /// What the viewer may do now.
-    pub actions: Vec<RequestAction>,
-}
+pub use crate::models::auth_request::*;
 
 /// 申请授权 → 查询直连单位: by its 统一社会信用代码.
 #[server(endpoint = "find_direct_unit")]

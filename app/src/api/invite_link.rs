@@ -2,23 +2,10 @@
 //! waits for its use unit, and 【重新生成】.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::services::{ctx, invite_link as svc};
-
-/// The link as the invitation pages show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InviteLinkView {
-    /// `https://…/kkjrh5/i/TOKEN`
-    pub url: String,
-    /// The link as a QR code (SVG, drawn by the server).
-    pub qr_svg: String,
-    /// 有效期至, China Standard Time.
-    pub expires_at: String,
-    pub expired: bool,
-}
+pub use crate::models::invite_link::*;
 
 /// The invitation's link for its direct unit or use unit; None once the
 /// invitation no longer waits for the use unit.

@@ -1,5 +1,5 @@
-//! Server-fn declarations shared by client and server, with the data they
-//! exchange. On the client each is an HTTP call; on the server (feature
+//! Server-fn declarations shared by client and server; the data they
+//! exchange lives in `crate::models` (re-exported here per module). On the client each is an HTTP call; on the server (feature
 //! `ssr`) each body authorizes and delegates to `crate::services`.
 
 pub mod access;
@@ -14,18 +14,7 @@ pub mod invoicers;
 pub mod leqi;
 pub mod materials;
 
-use serde::{Deserialize, Serialize};
-
-/// The answer to a workflow's `act` server fn: the record's new version and
-/// status (its label, for the notice). Pages reload their own view of it, so
-/// the web pages and the lean H5 page share one `act` per workflow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Acted {
-    /// The record acted on, or the new one (重新发起邀请).
-    pub id: i64,
-    pub version: i64,
-    pub status: String,
-}
+pub use crate::models::Acted;
 
 /// Registers every server fn with the axum integration (explicitly, so no
 /// linker can drop one).

@@ -2,9 +2,9 @@
 //! the tax officers' decisions. Every state change is a domain transition,
 //! stored with optimistic versioning, with a timeline entry and an audit record.
 
-use crate::api::access::*;
-use crate::api::Acted;
-use crate::api::materials::MaterialInfo;
+use crate::models::access::*;
+use crate::models::Acted;
+use crate::models::materials::MaterialInfo;
 use crate::domain::access::{
     failed, qualification_end, qualification_items, reapplication_ban, submit as submit_transition, AccessType, ApplicationStatus, CheckOutcome,
 };

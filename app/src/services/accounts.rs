@@ -1,7 +1,7 @@
 //! Accounts use cases (etax-login-guide §2–4). Every change is audited.
 
-use crate::api::accounts::*;
-use crate::api::auth::SmsSent;
+use crate::models::accounts::*;
+use crate::models::auth::SmsSent;
 use crate::domain::accounts::{may_manage, mask_name, set_grants, Binding, GrantOutcome, Grants, Module, PersonName};
 use crate::domain::audit::AuditOutcome;
 use crate::domain::auth::{SmsChallenge, MAX_FAILURES, SMS_PER_ADDRESS_PER_HOUR, SMS_PER_PHONE_PER_DAY};

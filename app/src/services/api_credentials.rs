@@ -11,8 +11,8 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::api::access::AccessForm;
-use crate::api::api_credentials::{ApiCredentialList, ApiCredentialRow, IssuedSecret};
+use crate::models::access::AccessForm;
+use crate::models::api_credentials::{ApiCredentialList, ApiCredentialRow, IssuedSecret};
 use crate::domain::accounts::Module;
 use crate::domain::api_signing::{self as signing, CredentialError, CredentialStatus, SignError, SignedHeaders};
 use crate::domain::audit::AuditOutcome;

@@ -1,7 +1,7 @@
 //! The audit-log viewer: whose records a caller may see, the query from the
 //! filters (parsed, with messages next to the fields), paging.
 
-use crate::api::audit::{AuditFilter, AuditPage, AuditRow};
+use crate::models::audit::{AuditFilter, AuditPage, AuditRow};
 use crate::domain::{Principal, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ports::{AuditEntry, AuditQuery, AuditScope, Ctx};

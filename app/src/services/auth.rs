@@ -1,6 +1,6 @@
 //! The login use cases. Every attempt, good or bad, leaves an audit record.
 
-use crate::api::auth::{CaptchaImage, OutboxEntry, PersonChoice, PersonSelection, SmsSent};
+use crate::models::auth::{CaptchaImage, OutboxEntry, PersonChoice, PersonSelection, SmsSent};
 use crate::domain::audit::{AuditOutcome, AuditRecord};
 use crate::domain::auth::{
     account_address_key, address_key, gate, lock_key, Captcha, Gate, SmsChallenge, ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MINUTES,

@@ -3,7 +3,7 @@
 //! answered by the use unit. Every change is a domain transition stored in one transaction
 //! with its audit record and optimistic versioning.
 
-use crate::api::auth_request::{AuthRequestView, DirectUnitCard};
+use crate::models::auth_request::{AuthRequestView, DirectUnitCard};
 use crate::domain::access::{AccessType, CheckLine, CheckOutcome};
 use crate::domain::accounts::Module;
 use crate::domain::audit::{AuditOutcome, AuditRecord};

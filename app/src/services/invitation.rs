@@ -5,9 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::api::access::TimelineEntry;
-use crate::api::invitation::*;
-use crate::api::Acted;
+use crate::models::access::TimelineEntry;
+use crate::models::invitation::*;
+use crate::models::Acted;
 use crate::domain::access::{AccessType, CheckOutcome};
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
@@ -79,7 +79,7 @@ async fn check_proof(ctx: &Ctx, enterprise_id: i64, material_id: i64) -> AppResu
 }
 
 /// 上传单位关系证明材料 (unattached until an invitation or a replacement uses it).
-pub async fn upload_proof(ctx: &Ctx, who: &Principal, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<crate::api::materials::MaterialInfo> {
+pub async fn upload_proof(ctx: &Ctx, who: &Principal, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<crate::models::materials::MaterialInfo> {
     if kind != MaterialKind::RelationshipProof {
         return Err(AppError::Refused("请选择接入申请后再上传申请材料".into()));
     }

@@ -8,7 +8,7 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::api::invite_link::InviteLinkView;
+use crate::models::invite_link::InviteLinkView;
 use crate::domain::audit::AuditOutcome;
 use crate::domain::invite_link::{self as link, InviteLink, LinkRefusal};
 use crate::domain::{MobilePhone, Timestamp};

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::api::invoicers::*;
+use crate::models::invoicers::*;
 use crate::domain::invitation::InvoicerChoice;
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;

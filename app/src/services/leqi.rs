@@ -1,4 +1,4 @@
-use crate::api::leqi::AccessHomeInfo;
+use crate::models::leqi::AccessHomeInfo;
 use crate::domain::accounts::Module;
 use crate::error::AppResult;
 use crate::ports::Ctx;

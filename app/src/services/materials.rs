@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::api::materials::MaterialInfo;
+use crate::models::materials::MaterialInfo;
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
 use crate::domain::materials::{size_label, MaterialKind, MaterialOwner, Upload, UNIT_QUOTA_BYTES};

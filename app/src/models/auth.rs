@@ -1,0 +1,50 @@
+//! The data that `api::auth`'s server fns exchange (shared by the pages,
+//! the server fns and `services`; no server fn and no I/O here).
+
+use serde::{Deserialize, Serialize};
+use crate::domain::Identity;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptchaImage {
+    pub id: String,
+    /// `data:image/png;base64,…`
+    pub image: String,
+}
+
+/// One row of 办税人员选择.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonChoice {
+    pub link_id: i64,
+    pub name: String,
+    pub identity: Identity,
+    pub phone_masked: String,
+    pub has_password: bool,
+    /// False: 未绑定企业 (every permission was removed).
+    pub bound: bool,
+}
+
+/// The enterprise password was right: choose who you are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonSelection {
+    pub flow_id: String,
+    pub enterprise_name: String,
+    pub people: Vec<PersonChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsSent {
+    pub phone_masked: String,
+    pub resend_after_secs: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteFacts {
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub phone: String,
+    pub text: String,
+    pub sent_at: String,
+}
