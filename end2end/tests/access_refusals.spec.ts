@@ -53,5 +53,5 @@ test('each refusal shows its reason, and 重新发起 resubmits the prefilled ap
   await expect(page.locator('.status-card .status')).toHaveText('确认通过');
   await expect(page.getByText('本单位已是直连单位（乐企联用）')).toBeVisible();
   // The qualification term: the confirmation year and the next one.
-  await expect(page.locator('.facts .qualification-end')).toHaveText(`${new Date().getFullYear() + 1}-12-31`);
+  await expect(page.locator('.facts .qualification-end')).toHaveText(`${new Date().getFullYear() + 2}-12-31`);
 });

@@ -191,7 +191,9 @@ test('联用类, 接入备案不通过: 待受理 → 受理 → 确认不通过
     if (reason) await o.locator('textarea[name="reason"]').fill(reason);
     await o.getByRole('button', { name: button, exact: true }).click();
     await expect(o.locator('.decided')).toBeVisible();
-    const status = await o.locator('.facts .status').innerText();
+    // The notice comes first; the case is loaded again behind it.
+    const status = (await o.locator('.decided .notice').innerText()).replace('已办理，当前状态：', '');
+    await expect(o.locator('.facts .status')).toHaveText(status);
     await o.context().close();
     return status;
   };
@@ -211,7 +213,9 @@ test('联用类, 接入备案不通过: 待受理 → 受理 → 确认不通过
     await o.goto(`/tax/invitation/${again}`);
     await o.getByRole('button', { name: button, exact: true }).click();
     await expect(o.locator('.decided')).toBeVisible();
-    const status = await o.locator('.facts .status').innerText();
+    // The notice comes first; the case is loaded again behind it.
+    const status = (await o.locator('.decided .notice').innerText()).replace('已办理，当前状态：', '');
+    await expect(o.locator('.facts .status')).toHaveText(status);
     await o.context().close();
     return status;
   };
