@@ -9,8 +9,6 @@ pub mod models;
 #[cfg(feature = "ssr")]
 pub mod ports;
 #[cfg(feature = "ssr")]
-pub mod ports_security;
-#[cfg(feature = "ssr")]
 pub mod services;
 
 pub mod components;

@@ -11,6 +11,7 @@ pub mod invite_xlsx;
 pub mod jobs;
 pub mod openapi;
 pub mod store;
+pub mod store_accounts;
 pub mod store_access;
 pub mod store_api;
 pub mod store_audit;

@@ -111,7 +111,7 @@ fn services_and_models_do_not_import_the_server_fns() {
     }
     assert!(offenders.is_empty(), "import the exchanged data from crate::models:\n{}", offenders.join("\n"));
     // …and every api module that exchanges data re-exports its models module.
-    for (path, text) in app_src("models") {
+    for (path, _) in app_src("models") {
         let name = path.file_stem().unwrap().to_str().unwrap();
         if name != "mod" {
             let api = std::fs::read_to_string(path.parent().unwrap().join("../api").join(format!("{name}.rs"))).unwrap();

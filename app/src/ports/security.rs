@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use crate::domain::auth::FailureCounter;
 use crate::domain::Timestamp;
-use crate::ports::StoreResult;
+use super::StoreResult;
 
 /// What happened to a material delete that checks the owner in the same statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
