@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { loginByPassword, officerLogin, SHULE } from './helpers';
+import { callServerFn, loginByPassword, officerLogin, SHULE } from './helpers';
 
 // Issue #14: every app runs under the Content-Security-Policy without a single
 // violation; a cross-site form post is refused; the 审计日志 viewer.
@@ -70,9 +70,10 @@ test('a cross-site form post is refused by the server', async ({ page, baseURL }
   ]);
   expect(res.status()).toBe(403);
   await attacker.close();
-  // Still signed in, with the old password.
-  await page.goto('/leqi');
-  await expect(page.getByTestId('who')).toContainText('王建国');
+  // Still signed in: the refused post ended nothing. (Asked of the server directly: a page
+  // navigation here once hung for a minute in the service worker, see the session 4 notes.)
+  const me = await callServerFn(page, 'current_principal', {});
+  expect(JSON.stringify(me)).toContain('王建国');
 });
 
 test.describe('审计日志', () => {
