@@ -42,6 +42,11 @@ log "building the web portal (dist/)"
 env "${client_env[@]}" trunk build index.html --release --dist dist --public-url /
 log "building the H5 app (dist/kkjrh5/)"
 env "${client_env[@]}" trunk build h5.html --release --dist dist/kkjrh5 --public-url /kkjrh5/
+# The H5 login bundle: the server answers H5 pages with it while signed out
+# (after the H5 app's build, which empties dist/kkjrh5/).
+log "building the H5 login (dist/kkjrh5/login/)"
+env "${client_env[@]}" trunk build h5login.html --release --dist dist/kkjrh5/login --public-url /kkjrh5/login/
+if [ -f dist/kkjrh5/login/h5login.html ]; then mv dist/kkjrh5/login/h5login.html dist/kkjrh5/login/index.html; fi
 log "building the tax console (dist/tax/)"
 env "${client_env[@]}" trunk build tax.html --release --dist dist/tax --public-url /tax/
 log "building 接入管理 (invitations, responses, invoicing staff: dist/jrgl/)"

@@ -17,6 +17,7 @@ report() {
 }
 echo "size report (gzip -9):"
 report "H5" kkjrh5 h5 150
+report "H5 登录" kkjrh5/login h5login 150
 report "web portal" . portal 350
 report "tax console" tax tax 350
 report "接入管理" jrgl jrgl 350

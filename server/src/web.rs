@@ -46,7 +46,7 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .merge(crate::web_invite_links::routes())
         .merge(crate::audit_routes::routes())
         .merge(crate::openapi::routes())
-        .nest_service("/kkjrh5", spa(&h5_dir))
+        .nest_service("/kkjrh5", tower::ServiceBuilder::new().layer(middleware::from_fn_with_state(state.ctx.clone(), h5_pages)).service(spa(&h5_dir)))
         .nest_service("/tax", spa(&site_dir.join("tax")))
         .nest_service("/jrgl", spa(&site_dir.join("jrgl")))
         .fallback_service(spa(site_dir))
@@ -54,6 +54,40 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .layer(middleware::from_fn_with_state(guard, crate::web_guard::guard))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// Whether `path` is a page of the H5 app (not one of its files): `/kkjrh5/`,
+/// `/kkjrh5/invitation/7` …, but not `/kkjrh5/h5-….js` or `/kkjrh5/login/…`.
+pub fn is_h5_page(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/kkjrh5") else { return false };
+    (rest.is_empty() || rest.starts_with('/')) && !rest.starts_with("/login/") && !rest.starts_with("/i/") && !rest.rsplit('/').next().unwrap_or("").contains('.')
+}
+
+/// An H5 page while signed out is answered with the login bundle
+/// (`/kkjrh5/login/index.html`) at the same address; signed in, with the H5
+/// app. Never cached and never answered 304 (one address, two documents).
+async fn h5_pages(State(ctx): State<Ctx>, mut req: Request, next: Next) -> Response<Body> {
+    // Inside the nest the path has lost its `/kkjrh5` prefix.
+    let inner = req.uri().path().to_owned();
+    if !is_h5_page(&format!("/kkjrh5{inner}")) {
+        return next.run(req).await;
+    }
+    let token = app::services::web::cookie_value(req.headers(), app::services::web::SESSION_COOKIE);
+    let signed_in = match token {
+        Some(t) => matches!(app::services::auth::principal_for(&ctx, &t).await, Ok(Some(_))),
+        None => false,
+    };
+    if !signed_in {
+        let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+        if let Ok(uri) = format!("/login/index.html{query}").parse() {
+            *req.uri_mut() = uri;
+        }
+    }
+    req.headers_mut().remove(header::IF_NONE_MATCH);
+    req.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie"));
+    res
 }
 
 /// Files of one app, and its index.html for any other path (deep links). The
@@ -114,7 +148,7 @@ async fn cache_headers(req: Request, next: Next) -> Response<Body> {
     let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
         || (res.status() == StatusCode::NOT_MODIFIED && !path.contains('.'));
     // 邀请链接 (/kkjrh5/i/TOKEN) redirect by the link's state now: never cached.
-    let policy = if path.starts_with("/api/") || path.starts_with("/kkjrh5/i/") || (path.starts_with("/openapi/") && !path.ends_with("/openapi.json")) {
+    let policy = if path.starts_with("/api/") || path.starts_with("/kkjrh5/i/") || is_h5_page(&path) || (path.starts_with("/openapi/") && !path.ends_with("/openapi.json")) {
         "no-store"
     } else if is_html || path.ends_with("/sw.js") || path.ends_with(".webmanifest") {
         "no-cache"

@@ -47,6 +47,12 @@ pub async fn person_login_sms(flow_id: String, link_id: i64, code: String) -> Re
     Ok(principal)
 }
 
+/// Who is signed in, for the H5 app (lean; None when nobody is).
+#[server(endpoint = "h5_me")]
+pub async fn h5_me() -> Result<Option<H5Who>, AppError> {
+    Ok(current_principal().await?.as_ref().map(H5Who::of))
+}
+
 /// Who is signed in (None when nobody is).
 #[server(endpoint = "current_principal")]
 pub async fn current_principal() -> Result<Option<Principal>, AppError> {

@@ -29,6 +29,7 @@ pub fn register_server_fns() {
     register_explicit::<auth::SendLoginSms>();
     register_explicit::<auth::PersonLoginSms>();
     register_explicit::<auth::CurrentPrincipal>();
+    register_explicit::<auth::H5Me>();
     register_explicit::<auth::Logout>();
     register_explicit::<auth::SwitchIdentity>();
     register_explicit::<auth::OfficerLogin>();

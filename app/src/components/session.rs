@@ -25,6 +25,14 @@ impl Session {
         s
     }
 
+    /// For a page that is only ever shown signed out (the H5 login bundle):
+    /// no call to the server, nobody signed in.
+    pub fn provide_signed_out() -> Self {
+        let s = Session { principal: RwSignal::new(None), loaded: RwSignal::new(true), resume: RwSignal::new(None), offline: RwSignal::new(false) };
+        provide_context(s);
+        s
+    }
+
     pub fn reload(self) {
         spawn_local(async move {
             match current_principal().await {

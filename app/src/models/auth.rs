@@ -48,3 +48,22 @@ pub struct OutboxEntry {
     pub text: String,
     pub sent_at: String,
 }
+
+/// Who is signed in, as the H5 app shows it (lean: the H5 bundle carries no
+/// `Principal` decoder). `None` from `h5_me` when nobody is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum H5Who {
+    Taxpayer { enterprise_name: String, person_name: String, identity: String },
+    Officer,
+}
+
+impl H5Who {
+    pub fn of(p: &crate::domain::Principal) -> Self {
+        match p {
+            crate::domain::Principal::Taxpayer(t) => {
+                H5Who::Taxpayer { enterprise_name: t.enterprise_name.clone(), person_name: t.person_name.clone(), identity: t.identity.label().to_string() }
+            }
+            crate::domain::Principal::Officer(_) => H5Who::Officer,
+        }
+    }
+}

@@ -1,6 +1,12 @@
 //! The H5 mobile entry at /kkjrh5/ (manual §4.3.1.2): login, then
 //! 【接入确认】→【待确认】. Built for touch at 360 px.
 //!
+//! Two bundles share these URLs: signed out, the server answers any H5 page
+//! with the login bundle ([`H5LoginApp`], `bin/h5login.rs`, built into
+//! `/kkjrh5/login/`); once the login succeeds the page reloads and the server
+//! answers with this app. So the app bundle carries no login, and the login
+//! bundle none of the invitations (each stays small on a phone).
+//!
 //! No leptos_router here: it costs the H5 bundle about 20 KB gzip for what
 //! is a handful of paths. [`H5Route`] is parsed from `location.pathname`,
 //! [`navigate`] pushes a history entry, and a `popstate` listener follows
@@ -10,11 +16,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::auth::logout;
-use crate::components::session::{use_session, Session};
-use crate::domain::Principal;
+use crate::api::auth::{h5_me, logout, H5Who};
+use crate::error::AppError;
 use crate::pages::h5_invite::{InviteDetail, InviteList};
-use crate::pages::login::EnterpriseLoginFlow;
 
 /// The pages of the H5 app, below [`H5Route::BASE`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,7 +91,7 @@ pub fn navigate(route: H5Route) {
 
 #[component]
 pub fn H5App() -> impl IntoView {
-    Session::provide();
+    provide_context(H5Session::load());
     crate::components::register_service_worker("/kkjrh5/sw.js");
     let route = RwSignal::new(H5Route::current());
     provide_context(H5Nav(route));
@@ -107,29 +111,75 @@ pub fn H5App() -> impl IntoView {
     }
 }
 
+/// Who is signed in, for the H5 app: `None` until the server answered.
+#[derive(Clone, Copy)]
+pub struct H5Session {
+    pub who: RwSignal<Option<Result<Option<H5Who>, AppError>>>,
+}
+
+impl H5Session {
+    fn load() -> Self {
+        let s = H5Session { who: RwSignal::new(None) };
+        s.reload();
+        s
+    }
+    pub fn reload(self) {
+        spawn_local(async move { self.who.set(Some(h5_me().await)) });
+    }
+}
+
+fn use_h5_session() -> H5Session {
+    expect_context::<H5Session>()
+}
+
+/// A full page load of the current address: signed out, the server answers
+/// with the login bundle (see the module note).
+fn reload_page() {
+    #[cfg(feature = "csr")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
 #[component]
 fn H5Home() -> impl IntoView {
-    let session = use_session();
-    let done = Callback::new(move |p: Principal| session.principal.set(Some(p)));
-    move || {
-        if !session.loaded.get() {
-            return view! { <p class="loading">"正在加载…"</p> }.into_any();
+    let session = use_h5_session();
+    move || match session.who.get() {
+        None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+        Some(Err(AppError::Network)) => view! { <NoNetwork /> }.into_any(),
+        Some(Ok(Some(H5Who::Taxpayer { enterprise_name, person_name, identity }))) => {
+            view! { <Pending name=enterprise_name identity person=person_name /> }.into_any()
         }
-        if session.offline.get() && session.principal.get().is_none() {
-            return view! { <NoNetwork /> }.into_any();
+        Some(Ok(Some(H5Who::Officer))) => view! {
+            <header class="h5-bar"><h1>"乐企移动端"</h1></header>
+            <section class="card"><p class="form-error" role="alert">"乐企移动端仅供纳税人使用，请退出税务人员账号后以企业身份登录。"</p></section>
+        }.into_any(),
+        // Signed out meanwhile (the server sent this app for a live session).
+        Some(_) => view! {
+            <header class="h5-bar"><h1>"乐企移动端"</h1></header>
+            <div class="h5-body"><LinkNotice />
+                <section class="card"><p>"登录已失效，请重新登录。"</p>
+                <button class="primary" on:click=move |_| reload_page()>"登录"</button></section>
+            </div>
         }
-        match session.principal.get() {
-            Some(Principal::Taxpayer(t)) => view! { <Pending name=t.enterprise_name identity=t.identity.label() person=t.person_name /> }.into_any(),
-            Some(Principal::Officer(_)) => view! {
-                <header class="h5-bar"><h1>"乐企移动端"</h1></header>
-                <section class="card"><p class="form-error" role="alert">"乐企移动端仅供纳税人使用，请退出税务人员账号后以企业身份登录。"</p></section>
-            }.into_any(),
-            _ => view! {
-                <header class="h5-bar"><h1>"乐企移动端"</h1></header>
-                <div class="h5-body"><LinkNotice /><EnterpriseLoginFlow on_done=done /></div>
-            }
-            .into_any(),
-        }
+        .into_any(),
+    }
+}
+
+/// The login bundle at `/kkjrh5/login/`, shown by the server for any H5 page
+/// while signed out: 【登录】 as on the web portal, then a reload of the same
+/// address (a deep link goes on to its invitation).
+#[component]
+pub fn H5LoginApp() -> impl IntoView {
+    crate::components::session::Session::provide_signed_out();
+    crate::components::register_service_worker("/kkjrh5/sw.js");
+    provide_context(H5Nav(RwSignal::new(H5Route::Home)));
+    let done = Callback::new(move |_: crate::domain::Principal| reload_page());
+    view! {
+        <div class="h5">
+            <header class="h5-bar"><h1>"乐企移动端"</h1></header>
+            <div class="h5-body"><LinkNotice /><crate::pages::login::EnterpriseLoginFlow on_done=done /></div>
+        </div>
     }
 }
 
@@ -162,7 +212,7 @@ fn LinkNotice() -> impl IntoView {
 
 #[component]
 fn NoNetwork() -> impl IntoView {
-    let session = use_session();
+    let session = use_h5_session();
     view! {
         <header class="h5-bar"><h1>"乐企移动端"</h1></header>
         <section class="card no-network" role="alert">
@@ -174,12 +224,11 @@ fn NoNetwork() -> impl IntoView {
 }
 
 #[component]
-fn Pending(name: String, identity: &'static str, person: String) -> impl IntoView {
-    let session = use_session();
+fn Pending(name: String, identity: String, person: String) -> impl IntoView {
     let out = move |_| {
         spawn_local(async move {
             let _ = logout().await;
-            session.principal.set(None);
+            reload_page();
         });
     };
     view! {
