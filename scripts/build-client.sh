@@ -52,6 +52,12 @@ env "${client_env[@]}" trunk build tax.html --release --dist dist/tax --public-u
 log "building 接入管理 (invitations, responses, invoicing staff: dist/jrgl/)"
 env "${client_env[@]}" trunk build jrgl.html --release --dist dist/jrgl --public-url /jrgl/
 if [ -f dist/jrgl/jrgl.html ]; then mv dist/jrgl/jrgl.html dist/jrgl/index.html; fi
+log "building 接入管理's 授权申请, 接口凭证, 审计日志 (dist/jrgl_admin/)"
+env "${client_env[@]}" trunk build jrgl_admin.html --release --dist dist/jrgl_admin --public-url /jrgl_admin/
+if [ -f dist/jrgl_admin/jrgl_admin.html ]; then mv dist/jrgl_admin/jrgl_admin.html dist/jrgl_admin/index.html; fi
+log "building the account pages (注册, 忘记密码, 我的信息: dist/account/)"
+env "${client_env[@]}" trunk build account.html --release --dist dist/account --public-url /account/
+if [ -f dist/account/account.html ]; then mv dist/account/account.html dist/account/index.html; fi
 # trunk names its output after the source page; the H5 page is the index of /kkjrh5/.
 if [ -f dist/kkjrh5/h5.html ]; then mv dist/kkjrh5/h5.html dist/kkjrh5/index.html; fi
 # A wasm file that is not wasm (a build racing another checkout on the shared

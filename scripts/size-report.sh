@@ -21,3 +21,5 @@ report "H5 登录" kkjrh5/login h5login 150
 report "web portal" . portal 350
 report "tax console" tax tax 350
 report "接入管理" jrgl jrgl 350
+report "接入管理·授权申请等" jrgl_admin jrgl_admin 350
+report "账户 (注册/我的信息)" account account 350

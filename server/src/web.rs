@@ -36,7 +36,19 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         portal_worker: Arc::new(service_worker(site_dir, "/", "/index.html")),
         h5_worker: Arc::new(service_worker(&h5_dir, "/kkjrh5/", "/kkjrh5/index.html")),
     };
+    let account_dir = site_dir.join("account");
+    let mut pages = Router::new();
+    // 注册, 忘记密码, 我的信息: the account bundle at the portal's addresses.
+    for path in app::pages::account::ACCOUNT_PAGES {
+        pages = pages.route_service(path, ServeFile::new(account_dir.join("index.html")));
+    }
+    // 授权申请, 接口凭证, 审计日志: the jrgl_admin bundle at 接入管理's addresses.
+    let jrgl_admin_dir = site_dir.join("jrgl_admin");
+    for path in app::pages::jrgl::admin::JRGL_ADMIN_PAGES {
+        pages = pages.route_service(path, ServeFile::new(jrgl_admin_dir.join("index.html")));
+    }
     Router::new()
+        .merge(pages)
         .merge(crate::web_materials::routes())
         .route("/api/{*fn_name}", post(server_fn).get(server_fn))
         .route("/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.portal_worker) }))
@@ -49,6 +61,8 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .nest_service("/kkjrh5", tower::ServiceBuilder::new().layer(middleware::from_fn_with_state(state.ctx.clone(), h5_pages)).service(spa(&h5_dir)))
         .nest_service("/tax", spa(&site_dir.join("tax")))
         .nest_service("/jrgl", spa(&site_dir.join("jrgl")))
+        .nest_service("/account", spa(&account_dir))
+        .nest_service("/jrgl_admin", spa(&jrgl_admin_dir))
         .fallback_service(spa(site_dir))
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn_with_state(guard, crate::web_guard::guard))

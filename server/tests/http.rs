@@ -22,6 +22,10 @@ async fn site(mode: Mode) -> Site {
         ("index.html", "<!doctype html><title>portal</title>"),
         ("portal-0123456789abcdef.js", &js),
         ("kkjrh5/index.html", "<!doctype html><title>h5</title>"),
+        ("kkjrh5/login/index.html", "<!doctype html><title>h5login</title>"),
+        ("jrgl/index.html", "<!doctype html><title>jrgl</title>"),
+        ("jrgl_admin/index.html", "<!doctype html><title>jrgl_admin</title>"),
+        ("account/index.html", "<!doctype html><title>account</title>"),
     ])
     .await
 }
@@ -48,12 +52,9 @@ async fn deep_links_fall_back_to_their_app_and_caching_follows_the_file() {
     // A reload of a deep link (conditional request) is 304 or 200, never an error.
     let (_, h, _) = get(&s.router, "/leqi/access/apply", &[]).await;
     let modified = h[header::LAST_MODIFIED].to_str().unwrap().to_string();
-    let (status, h, _) = get(&s.router, "/me/users", &[("if-modified-since", &modified)]).await;
+    let (status, h, _) = get(&s.router, "/leqi/capability", &[("if-modified-since", &modified)]).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert_eq!(h[header::CACHE_CONTROL], "no-cache");
-    let (status, _, body) = get(&s.router, "/kkjrh5/invitation/42", &[]).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("h5"), "H5 deep links get the H5 app");
     let (_, h, _) = get(&s.router, "/portal-0123456789abcdef.js", &[("accept-encoding", "gzip")]).await;
     assert_eq!(h[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
     assert_eq!(h[header::CONTENT_ENCODING], "gzip");
@@ -64,6 +65,81 @@ async fn deep_links_fall_back_to_their_app_and_caching_follows_the_file() {
         assert_eq!(h[header::CACHE_CONTROL], "no-cache");
         assert!(body.contains(&format!("caches.match('{page}')")));
     }
+}
+
+/// Logs 王建国 in over server-fn calls; the `leqi_sid=…` pair.
+async fn signed_in(router: &Router) -> String {
+    let (_, _, body) = call(router, NewCaptcha::PATH, &[], None).await;
+    let captcha: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let cid = captcha["id"].as_str().unwrap().to_string();
+    let (_, _, body) = call(router, EnterpriseLogin::PATH, &[("code", "91510104MA6CLQ001T"), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
+    let sel: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let (flow, link) = (sel["flow_id"].as_str().unwrap().to_string(), sel["people"][0]["link_id"].as_i64().unwrap().to_string());
+    let (_, headers, _) = call(router, PersonLoginPassword::PATH, &[("flow_id", &flow), ("link_id", &link), ("password", "Demo1234")], None).await;
+    headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+/// Each bundle answers its own addresses (the server's page table, shared
+/// with the pages: `ACCOUNT_PAGES`, `JRGL_ADMIN_PAGES`).
+#[tokio::test]
+async fn each_address_gets_its_bundle() {
+    let s = site(Mode::Demo).await;
+    for (path, title) in [
+        ("/register", "account"),
+        ("/forgot", "account"),
+        ("/me", "account"),
+        ("/me/users", "account"),
+        ("/me/sessions", "account"),
+        ("/jrgl/invite", "jrgl"),
+        ("/jrgl/invite/17", "jrgl"),
+        ("/jrgl/respond/17", "jrgl"),
+        ("/jrgl/invoicers", "jrgl"),
+        ("/jrgl/invite/api", "jrgl_admin"),
+        ("/jrgl/invite/requests", "jrgl_admin"),
+        ("/jrgl/invite/requests/17", "jrgl_admin"),
+        ("/jrgl/respond/apply", "jrgl_admin"),
+        ("/jrgl/respond/requests/17", "jrgl_admin"),
+        ("/jrgl/audit", "jrgl_admin"),
+        ("/leqi/access/apply", "portal"),
+        ("/login", "portal"),
+    ] {
+        let (status, h, body) = get(&s.router, path, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(body, format!("<!doctype html><title>{title}</title>"), "{path}");
+        assert_eq!(h[header::CACHE_CONTROL], "no-cache", "{path}");
+    }
+}
+
+/// An H5 page is the login bundle while signed out and the H5 app once signed
+/// in — at the same address, so it is never cached nor answered 304.
+#[tokio::test]
+async fn h5_pages_are_the_login_until_signed_in() {
+    let s = site(Mode::Demo).await;
+    for path in ["/kkjrh5/", "/kkjrh5/invitation/42", "/kkjrh5/?invitation=42", "/kkjrh5"] {
+        let (status, h, body) = get(&s.router, path, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains("<title>h5login</title>"), "{path}: {body}");
+        assert_eq!(h[header::CACHE_CONTROL], "no-store", "{path}");
+        assert_eq!(h[header::VARY], "Cookie", "{path}");
+    }
+    let (_, _, body) = get(&s.router, "/kkjrh5/invitation/42", &[("cookie", "leqi_sid=forged")]).await;
+    assert!(body.contains("h5login"), "a forged or ended session is signed out");
+    let pair = signed_in(&s.router).await;
+    let (_, h, body) = get(&s.router, "/kkjrh5/invitation/42", &[("cookie", &pair)]).await;
+    assert!(body.contains("<title>h5</title>"), "{body}");
+    assert_eq!(h[header::CACHE_CONTROL], "no-store");
+    // A conditional reload after the login still gets the app, never a 304 for the login page.
+    let (status, _, body) = get(&s.router, "/kkjrh5/", &[("cookie", &pair), ("if-modified-since", "Thu, 01 Jan 2099 00:00:00 GMT")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<title>h5</title>"));
+    // The app's own files are files, whoever asks (the service worker caches the shell).
+    let (_, _, body) = get(&s.router, "/kkjrh5/index.html", &[]).await;
+    assert!(body.contains("<title>h5</title>"));
+    let (_, _, body) = get(&s.router, "/kkjrh5/login/index.html", &[("cookie", &pair)]).await;
+    assert!(body.contains("h5login"));
+    let (_, _, _) = call(&s.router, Logout::PATH, &[], Some(&pair)).await;
+    let (_, _, body) = get(&s.router, "/kkjrh5/", &[("cookie", &pair)]).await;
+    assert!(body.contains("h5login"), "after 退出 the login again");
 }
 
 #[tokio::test]

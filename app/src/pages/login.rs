@@ -21,8 +21,7 @@ enum Method {
 #[component]
 pub fn EnterpriseLoginFlow(on_done: Callback<Principal>) -> impl IntoView {
     let session = use_session();
-    let selection: RwSignal<Option<PersonSelection>> = RwSignal::new(session.resume.get_untracked());
-    session.resume.set(None);
+    let selection: RwSignal<Option<PersonSelection>> = RwSignal::new(session.take_resume());
     let chosen: RwSignal<Option<PersonChoice>> = RwSignal::new(None);
 
     view! {

@@ -2,6 +2,7 @@
 //! separate roots (and separate wasm binaries) sharing the login.
 
 pub mod access;
+pub mod account;
 pub mod api_credentials;
 pub mod audit;
 pub mod login;

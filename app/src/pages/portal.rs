@@ -10,9 +10,7 @@ use crate::api::auth::{logout, switch_identity};
 use crate::components::session::{use_session, Session};
 use crate::domain::Principal;
 use crate::pages::leqi::{LeqiHome, LeqiPage};
-use crate::pages::forgot::ForgotPage;
-use crate::pages::me::{MePage, PasswordPage, SessionsPage, UsersPage};
-use crate::pages::register::RegisterPage;
+use crate::pages::account::LeaveHere;
 use crate::pages::login::EnterpriseLoginFlow;
 use crate::pages::outbox::Outbox;
 
@@ -39,12 +37,13 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("/leqi/access/print/:kind") view=crate::pages::print::PrintPage />
                     <Route path=path!("/leqi/:section/:page") view=LeqiPage />
                     <Route path=path!("/leqi/:section") view=LeqiPage />
-                    <Route path=path!("/register") view=RegisterPage />
-                    <Route path=path!("/forgot") view=ForgotPage />
-                    <Route path=path!("/me") view=MePage />
-                    <Route path=path!("/me/users") view=UsersPage />
-                    <Route path=path!("/me/password") view=PasswordPage />
-                    <Route path=path!("/me/sessions") view=SessionsPage />
+                    // The account bundle's pages (pages::account::ACCOUNT_PAGES).
+                    <Route path=path!("/register") view=LeaveHere />
+                    <Route path=path!("/forgot") view=LeaveHere />
+                    <Route path=path!("/me") view=LeaveHere />
+                    <Route path=path!("/me/users") view=LeaveHere />
+                    <Route path=path!("/me/password") view=LeaveHere />
+                    <Route path=path!("/me/sessions") view=LeaveHere />
                     <Route path=path!("/dev/outbox") view=Outbox />
                 </Routes>
             </main>
@@ -127,7 +126,7 @@ pub fn Header() -> impl IntoView {
         spawn_local(async move {
             if let Ok(sel) = switch_identity().await {
                 session.principal.set(None);
-                session.resume.set(Some(sel));
+                session.resume_with(sel);
                 navigate("/login", Default::default());
             }
         });

@@ -3,6 +3,7 @@
 //! 开票人员登记及管理 for the use unit (ch. 4). The portal links here with full
 //! page loads; the session cookie is the same.
 
+pub mod admin;
 pub mod invite;
 pub mod invite_link;
 pub mod invoicers;
@@ -16,6 +17,7 @@ use leptos_router::path;
 use crate::components::session::{use_session, Session};
 use crate::domain::accounts::Module;
 use crate::domain::Principal;
+use crate::pages::account::LeaveHere;
 use crate::pages::portal::leave_for;
 
 /// 【接入管理】's entries; the first lives in the portal.
@@ -34,7 +36,8 @@ pub fn JrglApp() -> impl IntoView {
         <Router>
             <crate::pages::portal::Header />
             <main class="page">
-                <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/leqi" rel="external">"返回首页"</a></p></section> }>
+                // Any other path belongs to another bundle: load it afresh.
+                <Routes fallback=|| view! { <crate::pages::account::LeaveHere /> }>
                     <Route path=path!("/") view=|| view! { <Leave to="/" /> } />
                     <Route path=path!("/login") view=|| view! { <Leave to="/login" /> } />
                     <Route path=path!("/me") view=|| view! { <Leave to="/me" /> } />
@@ -42,16 +45,17 @@ pub fn JrglApp() -> impl IntoView {
                     <Route path=path!("/jrgl/invite") view=invite::InviteListPage />
                     <Route path=path!("/jrgl/invite/new") view=invite::NewInvitationPage />
                     <Route path=path!("/jrgl/invite/import") view=invite::ImportPage />
-                    <Route path=path!("/jrgl/invite/api") view=invite::ApiPage />
-                    <Route path=path!("/jrgl/invite/requests") view=requests::ReceivedRequestsPage />
-                    <Route path=path!("/jrgl/invite/requests/:id") view=requests::RequestPage />
-                    <Route path=path!("/jrgl/respond/apply") view=requests::ApplyPage />
-                    <Route path=path!("/jrgl/respond/requests/:id") view=requests::RequestPage />
+                    // The jrgl_admin bundle's pages (admin::JRGL_ADMIN_PAGES).
+                    <Route path=path!("/jrgl/invite/api") view=LeaveHere />
+                    <Route path=path!("/jrgl/invite/requests") view=LeaveHere />
+                    <Route path=path!("/jrgl/invite/requests/:id") view=LeaveHere />
+                    <Route path=path!("/jrgl/respond/apply") view=LeaveHere />
+                    <Route path=path!("/jrgl/respond/requests/:id") view=LeaveHere />
                     <Route path=path!("/jrgl/invite/:id") view=invite::InvitationPage />
                     <Route path=path!("/jrgl/respond") view=respond::RespondListPage />
                     <Route path=path!("/jrgl/respond/:id") view=respond::RespondPage />
                     <Route path=path!("/jrgl/invoicers") view=invoicers::InvoicersPage />
-                    <Route path=path!("/jrgl/audit") view=|| view! { <Frame><crate::pages::audit::AuditLogView /></Frame> } />
+                    <Route path=path!("/jrgl/audit") view=LeaveHere />
                 </Routes>
             </main>
         </Router>

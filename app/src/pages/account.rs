@@ -1,0 +1,89 @@
+//! The account bundle (`/account/`, `bin/account.rs`): 【注册】, 【忘记密码】 and
+//! 【我的信息】 (用户管理, 修改密码, 登录设备) — pages a person opens now and then,
+//! kept out of the portal's bundle so the pages used every day load faster.
+//!
+//! The server answers each path of [`ACCOUNT_PAGES`] with this bundle's
+//! `index.html`; the other apps route those paths to [`LeaveHere`] (a full
+//! page load, which the server answers with this bundle), and this app sends
+//! every other path back the same way. So links between the apps are plain
+//! `<A href>` and an address never depends on which bundle shows it.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::session::Session;
+use crate::pages::forgot::ForgotPage;
+use crate::pages::me::{MePage, PasswordPage, SessionsPage, UsersPage};
+use crate::pages::portal::Header;
+use crate::pages::register::RegisterPage;
+
+/// The paths this bundle shows (the server serves its `index.html` at each).
+pub const ACCOUNT_PAGES: [&str; 6] = ["/register", "/forgot", "/me", "/me/users", "/me/password", "/me/sessions"];
+
+#[component]
+pub fn AccountApp() -> impl IntoView {
+    Session::provide();
+    crate::pages::portal::register_service_worker();
+    view! {
+        <Router>
+            <Header />
+            <main class="page">
+                <Routes fallback=|| view! { <LeaveHere /> }>
+                    <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/forgot") view=ForgotPage />
+                    <Route path=path!("/me") view=MePage />
+                    <Route path=path!("/me/users") view=UsersPage />
+                    <Route path=path!("/me/password") view=PasswordPage />
+                    <Route path=path!("/me/sessions") view=SessionsPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// A path another bundle shows: load the page afresh (the server answers with
+/// the right bundle). Offline the service worker would answer with this same
+/// shell, so then say 无网络; and a path that comes back here at once (no
+/// bundle has it) says 页面不存在 instead of loading in a loop.
+#[component]
+pub fn LeaveHere() -> impl IntoView {
+    #[cfg(feature = "csr")]
+    let (online, looped) = {
+        let w = web_sys::window();
+        let online = w.as_ref().map(|w| w.navigator().on_line()).unwrap_or(true);
+        let here = w.as_ref().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+        let storage = w.as_ref().and_then(|w| w.session_storage().ok().flatten());
+        let now = js_sys::Date::now();
+        // "path|time" of the last full load this component asked for.
+        let last = storage.as_ref().and_then(|s| s.get_item(LEFT_KEY).ok().flatten()).unwrap_or_default();
+        let looped = last.split_once('|').is_some_and(|(p, t)| p == here && t.parse::<f64>().is_ok_and(|t| now - t < 10_000.0));
+        if let Some(s) = &storage {
+            let _ = if looped { s.remove_item(LEFT_KEY) } else { s.set_item(LEFT_KEY, &format!("{here}|{now}")) };
+        }
+        if online && !looped {
+            if let Some(w) = &w {
+                let _ = w.location().reload();
+            }
+        }
+        (online, looped)
+    };
+    #[cfg(not(feature = "csr"))]
+    let (online, looped) = (true, false);
+    if looped {
+        view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/leqi" rel="external">"返回首页"</a></p></section> }.into_any()
+    } else if online {
+        view! { <p class="loading">"正在加载…"</p> }.into_any()
+    } else {
+        view! {
+            <section class="card no-network" role="alert">
+                <h2>"无网络"</h2>
+                <p>"当前无法连接服务器，请检查网络后重试。"</p>
+            </section>
+        }
+        .into_any()
+    }
+}
+
+#[cfg(feature = "csr")]
+const LEFT_KEY: &str = "leqi_left";
