@@ -85,6 +85,12 @@ test.describe('企业用户登录（用户名登录）', () => {
     await choosePerson(page, '李秀英', '财务负责人');
     await verifyByPassword(page);
     await expectSignedIn(page, SHULE.name, '李秀英', '财务负责人');
+    // From a page of another bundle (我的信息: the account bundle) too.
+    await page.goto('/me');
+    await page.getByRole('button', { name: '切换身份' }).click();
+    await choosePerson(page, '王建国', '法定代表人');
+    await verifyByPassword(page);
+    await expectSignedIn(page, SHULE.name, '王建国', '法定代表人');
     await page.getByRole('button', { name: '退出' }).click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto('/leqi');

@@ -90,6 +90,7 @@ async fn each_address_gets_its_bundle() {
         ("/me", "account"),
         ("/me/users", "account"),
         ("/me/sessions", "account"),
+        ("/dev/outbox", "account"),
         ("/jrgl/invite", "jrgl"),
         ("/jrgl/invite/17", "jrgl"),
         ("/jrgl/respond/17", "jrgl"),

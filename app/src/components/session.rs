@@ -19,7 +19,7 @@ pub struct Session {
 
 impl Session {
     pub fn provide() -> Self {
-        let s = Session { principal: RwSignal::new(None), loaded: RwSignal::new(false), resume: RwSignal::new(stored_resume()), offline: RwSignal::new(false) };
+        let s = Session { principal: RwSignal::new(None), loaded: RwSignal::new(false), resume: RwSignal::new(None), offline: RwSignal::new(false) };
         provide_context(s);
         s.reload();
         s
@@ -48,38 +48,9 @@ impl Session {
     }
 }
 
-/// The tab's storage key of a 切换身份 in progress: the login may be on
-/// another bundle (a full page load), so the selection survives it.
-#[cfg(feature = "csr")]
-const RESUME_KEY: &str = "leqi_resume";
-
-fn stored_resume() -> Option<PersonSelection> {
-    #[cfg(feature = "csr")]
-    {
-        let storage = web_sys::window()?.session_storage().ok()??;
-        let value = storage.get_item(RESUME_KEY).ok()??;
-        serde_json::from_str(&value).ok()
-    }
-    #[cfg(not(feature = "csr"))]
-    None
-}
-
 impl Session {
-    /// 切换身份: the login continues at 办税人员选择, in this page or the next.
-    pub fn resume_with(self, selection: PersonSelection) {
-        #[cfg(feature = "csr")]
-        if let (Some(storage), Ok(value)) = (web_sys::window().and_then(|w| w.session_storage().ok().flatten()), serde_json::to_string(&selection)) {
-            let _ = storage.set_item(RESUME_KEY, &value);
-        }
-        self.resume.set(Some(selection));
-    }
-
     /// The selection to continue with, once (the login took it).
     pub fn take_resume(self) -> Option<PersonSelection> {
-        #[cfg(feature = "csr")]
-        if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
-            let _ = storage.remove_item(RESUME_KEY);
-        }
         let r = self.resume.get_untracked();
         self.resume.set(None);
         r

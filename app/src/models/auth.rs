@@ -50,20 +50,28 @@ pub struct OutboxEntry {
 }
 
 /// Who is signed in, as the H5 app shows it (lean: the H5 bundle carries no
-/// `Principal` decoder). `None` from `h5_me` when nobody is.
+/// `Principal` decoder; a flat struct decodes with less code than an enum).
+/// `None` from `h5_me` when nobody is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum H5Who {
-    Taxpayer { enterprise_name: String, person_name: String, identity: String },
-    Officer,
+pub struct H5Who {
+    /// A tax officer (the H5 pages are for taxpayers only).
+    pub officer: bool,
+    pub enterprise_name: String,
+    pub person_name: String,
+    /// The person's 身份 (法定代表人 …), as its label.
+    pub identity: String,
 }
 
 impl H5Who {
     pub fn of(p: &crate::domain::Principal) -> Self {
         match p {
-            crate::domain::Principal::Taxpayer(t) => {
-                H5Who::Taxpayer { enterprise_name: t.enterprise_name.clone(), person_name: t.person_name.clone(), identity: t.identity.label().to_string() }
-            }
-            crate::domain::Principal::Officer(_) => H5Who::Officer,
+            crate::domain::Principal::Taxpayer(t) => H5Who {
+                officer: false,
+                enterprise_name: t.enterprise_name.clone(),
+                person_name: t.person_name.clone(),
+                identity: t.identity.label().to_string(),
+            },
+            crate::domain::Principal::Officer(o) => H5Who { officer: true, enterprise_name: o.unit_name.clone(), person_name: o.name.clone(), identity: String::new() },
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The account bundle (`/account/`, `bin/account.rs`): 【注册】, 【忘记密码】 and
-//! 【我的信息】 (用户管理, 修改密码, 登录设备) — pages a person opens now and then,
+//! The account bundle (`/account/`, `bin/account.rs`): 【注册】, 【忘记密码】,
+//! 【我的信息】 (用户管理, 修改密码, 登录设备) and the demo's SMS outbox
+//! (`/dev/outbox`, where the codes those pages send arrive) — pages opened now and then,
 //! kept out of the portal's bundle so the pages used every day load faster.
 //!
 //! The server answers each path of [`ACCOUNT_PAGES`] with this bundle's
@@ -19,7 +20,7 @@ use crate::pages::portal::Header;
 use crate::pages::register::RegisterPage;
 
 /// The paths this bundle shows (the server serves its `index.html` at each).
-pub const ACCOUNT_PAGES: [&str; 6] = ["/register", "/forgot", "/me", "/me/users", "/me/password", "/me/sessions"];
+pub const ACCOUNT_PAGES: [&str; 7] = ["/register", "/forgot", "/me", "/me/users", "/me/password", "/me/sessions", "/dev/outbox"];
 
 #[component]
 pub fn AccountApp() -> impl IntoView {
@@ -36,6 +37,7 @@ pub fn AccountApp() -> impl IntoView {
                     <Route path=path!("/me/users") view=UsersPage />
                     <Route path=path!("/me/password") view=PasswordPage />
                     <Route path=path!("/me/sessions") view=SessionsPage />
+                    <Route path=path!("/dev/outbox") view=crate::pages::outbox::Outbox />
                 </Routes>
             </main>
         </Router>

@@ -147,10 +147,10 @@ fn H5Home() -> impl IntoView {
     move || match session.who.get() {
         None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
         Some(Err(AppError::Network)) => view! { <NoNetwork /> }.into_any(),
-        Some(Ok(Some(H5Who::Taxpayer { enterprise_name, person_name, identity }))) => {
+        Some(Ok(Some(H5Who { officer: false, enterprise_name, person_name, identity }))) => {
             view! { <Pending name=enterprise_name identity person=person_name /> }.into_any()
         }
-        Some(Ok(Some(H5Who::Officer))) => view! {
+        Some(Ok(Some(H5Who { officer: true, .. }))) => view! {
             <header class="h5-bar"><h1>"乐企移动端"</h1></header>
             <section class="card"><p class="form-error" role="alert">"乐企移动端仅供纳税人使用，请退出税务人员账号后以企业身份登录。"</p></section>
         }.into_any(),

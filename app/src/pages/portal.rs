@@ -12,7 +12,6 @@ use crate::domain::Principal;
 use crate::pages::leqi::{LeqiHome, LeqiPage};
 use crate::pages::account::LeaveHere;
 use crate::pages::login::EnterpriseLoginFlow;
-use crate::pages::outbox::Outbox;
 
 /// A full page load into another app of the site (the tax console, the H5 app).
 pub fn leave_for(_url: &str) {
@@ -44,7 +43,7 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("/me/users") view=LeaveHere />
                     <Route path=path!("/me/password") view=LeaveHere />
                     <Route path=path!("/me/sessions") view=LeaveHere />
-                    <Route path=path!("/dev/outbox") view=Outbox />
+                    <Route path=path!("/dev/outbox") view=LeaveHere />
                 </Routes>
             </main>
         </Router>
@@ -79,17 +78,35 @@ fn LoginPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let query = leptos_router::hooks::use_query_map();
+    let nav2 = navigate.clone();
     let done = Callback::new(move |p: Principal| {
         session.principal.set(Some(p));
-        // Back to where a page of another app sent us (only our own paths).
+        // Back to where a page of another bundle sent us (only our own paths).
         match query.with_untracked(|q| q.get("next")) {
-            Some(next) if next.starts_with("/jrgl/") => leave_for(&next),
+            Some(next) if next.starts_with('/') && !next.starts_with("//") => leave_for(&next),
             _ => navigate("/leqi", Default::default()),
         }
     });
+    // 切换身份 (`?switch=1`, from the header of any bundle): end the session and
+    // go on at 办税人员选择 of the same enterprise.
+    let switching = RwSignal::new(query.with_untracked(|q| q.get("switch").is_some()));
+    if switching.get_untracked() {
+        spawn_local(async move {
+            if let Ok(sel) = switch_identity().await {
+                session.principal.set(None);
+                session.resume.set(Some(sel));
+            }
+            nav2("/login", leptos_router::NavigateOptions { replace: true, ..Default::default() });
+            switching.set(false);
+        });
+    }
     view! {
         <div class="login-page">
-            <EnterpriseLoginFlow on_done=done />
+            {move || if switching.get() {
+                view! { <p class="loading">"正在切换身份…"</p> }.into_any()
+            } else {
+                view! { <EnterpriseLoginFlow on_done=done /> }.into_any()
+            }}
             <p class="muted small links">
                 <a href="/register">"注册"</a>
                 " · "
@@ -121,16 +138,9 @@ pub fn Header() -> impl IntoView {
             }
         });
     };
-    let do_switch = move |_| {
-        let navigate = nav2.clone();
-        spawn_local(async move {
-            if let Ok(sel) = switch_identity().await {
-                session.principal.set(None);
-                session.resume_with(sel);
-                navigate("/login", Default::default());
-            }
-        });
-    };
+    // 切换身份 happens on the portal's login page (whichever bundle this is:
+    // the others hand `/login?switch=1` over with a full page load).
+    let do_switch = move |_| nav2("/login?switch=1", Default::default());
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"乐企数字开放平台"</A>

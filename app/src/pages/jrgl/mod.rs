@@ -39,7 +39,7 @@ pub fn JrglApp() -> impl IntoView {
                 // Any other path belongs to another bundle: load it afresh.
                 <Routes fallback=|| view! { <crate::pages::account::LeaveHere /> }>
                     <Route path=path!("/") view=|| view! { <Leave to="/" /> } />
-                    <Route path=path!("/login") view=|| view! { <Leave to="/login" /> } />
+                    <Route path=path!("/login") view=LeaveHere />
                     <Route path=path!("/me") view=|| view! { <Leave to="/me" /> } />
                     <Route path=path!("/jrgl") view=|| view! { <Leave to="/jrgl/invite" /> } />
                     <Route path=path!("/jrgl/invite") view=invite::InviteListPage />
