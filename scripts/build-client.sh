@@ -47,6 +47,9 @@ env "${client_env[@]}" trunk build tax.html --release --dist dist/tax --public-u
 log "building 接入管理 (invitations, responses, invoicing staff: dist/jrgl/)"
 env "${client_env[@]}" trunk build jrgl.html --release --dist dist/jrgl --public-url /jrgl/
 if [ -f dist/jrgl/jrgl.html ]; then mv dist/jrgl/jrgl.html dist/jrgl/index.html; fi
+log "building 能力中心 (capabilities, the 测试中心: dist/nlzx/)"
+env "${client_env[@]}" trunk build nlzx.html --release --dist dist/nlzx --public-url /nlzx/
+if [ -f dist/nlzx/nlzx.html ]; then mv dist/nlzx/nlzx.html dist/nlzx/index.html; fi
 # trunk names its output after the source page; the H5 page is the index of /kkjrh5/.
 if [ -f dist/kkjrh5/h5.html ]; then mv dist/kkjrh5/h5.html dist/kkjrh5/index.html; fi
 # A wasm file that is not wasm (a build racing another checkout on the shared

@@ -20,3 +20,4 @@ report "H5" kkjrh5 h5 150
 report "web portal" . portal 350
 report "tax console" tax tax 350
 report "接入管理" jrgl jrgl 350
+report "能力中心" nlzx nlzx 350

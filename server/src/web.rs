@@ -49,6 +49,7 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .nest_service("/kkjrh5", spa(&h5_dir))
         .nest_service("/tax", spa(&site_dir.join("tax")))
         .nest_service("/jrgl", spa(&site_dir.join("jrgl")))
+        .nest_service("/nlzx", spa(&site_dir.join("nlzx")))
         .fallback_service(spa(site_dir))
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn_with_state(guard, crate::web_guard::guard))

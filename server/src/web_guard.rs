@@ -31,7 +31,7 @@ pub struct Guard {
 }
 
 /// The apps whose pages carry trunk's inline loader.
-pub const APPS: [&str; 4] = ["", "kkjrh5", "tax", "jrgl"];
+pub const APPS: [&str; 5] = ["", "kkjrh5", "tax", "jrgl", "nlzx"];
 
 impl Guard {
     pub fn new(site_dir: &Path, secure_cookies: bool, trust_proxy: bool) -> Self {
