@@ -118,6 +118,16 @@ impl CapabilityStore for SqlStore {
         rows.into_iter().map(subscription).collect()
     }
 
+    async fn subscriptions_due_to_expire(&self, today: &str, limit: u32) -> StoreResult<Vec<StoredSubscription>> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM capability_subscriptions WHERE status_code = 'opened' AND valid_until < $1 ORDER BY id LIMIT $2"))
+            .bind(today.to_string())
+            .bind(limit.clamp(1, 10_000) as i64)
+            .fetch_all(self.pool())
+            .await
+            .map_err(unavailable)?;
+        rows.into_iter().map(subscription).collect()
+    }
+
     async fn subscription_events(&self, id: i64) -> StoreResult<Vec<ApplicationEvent>> {
         let rows = sqlx::query("SELECT at, actor, actor_unit, action, from_status, to_status, reason FROM capability_events WHERE subscription_id = $1 ORDER BY id")
             .bind(id)

@@ -267,6 +267,14 @@ async fn subscribe_test_report_confirm(store: &SqlStore) {
     let after = Timestamp::parse_beijing_date("2027-01-01").unwrap().0 - clock.now().0;
     clock.advance_secs(after / 1000 + 60);
     let shule = login(&r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
+    // The hourly job stores it as 已到期 with its timeline entry and audit record (once).
+    let job = ctx(store, clock.clone(), Mode::Demo);
+    assert_eq!(server::jobs::run_once(&job, 365).await, None);
+    assert_eq!(app::services::capability::expire_due(&job).await.unwrap(), 0, "already expired");
+    let p = page(&r, &shule, "blue_invoice").await;
+    assert_eq!(p.timeline.last().map(|t| (t.action.as_str(), t.to.as_str())), Some(("能力到期", "已到期")));
+    let expired: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE kind = '能力到期'").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(expired, 1);
     let center: CapabilityCenter = call_typed(&r, CapabilityList::PATH, &[], &shule).await.unwrap();
     let blue = row(&center, "blue_invoice");
     assert_eq!((blue.status.clone(), blue.actions.clone()), (S::Expired { valid_until: "2026-12-31".into() }, vec![A::Subscribe]));

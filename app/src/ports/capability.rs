@@ -63,6 +63,8 @@ pub trait CapabilityStore: Send + Sync {
     async fn transition_subscription(&self, id: i64, version: i64, change: &CapabilityChange<'_>, now: Timestamp) -> StoreResult<i64>;
     /// The subscriptions waiting at a tax office in one status, oldest first.
     async fn subscription_queue(&self, tax_office_id: i64, status_code: &str, limit: u32) -> StoreResult<Vec<StoredSubscription>>;
+    /// 已开通 subscriptions whose 有效期 ended before `today` ("YYYY-MM-DD").
+    async fn subscriptions_due_to_expire(&self, today: &str, limit: u32) -> StoreResult<Vec<StoredSubscription>>;
     async fn subscription_events(&self, id: i64) -> StoreResult<Vec<ApplicationEvent>>;
     /// Records a checked call (and the blue invoice it issued) in one transaction.
     async fn record_case_result(&self, r: &CaseResult, enterprise_id: i64, issued: Option<&SandboxInvoice>) -> StoreResult<()>;

@@ -393,3 +393,33 @@ pub fn field_errors(errors: &[CaseFieldError]) -> Vec<FieldError> {
 pub async fn unit_for_api(ctx: &Ctx, by: &Inviter) -> AppResult<Unit> {
     unit_of(ctx, by.enterprise_id, by.actor.clone()).await
 }
+
+/// The hourly job: every 已开通 capability past its 有效期 is stored as 已到期 (timeline and
+/// audit record in the same transaction); it then needs a new subscription, test and
+/// confirmation (guideline-neimenggu 第二章 2.(4)). Returns how many expired.
+pub async fn expire_due(ctx: &Ctx) -> AppResult<u32> {
+    let now = ctx.clock.now();
+    let today = today(now);
+    let mut n = 0;
+    for s in ctx.store.subscriptions_due_to_expire(&today, 1000).await? {
+        let to = s.status.clone().as_of(&today);
+        if !matches!(to, CapabilityStatus::Expired { .. }) {
+            continue;
+        }
+        let ent = ctx.store.enterprise_by_id(s.enterprise_id).await?.ok_or(AppError::NotFound)?;
+        let name = cap::find(&s.capability_code).map(|c| c.name).unwrap_or_else(|_| s.capability_code.clone());
+        let event = ApplicationEvent { at: now, actor: "系统".into(), actor_unit: String::new(), action: EXPIRY.into(), from: s.status.label().into(), to: to.label().into(), reason: None };
+        let audit = audit_record(ctx, "系统", &ent.credit_code.to_string(), EXPIRY, format!("{}（{}）：有效期至{}，已到期", name, s.capability_code, to.valid_until().unwrap_or_default()), AuditOutcome::Success);
+        let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: false, report: None };
+        match ctx.store.transition_subscription(s.id, s.version, &change, now).await {
+            Ok(_) => n += 1,
+            // The unit moved it meanwhile (e.g. 订阅 again): nothing to do.
+            Err(crate::ports::StoreError::Conflict) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(n)
+}
+
+/// The timeline / audit wording of the expiry.
+pub const EXPIRY: &str = "能力到期";
