@@ -58,6 +58,9 @@ if [ -f dist/jrgl_admin/jrgl_admin.html ]; then mv dist/jrgl_admin/jrgl_admin.ht
 log "building the account pages (注册, 忘记密码, 我的信息: dist/account/)"
 env "${client_env[@]}" trunk build account.html --release --dist dist/account --public-url /account/
 if [ -f dist/account/account.html ]; then mv dist/account/account.html dist/account/index.html; fi
+log "building 能力中心 (capabilities, the 测试中心: dist/nlzx/)"
+env "${client_env[@]}" trunk build nlzx.html --release --dist dist/nlzx --public-url /nlzx/
+if [ -f dist/nlzx/nlzx.html ]; then mv dist/nlzx/nlzx.html dist/nlzx/index.html; fi
 # trunk names its output after the source page; the H5 page is the index of /kkjrh5/.
 if [ -f dist/kkjrh5/h5.html ]; then mv dist/kkjrh5/h5.html dist/kkjrh5/index.html; fi
 # A wasm file that is not wasm (a build racing another checkout on the shared

@@ -99,10 +99,12 @@ test.describe('企业用户登录（用户名登录）', () => {
 
   test('a deep link survives a reload and unbuilt pages say so', async ({ page }) => {
     await loginByPassword(page, TIANFU_SM, '高远', '法定代表人');
-    await page.getByRole('link', { name: '能力中心' }).click();
-    await expect(page).toHaveURL(/\/leqi\/capability$/);
+    // 能力中心 is built (its own app, /nlzx); 消息中心 is not yet.
+    await expect(page.locator('nav.menus a', { hasText: '能力中心' })).toHaveAttribute('href', '/nlzx');
+    await page.getByRole('link', { name: '消息中心' }).click();
+    await expect(page).toHaveURL(/\/leqi\/messages$/);
     await page.reload();
-    await expect(page.locator('main h2')).toHaveText('能力中心');
+    await expect(page.locator('main h2')).toHaveText('消息中心');
     await expect(page.getByText('该功能尚未开放')).toBeVisible();
     await expectSignedIn(page, TIANFU_SM.name, '高远', '法定代表人');
   });

@@ -45,7 +45,7 @@ test.describe('安全响应头', () => {
     });
   }
 
-  test('接入管理 (/jrgl/) and the signed-in portal run under the CSP', async ({ page }) => {
+  test('接入管理 (/jrgl/), 能力中心 (/nlzx/) and the signed-in portal run under the CSP', async ({ page }) => {
     const violations = await watchCsp(page);
     await loginByPassword(page, SHULE, '王建国', '法定代表人');
     await page.goto('/jrgl/invite');
@@ -53,6 +53,10 @@ test.describe('安全响应头', () => {
     await page.goto('/jrgl/audit');
     await expect(page.getByRole('heading', { name: '审计日志' })).toBeVisible();
     await expect(page.locator('table.audit-list')).toContainText('企业密码验证通过');
+    // 能力中心 is its own app too (/nlzx).
+    await page.goto('/nlzx');
+    await expect(page.locator('section.capability-center h2')).toHaveText('能力中心');
+    await expect(page.locator('tr.capability-row').first()).toBeVisible();
     expect(await reported(page, violations)).toEqual([]);
   });
 });

@@ -173,6 +173,17 @@ pub async fn seed(store: &SqlStore, secrets: &dyn Secrets, now_ms: i64) -> Resul
             .bind(*number).bind(enterprise_ids[key])
             .execute(&mut *tx).await.map_err(unavailable)?;
     }
+    // The demo direct units' 乐企资格 term: two whole natural years after the seed's year
+    // (the project's reading of "初次接入时间为 2 个自然年度"); 能力有效期 is bounded by it.
+    let year: i64 = app::domain::Timestamp(now_ms).beijing_time()[..4].parse().unwrap_or(2026);
+    sqlx::query("UPDATE enterprises SET qualification_end = $1 WHERE direct_unit_type IS NOT NULL")
+        .bind(format!("{}-12-31", year + 2))
+        .execute(&mut *tx).await.map_err(unavailable)?;
+    for (key, qualification) in QUALIFICATIONS {
+        sqlx::query("INSERT INTO enterprise_qualifications (enterprise_id, qualification) VALUES ($1, $2)")
+            .bind(enterprise_ids[key]).bind(*qualification)
+            .execute(&mut *tx).await.map_err(unavailable)?;
+    }
     for (name, id17, phone, has_password, links) in PEOPLE {
         let person_id: i64 = sqlx::query(
             "INSERT INTO people (name, id_number, phone, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -215,6 +226,9 @@ pub async fn seed(store: &SqlStore, secrets: &dyn Secrets, now_ms: i64) -> Resul
     tx.commit().await.map_err(unavailable)?;
     Ok(true)
 }
+
+/// 行业资质 the demo units hold (能力中心: 成品油发票开具 needs 成品油经营许可).
+pub const QUALIFICATIONS: &[(&str, &str)] = &[("caoyuan", "成品油经营许可")];
 
 /// The demo direct units' confirmed 接入申请 (their filed IPs, from which the signed
 /// API accepts calls: loopback, so the demo and the tests can call it):

@@ -1,7 +1,8 @@
 //! Work the server does on its own, hourly: the audit chain is verified (a
 //! broken link is logged as an error and written to the audit log itself),
 //! days past the retention are pruned (never younger than 6 months), and
-//! uploads nobody attached within a day are removed.
+//! uploads nobody attached within a day are removed, and 已开通 capabilities past their
+//! 有效期 are stored as 已到期.
 
 use std::time::Duration;
 
@@ -11,6 +12,11 @@ use app::ports::Ctx;
 /// One round of the periodic work; returns the broken link found, if any.
 pub async fn run_once(ctx: &Ctx, retention_days: i64) -> Option<app::ports::BrokenLink> {
     let now = ctx.clock.now();
+    match app::services::capability::expire_due(ctx).await {
+        Ok(n) if n > 0 => tracing::info!(n, "capabilities expired"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "expiring capabilities"),
+    }
     match app::services::materials::purge_unattached(ctx).await {
         Ok(n) if n > 0 => tracing::info!(n, "unattached uploads removed"),
         Ok(_) => {}

@@ -35,6 +35,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/openapi/v1/invitations"),
     ("post", "/openapi/v1/invitations/unbind"),
     ("get", "/openapi/v1/auth-requests"),
+    ("post", "/openapi/v1/sandbox/cases"),
     ("get", "/openapi/v1/openapi.json"),
 ];
 
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi/v1/invitations", post(upload).get(query))
         .route("/openapi/v1/invitations/unbind", post(unbind))
         .route("/openapi/v1/auth-requests", get(auth_requests))
+        .route("/openapi/v1/sandbox/cases", post(sandbox_case))
         .route("/openapi/v1/openapi.json", get(|| async { Json(document()) }))
         .route("/openapi/{*rest}", axum::routing::any(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "接口不存在").into_response() }))
 }
@@ -412,6 +414,55 @@ async fn auth_requests(State(s): State<AppState>, req: Request<Body>) -> Result<
     }))
 }
 
+/// Largest sandbox request body (a case is one invoice, not a batch).
+pub const MAX_SANDBOX_BODY: usize = 256 * 1024;
+
+#[derive(Debug, Deserialize)]
+struct SandboxBody {
+    capability: String,
+    case: String,
+    request: Value,
+}
+
+#[derive(Debug, Serialize)]
+struct SandboxOut {
+    request_id: String,
+    case: String,
+    passed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invoice_no: Option<String>,
+}
+
+/// 测试中心: one test case's request, checked against the capability's rules as the
+/// production API would; the case passes or fails with the field errors (stored, shown
+/// on the unit's 能力中心 page). A malformed or oversized body, an unknown capability or
+/// case, or a bad signature is refused and nothing is stored.
+async fn sandbox_case(State(s): State<AppState>, req: Request<Body>) -> Result<Response, ApiError> {
+    let ctx = &s.ctx;
+    let (by, _, bytes) = authenticated(ctx, req).await?;
+    if bytes.len() > MAX_SANDBOX_BODY {
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大（测试用例最大256KB）"));
+    }
+    let body: SandboxBody = parse_json(&bytes)?;
+    app::services::capability::unit_for_api(ctx, &by).await?;
+    let raw = body.request.to_string();
+    match app::services::capability::sandbox_call(ctx, &by, body.capability.trim(), body.case.trim(), &body.request, &raw).await {
+        Ok(a) => Ok(Json(SandboxOut { request_id: a.request_id, case: a.case_code, passed: true, invoice_no: a.invoice_no }).into_response()),
+        Err(app::services::capability::SandboxRefusal::App(e)) => Err(e.into()),
+        Err(app::services::capability::SandboxRefusal::Fields { request_id, errors }) => {
+            let fields = app::services::capability::field_errors(&errors);
+            let message = format!("测试用例未通过：{}", fields.first().map(|f| f.message.as_str()).unwrap_or("请求有误"));
+            let body = json!({
+                "code": "case_failed",
+                "message": message,
+                "request_id": request_id,
+                "fields": fields.iter().map(|f| json!({ "field": f.field, "message": f.message })).collect::<Vec<_>>(),
+            });
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
+        }
+    }
+}
+
 fn serde_urlencoded_query(q: &str) -> Result<QueryParams, ApiError> {
     axum::extract::Query::<QueryParams>::try_from_uri(&format!("/?{q}").parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "查询参数无效"))?)
         .map(|q| q.0)
@@ -449,6 +500,10 @@ pub fn document() -> Value {
     responses_requests["200"] = json!({ "description": "一页授权申请（每页20条，按申请编号倒序）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuthRequestPage" } } } });
     let request_statuses: Vec<Value> = app::domain::auth_request::RequestStatus::FILTERS.iter().map(|(c, _)| json!(c)).chain([json!("all")]).collect();
     let request_status_doc: String = app::domain::auth_request::RequestStatus::FILTERS.iter().map(|(c, l)| format!("{c}={l}")).collect::<Vec<_>>().join("，");
+    let mut responses_sandbox = signed_errors();
+    responses_sandbox["200"] = json!({ "description": "用例通过", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SandboxResult" } } } });
+    responses_sandbox["413"] = error_response("body_too_large：测试用例请求体超过256KB");
+    responses_sandbox["422"] = error_response("case_failed（用例未通过，见fields与request_id）、refused（该能力不在测试中）或 invalid_request");
     let mut responses_query = signed_errors();
     responses_query["200"] = json!({ "description": "一页邀请（每页20条，按邀请编号倒序）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/InvitationPage" } } } });
     json!({
@@ -512,6 +567,15 @@ pub fn document() -> Value {
                     "responses": responses_requests
                 }
             },
+            "/openapi/v1/sandbox/cases": {
+                "post": {
+                    "summary": "测试中心：能力测试用例",
+                    "description": "直连单位订阅非公用基础能力后（能力中心，状态待测试），其信息系统按能力说明文档逐个调用测试用例；测试中心按该能力的规则校验请求，通过则该用例通过，不通过则返回逐字段错误（422，code=case_failed）。全部用例通过后可在【能力中心】生成测试报告并提交税务机关确认（《四川省乐企自用直连服务规范指引》第四章二）。",
+                    "operationId": "sandboxCase",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SandboxRequest" } } } },
+                    "responses": responses_sandbox
+                }
+            },
             "/openapi/v1/openapi.json": {
                 "get": {
                     "summary": "本文档",
@@ -534,7 +598,25 @@ pub fn document() -> Value {
                     "properties": {
                         "code": { "type": "string", "example": "bad_signature" },
                         "message": { "type": "string", "example": "签名校验失败" },
-                        "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } }
+                        "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } },
+                        "request_id": { "type": "string", "description": "测试中心：未通过的用例请求的编号" }
+                    }
+                },
+                "SandboxRequest": {
+                    "type": "object", "required": ["capability", "case", "request"],
+                    "properties": {
+                        "capability": { "type": "string", "description": "能力编码（能力中心的能力说明文档中列出）", "example": "blue_invoice" },
+                        "case": { "type": "string", "description": "测试用例编码", "example": "blue_single_line" },
+                        "request": { "type": "object", "description": "该用例的业务请求体（与正式接口相同，见能力说明文档）" }
+                    }
+                },
+                "SandboxResult": {
+                    "type": "object", "required": ["request_id", "case", "passed"],
+                    "properties": {
+                        "request_id": { "type": "string" },
+                        "case": { "type": "string" },
+                        "passed": { "type": "boolean" },
+                        "invoice_no": { "type": "string", "description": "蓝字发票用例：测试中心开具的发票号码（红字、交付用例引用）" }
                     }
                 },
                 "UploadRow": {

@@ -19,6 +19,8 @@ pub(crate) enum Timeline {
     Application,
     /// `invitation_events`
     Invitation,
+    /// `capability_events` (能力订阅)
+    Capability,
 }
 
 impl Timeline {
@@ -26,6 +28,10 @@ impl Timeline {
         match self {
             Timeline::Application => {
                 "INSERT INTO application_events (application_id, at, actor, actor_unit, action, from_status, to_status, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            }
+            Timeline::Capability => {
+                "INSERT INTO capability_events (subscription_id, at, actor, actor_unit, action, from_status, to_status, reason) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             }
             Timeline::Invitation => {

@@ -7,6 +7,7 @@ pub mod access_form;
 pub mod accounts;
 pub mod audit;
 pub mod auth_request;
+pub mod capability;
 pub mod auth;
 pub mod codes;
 pub mod invitation;

@@ -66,7 +66,7 @@ fn Menus() -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || may(Module::LeqiCapability)>
-                <div class="menu"><h3><A href="/leqi/capability">"能力中心"</A></h3></div>
+                <div class="menu"><h3><a href="/nlzx" rel="external">"能力中心"</a></h3></div>
             </Show>
             <Show when=move || may(Module::LeqiMessages)>
                 <div class="menu"><h3><A href="/leqi/messages">"消息中心"</A></h3></div>
@@ -128,6 +128,10 @@ pub fn LeqiPage() -> impl IntoView {
                     if p.get("section").as_deref() == Some("access") {
                         let apply = p.get("page").as_deref() == Some("apply");
                         view! { <AccessSection title=title() apply /> }.into_any()
+                    } else if p.get("section").as_deref() == Some("capability") {
+                        // 能力中心 is its own app (nlzx.html).
+                        crate::pages::portal::leave_for("/nlzx");
+                        view! { <p class="loading">"正在跳转…"</p> }.into_any()
                     } else {
                         view! { <NotYetOpen title=title() /> }.into_any()
                     }

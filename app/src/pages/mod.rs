@@ -12,6 +12,7 @@ pub mod invitation_act;
 pub mod jrgl;
 pub mod leqi;
 pub mod materials;
+pub mod nlzx;
 pub mod me;
 pub mod outbox;
 pub mod portal;

@@ -97,6 +97,10 @@ pub fn OfficerQueue() -> impl IntoView {
                     <h3>"使用单位接入邀请"</h3>
                     <InvitationQueueList />
                 </section>
+                <section class="card queue capability-queue">
+                    <h3>"能力订阅测试报告"</h3>
+                    <CapabilityQueueList />
+                </section>
             </Show>
         </OfficerOnly>
     }
@@ -491,5 +495,63 @@ fn TimelineCard(entries: Vec<TimelineEntry>) -> impl IntoView {
             <h3>"时间线"</h3>
             <Timeline entries />
         </section>
+    }
+}
+
+/// 能力订阅: the 测试报告 submitted by units of this office (待确认): 【确认通过】 opens the
+/// capability with the 有效期 the unit chose; 【退回】 needs a reason (e.g. 行业不具备能力适用条件).
+#[component]
+fn CapabilityQueueList() -> impl IntoView {
+    use crate::api::capability::{capability_decide, capability_queue, CapabilityReview};
+    use crate::domain::capability::CapabilityAction;
+    let items = use_load(capability_queue);
+    let error = RwSignal::new(None::<AppError>);
+    let returning = RwSignal::new(None::<(i64, i64)>);
+    let decide = use_submit(
+        error,
+        |(id, version, action, reason): (i64, i64, CapabilityAction, String)| capability_decide(id, version, action, reason),
+        move |_: CapabilityReview| {
+            returning.set(None);
+            items.reload();
+        },
+    );
+    view! {
+        <FormMsg error />
+        {move || returning.get().map(|(id, version)| view! {
+            <crate::components::ReasonDialog title="退回" text="退回能力订阅请求，直连单位可重新测试后再次提交。" label="退回原因" required=true confirm="退回"
+                error busy=Signal::derive(move || decide.busy())
+                on_confirm=Callback::new(move |r: String| decide.run((id, version, CapabilityAction::Return, r)))
+                on_cancel=Callback::new(move |_| returning.set(None)) missing="请填写退回原因" />
+        })}
+        {items.view(move |list: Vec<CapabilityReview>| {
+            if list.is_empty() {
+                return view! { <p class="empty">"暂无待办事项"</p> }.into_any();
+            }
+            view! {
+                <ul class="capability-reviews">
+                    {list.into_iter().map(|q| {
+                        let (id, version) = (q.id, q.version);
+                        view! {
+                            <li class="capability-review">
+                                <p><strong>{q.enterprise_name.clone()}</strong>"（"{q.credit_code.clone()}"）· "{q.capability_name.clone()}" · "{q.status.label()}
+                                   {q.valid_until.clone().map(|v| format!(" · 申请有效期至{v}"))}" · "{q.since.clone()}</p>
+                                {q.report.clone().map(|r| view! {
+                                    <table class="list">
+                                        <thead><tr><th>"测试用例"</th><th>"请求编号"</th><th>"通过时间"</th></tr></thead>
+                                        <tbody>{r.cases.into_iter().map(|c| view! { <tr><td>{c.name}</td><td>{c.request_id}</td><td>{c.at}</td></tr> }).collect_view()}</tbody>
+                                    </table>
+                                })}
+                                <div class="actions">
+                                    {q.actions.iter().copied().map(|a| match a {
+                                        CapabilityAction::Return => view! { <button class="secondary" on:click=move |_| returning.set(Some((id, version)))>{a.label()}</button> }.into_any(),
+                                        _ => view! { <button class="primary" disabled=move || decide.busy() on:click=move |_| decide.run((id, version, a, String::new()))>{a.label()}</button> }.into_any(),
+                                    }).collect_view()}
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        })}
     }
 }

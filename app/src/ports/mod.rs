@@ -10,6 +10,7 @@ mod access;
 mod accounts;
 mod api_credentials;
 mod auth_request;
+mod capability;
 mod invitation;
 mod invite_link;
 mod invoicers;
@@ -22,6 +23,7 @@ pub use access::*;
 pub use accounts::*;
 pub use api_credentials::*;
 pub use auth_request::*;
+pub use capability::*;
 pub use invitation::*;
 pub use invite_link::*;
 pub use invoicers::*;
@@ -46,8 +48,8 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore> Store for T {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -1,0 +1,42 @@
+//! 能力中心 (guideline-sichuan 第四章): the direct unit's list, a capability's page and its
+//! steps; the tax console's queue of submitted 测试报告 and the officer's decision.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use crate::domain::capability::CapabilityAction;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::services::{capability as svc, ctx};
+pub use crate::models::capability::*;
+
+/// 【能力中心】: every capability with 开通状态 and 有效期.
+#[server(endpoint = "capability_list")]
+pub async fn capability_list() -> Result<CapabilityCenter, AppError> {
+    svc::center(&ctx()?).await
+}
+
+/// One capability: 能力说明文档, the 测试中心's cases, the 测试报告 and the timeline.
+#[server(endpoint = "capability_detail")]
+pub async fn capability_detail(code: String) -> Result<CapabilityPage, AppError> {
+    svc::detail(&ctx()?, &code).await
+}
+
+/// The direct unit's one way to move a subscription: 【订阅】, 【生成测试报告】,
+/// 【提交税务机关确认】 (`valid_until` required) or 【重新测试】, as offered in
+/// `CapabilityRow::actions`; `version` is the row's (0 before the first 订阅).
+#[server(endpoint = "capability_act", input = Json)]
+pub async fn capability_act(code: String, version: i64, action: CapabilityAction, valid_until: String) -> Result<CapabilityPage, AppError> {
+    svc::act(&ctx()?, &code, version, action, &valid_until).await
+}
+
+/// Tax console: the 测试报告 waiting for the officer's office (待确认).
+#[server(endpoint = "capability_queue")]
+pub async fn capability_queue() -> Result<Vec<CapabilityReview>, AppError> {
+    svc::queue(&ctx()?).await
+}
+
+/// Tax console: 【确认通过】 or 【退回】 (`reason` required).
+#[server(endpoint = "capability_decide", input = Json)]
+pub async fn capability_decide(id: i64, version: i64, action: CapabilityAction, reason: String) -> Result<CapabilityReview, AppError> {
+    svc::decide(&ctx()?, id, version, action, &reason).await
+}

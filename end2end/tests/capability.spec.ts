@@ -1,0 +1,112 @@
+// 能力中心 (issue #12; guideline-sichuan 第四章): a confirmed direct unit sees every capability with
+// 开通状态 and 有效期, 【订阅】s 蓝字发票开具, its own system (a script signing with Node's crypto, as a
+// customer's would) runs the 测试中心's cases — a bad request fails its case with the field error,
+// good ones pass — while the page updates; 【生成测试报告】 → 【提交税务机关确认】 with 有效期; the
+// unit's 主管税务机关 【确认通过】 in the tax console; the capability is 已开通.
+// Both projects share one database: desktop runs as 四川蜀乐科技 (锦江 office), mobile as
+// 内蒙古草原云链 (赛罕 office), so each run starts from 未订阅.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { APIRequestContext, expect, test } from '@playwright/test';
+import { CAOYUAN, SHULE, callServerFn, loginByPassword, officerLogin } from './helpers';
+
+const UNITS = {
+  desktop: { ent: SHULE, person: '王建国', officer: 'sc_jj_shouli', buyer: '91510100MA6CLQ0125' },
+  mobile: { ent: CAOYUAN, person: '巴特尔', officer: 'nm_sh_shouli', buyer: '91150203MA0NCY021B' },
+};
+
+/** The unit's system calling the 测试中心 (see /openapi/v1/openapi.json). */
+async function sandbox(request: APIRequestContext, appId: string, secret: string, capability: string, kase: string, req: unknown) {
+  const path = '/openapi/v1/sandbox/cases';
+  const body = JSON.stringify({ capability, case: kase, request: req });
+  const timestamp = String(Date.now());
+  const nonce = randomBytes(16).toString('hex');
+  const canonical = ['POST', path, '', timestamp, nonce, createHash('sha256').update(body, 'utf8').digest('hex')].join('\n');
+  const signature = createHmac('sha256', secret).update(canonical, 'utf8').digest('base64');
+  return request.post(path, {
+    headers: { 'content-type': 'application/json', 'X-Leqi-AppId': appId, 'X-Leqi-Timestamp': timestamp, 'X-Leqi-Nonce': nonce, 'X-Leqi-Signature': signature },
+    data: body,
+  });
+}
+
+function blue(buyer: string, lines: { name: string; amount: string; tax_rate: string; tax: string }[], total: string, tax: string) {
+  return { buyer_credit_code: buyer, buyer_name: '购买方', items: lines, total_amount: total, total_tax: tax };
+}
+
+test('能力中心: subscribe, the 测试中心 updates as the system runs the cases, report, officer confirms', async ({ page, browser, request }, testInfo) => {
+  const u = UNITS[testInfo.project.name as 'desktop' | 'mobile'] ?? UNITS.desktop;
+  await loginByPassword(page, u.ent, u.person, '法定代表人');
+
+  // 【能力中心】 from the Leqi home: its own app.
+  await expect(page.locator('nav.menus a', { hasText: '能力中心' })).toHaveAttribute('href', '/nlzx');
+  await page.goto('/leqi/capability');
+  await expect(page).toHaveURL(/\/nlzx$/);
+  await expect(page.locator('section.capability-center h2')).toHaveText('能力中心');
+  const blueRow = page.locator('tr.capability-row[data-code="blue_invoice"]');
+  await expect(blueRow.locator('td.status')).toHaveText('未订阅');
+  const queryRow = page.locator('tr.capability-row[data-code="invoice_query"]');
+  await expect(queryRow.locator('td.status')).toHaveText('已开通');
+  await expect(queryRow).toContainText('公用基础能力');
+  await expect(queryRow).toContainText(/\d{4}-12-31/);
+
+  // 【订阅】 → 待测试.
+  await blueRow.getByRole('button', { name: '订阅' }).click();
+  await expect(blueRow.locator('td.status')).toHaveText('待测试');
+  await blueRow.getByRole('link', { name: '能力说明文档' }).click();
+  await expect(page.getByRole('heading', { name: '蓝字发票开具' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '测试中心' })).toBeVisible();
+  const single = page.locator('li.case[data-case="blue_single_line"]');
+  const multi = page.locator('li.case[data-case="blue_multi_rate"]');
+  await expect(single.locator('.case-status')).toHaveText('未测试');
+
+  // The unit's system: its signed credential (the page's session issues it).
+  const issued = await callServerFn(page, 'issue_api_credential', {});
+  const bad = await sandbox(request, issued.app_id, issued.secret, 'blue_invoice', 'blue_single_line',
+    blue('91510100MA6CLQ012X', [{ name: '软件服务', amount: '100.00', tax_rate: '0.06', tax: '6.00' }], '100.00', '6.00'));
+  expect(bad.status()).toBe(422);
+  const failed = await bad.json();
+  expect(failed.code).toBe('case_failed');
+  expect(failed.fields[0].field).toBe('buyer_credit_code');
+  // The page shows it without a reload.
+  await expect(single.locator('.case-status')).toHaveText('未通过');
+  await expect(single.locator('.case-errors')).toContainText('buyer_credit_code');
+
+  const ok1 = await sandbox(request, issued.app_id, issued.secret, 'blue_invoice', 'blue_single_line',
+    blue(u.buyer, [{ name: '软件服务', amount: '100.00', tax_rate: '0.06', tax: '6.00' }], '100.00', '6.00'));
+  expect(ok1.status(), await ok1.text()).toBe(200);
+  const ok2 = await sandbox(request, issued.app_id, issued.secret, 'blue_invoice', 'blue_multi_rate',
+    blue(u.buyer, [{ name: '设备', amount: '200.00', tax_rate: '0.13', tax: '26.00' }, { name: '运维', amount: '50.00', tax_rate: '0.06', tax: '3.00' }], '250.00', '29.00'));
+  expect(ok2.status(), await ok2.text()).toBe(200);
+  await expect(single.locator('.case-status')).toHaveText('通过');
+  await expect(multi.locator('.case-status')).toHaveText('通过');
+
+  // 【生成测试报告】 → the report; 【提交税务机关确认】 with 有效期.
+  await page.getByRole('button', { name: '生成测试报告' }).click();
+  await expect(page.getByRole('heading', { name: '能力测试报告' })).toBeVisible();
+  await expect(page.locator('.capability-detail .status').first()).toHaveText('测试通过');
+  const validity = page.locator('input[name="valid_until"]');
+  const last = await validity.getAttribute('max');
+  expect(last).toMatch(/^\d{4}-12-31$/);
+  await page.getByRole('button', { name: '提交税务机关确认' }).click();
+  await expect(page.locator('.capability-detail .status').first()).toHaveText('待确认');
+
+  // The unit's 主管税务机关 confirms in the tax console.
+  const ctx = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+  const officer = await ctx.newPage();
+  await officerLogin(officer, u.officer);
+  const review = officer.locator('li.capability-review', { hasText: u.ent.name });
+  await expect(review).toContainText('蓝字发票开具');
+  await expect(review).toContainText(`申请有效期至${last}`);
+  // 退回 without a reason: the message stays next to the field, nothing is sent.
+  await review.getByRole('button', { name: '退回' }).click();
+  await officer.getByRole('dialog', { name: '退回' }).getByRole('button', { name: '退回' }).click();
+  await expect(officer.getByText('请填写退回原因')).toBeVisible();
+  await officer.getByRole('dialog', { name: '退回' }).getByRole('button', { name: '取消' }).click();
+  await review.getByRole('button', { name: '确认通过' }).click();
+  await expect(review).toHaveCount(0);
+  await ctx.close();
+
+  // 已开通 with the chosen 有效期.
+  await page.goto('/nlzx');
+  await expect(blueRow.locator('td.status')).toHaveText('已开通');
+  await expect(blueRow).toContainText(last!);
+});
