@@ -44,46 +44,65 @@ pub fn AccountApp() -> impl IntoView {
     }
 }
 
-/// A path another bundle shows: load the page afresh (the server answers with
-/// the right bundle). Offline the service worker would answer with this same
-/// shell, so then say 无网络; and a path that comes back here at once (no
+/// A path another bundle shows: load that address afresh (the server answers
+/// with the right bundle). Offline the service worker would answer with this
+/// same shell, so then say 无网络; and a path that comes back here at once (no
 /// bundle has it) says 页面不存在 instead of loading in a loop.
+///
+/// The address is the router's (the browser's may still be the previous page
+/// while the route renders), and the load waits for the router to finish the
+/// navigation; `replace` keeps one history entry for the page.
 #[component]
 pub fn LeaveHere() -> impl IntoView {
+    #[derive(Clone, Copy, PartialEq)]
+    #[cfg_attr(not(feature = "csr"), allow(dead_code))]
+    enum Leaving {
+        Loading,
+        Offline,
+        Missing,
+    }
+    let state = RwSignal::new(Leaving::Loading);
+    let loc = leptos_router::hooks::use_location();
+    let path = loc.pathname.get_untracked();
+    let search = loc.search.get_untracked();
+    let target = if search.is_empty() || search.starts_with('?') { format!("{path}{search}") } else { format!("{path}?{search}") };
     #[cfg(feature = "csr")]
-    let (online, looped) = {
-        let w = web_sys::window();
-        let online = w.as_ref().map(|w| w.navigator().on_line()).unwrap_or(true);
-        let here = w.as_ref().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-        let storage = w.as_ref().and_then(|w| w.session_storage().ok().flatten());
-        let now = js_sys::Date::now();
-        // "path|time" of the last full load this component asked for.
-        let last = storage.as_ref().and_then(|s| s.get_item(LEFT_KEY).ok().flatten()).unwrap_or_default();
-        let looped = last.split_once('|').is_some_and(|(p, t)| p == here && t.parse::<f64>().is_ok_and(|t| now - t < 10_000.0));
-        if let Some(s) = &storage {
-            let _ = if looped { s.remove_item(LEFT_KEY) } else { s.set_item(LEFT_KEY, &format!("{here}|{now}")) };
-        }
-        if online && !looped {
-            if let Some(w) = &w {
-                let _ = w.location().reload();
+    set_timeout(
+        move || {
+            let Some(w) = web_sys::window() else { return };
+            if !w.navigator().on_line() {
+                return state.set(Leaving::Offline);
             }
-        }
-        (online, looped)
-    };
+            let storage = w.session_storage().ok().flatten();
+            let now = js_sys::Date::now();
+            // "path|time" of the last full load this component asked for.
+            let last = storage.as_ref().and_then(|s| s.get_item(LEFT_KEY).ok().flatten()).unwrap_or_default();
+            let looped = last.split_once('|').is_some_and(|(p, t)| p == path && t.parse::<f64>().is_ok_and(|t| now - t < 10_000.0));
+            if looped {
+                if let Some(s) = &storage {
+                    let _ = s.remove_item(LEFT_KEY);
+                }
+                return state.set(Leaving::Missing);
+            }
+            if let Some(s) = &storage {
+                let _ = s.set_item(LEFT_KEY, &format!("{path}|{now}"));
+            }
+            let _ = w.location().replace(&target);
+        },
+        std::time::Duration::ZERO,
+    );
     #[cfg(not(feature = "csr"))]
-    let (online, looped) = (true, false);
-    if looped {
-        view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/leqi" rel="external">"返回首页"</a></p></section> }.into_any()
-    } else if online {
-        view! { <p class="loading">"正在加载…"</p> }.into_any()
-    } else {
-        view! {
+    let _ = (target, path);
+    move || match state.get() {
+        Leaving::Loading => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+        Leaving::Missing => view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/leqi" rel="external">"返回首页"</a></p></section> }.into_any(),
+        Leaving::Offline => view! {
             <section class="card no-network" role="alert">
                 <h2>"无网络"</h2>
                 <p>"当前无法连接服务器，请检查网络后重试。"</p>
             </section>
         }
-        .into_any()
+        .into_any(),
     }
 }
 
