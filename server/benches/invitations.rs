@@ -133,7 +133,10 @@ async fn run(label: &str, store: SqlStore, pg: bool) {
         ("filtered page, deep (before id 500000)", InvitationQuery { status: "confirmed".into(), before_id: Some(500_000 + 10_000), ..Default::default() }),
         ("unfiltered first page", InvitationQuery::default()),
         ("search by full code (exact, indexed)", InvitationQuery { search: "B00000000000777777".into(), ..Default::default() }),
-        ("search by part of a name (a scan; no target)", InvitationQuery { search: "单位77777".into(), ..Default::default() }),
+        ("search by part of a name (trigram index)", InvitationQuery { search: "单位77777".into(), ..Default::default() }),
+        ("search by part of a name matching every row (trigram index)", InvitationQuery { search: "基准单位".into(), ..Default::default() }),
+        ("search by part of a code (trigram index)", InvitationQuery { search: "0000000777777".into(), ..Default::default() }),
+        ("search by two characters (a scan; no target)", InvitationQuery { search: "单位".into(), ..Default::default() }),
     ] {
         // Warm once, then the median of 21.
         let _ = svc::page_for(&ctx, caoyuan, q.clone()).await.unwrap();
