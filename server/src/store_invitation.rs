@@ -65,9 +65,15 @@ pub(crate) fn status_json(s: &InvitationStatus) -> String {
     serde_json::to_string(s).expect("status serializes")
 }
 
-/// `$a, $b, …` placeholders for `n` values starting at `from`.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+/// Placeholders for `n` values that are all of a statement's parameters, numbered from `from`
+/// on PostgreSQL (`$a, $b, …`) and anonymous on SQLite (`?, ?, …`): SQLite looks a numbered
+/// parameter's name up in a list, so binding `$1 … $3800` costs n² steps (issue #16: 44% of a
+/// 10,000-row import); anonymous ones bind in order at no cost.
+fn placeholders(backend: Backend, from: usize, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => vec!["?"; n].join(", "),
+        Backend::Postgres => (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", "),
+    }
 }
 
 /// String/number binds after `direct_enterprise_id = $1`.
@@ -146,8 +152,9 @@ impl InvitationStore for SqlStore {
         let mut out = Vec::new();
         for chunk in codes.chunks(500) {
             let sql = format!(
-                "SELECT use_code FROM invitations WHERE direct_enterprise_id = $1 AND active = 1 AND use_code IN ({})",
-                placeholders(2, chunk.len())
+                "SELECT use_code FROM invitations WHERE direct_enterprise_id = {} AND active = 1 AND use_code IN ({})",
+                placeholders(self.backend(), 1, 1),
+                placeholders(self.backend(), 2, chunk.len())
             );
             let mut q = sqlx::query(&sql).bind(direct_enterprise_id);
             for c in chunk {
@@ -167,7 +174,7 @@ impl InvitationStore for SqlStore {
                         e.major_violation_3y, e.major_opinion_3y, e.categories \
                  FROM enterprises e JOIN tax_offices t ON t.id = e.tax_office_id JOIN provinces p ON p.code = t.province_code \
                  WHERE e.credit_code IN ({})",
-                placeholders(1, chunk.len())
+                placeholders(self.backend(), 1, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -215,7 +222,7 @@ impl InvitationStore for SqlStore {
         const COLS: usize = 19;
         for (n, chunk) in invitations.chunks(200).enumerate() {
             let offset = n * 200;
-            let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(1 + i * COLS, COLS))).collect();
+            let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(self.backend(), 1 + i * COLS, COLS))).collect();
             let sql = format!(
                 "INSERT INTO invitations (batch_id, direct_enterprise_id, use_enterprise_id, use_code, use_name, use_tax_office_id, province_code, \
                  relationship, category, pre_authorize, filing, status, status_code, active, version, previous_id, proof_material_id, created_at, updated_at) VALUES {}",
