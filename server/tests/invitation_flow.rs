@@ -531,4 +531,25 @@ async fn filter_search_and_keyset_paging(s: Site) {
     assert_eq!(combined.rows.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(), ["分页测试单位159", "分页测试单位156", "分页测试单位153", "分页测试单位150"]);
     assert_eq!(list(r, &me, "", "物业", None).await.unwrap().rows.iter().map(|x| x.credit_code.as_str()).collect::<Vec<_>>(), [WUYE.0]);
     assert_eq!(list(r, &me, "", "%", None).await.unwrap().total, 301, "LIKE wildcards are not special");
+    // Through the trigram index (3 or more characters): keyset pages, newest first, every match
+    // once; the index's query syntax is not special either.
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let p = list(r, &me, "", "测试单位", before).await.unwrap();
+        assert_eq!(p.total, 300);
+        assert!(p.rows.iter().all(|x| x.name.starts_with("分页测试单位")));
+        seen.extend(p.rows.iter().map(|x| x.id));
+        match p.next_before {
+            Some(b) => before = Some(b),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 300);
+    assert!(seen.windows(2).all(|w| w[0] > w[1]));
+    assert_eq!(list(r, &me, "", "GE0000000000001", None).await.unwrap().total, 10, "part of a code");
+    for odd in ["\"测试单位", "单位15\" OR \"物业", "测试 单位", "NEAR(测试单位)", "单位*", "()-:^"] {
+        assert_eq!(list(r, &me, "", odd, None).await.unwrap().total, 0, "{odd}");
+    }
+    assert_eq!(list(r, &me, "", "位159", None).await.unwrap().rows.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(), ["分页测试单位159"]);
 }

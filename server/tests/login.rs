@@ -180,6 +180,15 @@ async fn sessions_expire_when_idle_and_switching_ends_them(store: &SqlStore) {
     let (token, _) = svc::person_login_password(&ctx, &again.flow_id, again.people[1].link_id, PW).await.unwrap();
     clock.advance_secs(30 * 60);
     assert!(svc::principal_for(&ctx, &token).await.unwrap().is_none(), "30 idle minutes end a session");
+    // The last use is written at most once a minute (no write per read): a use 30 s after the
+    // last write is not written, so the session ends 30 minutes after that write — at most a
+    // minute before 30 minutes after its last use.
+    let sel = step1(&ctx, SHULE, PW).await.unwrap();
+    let (token, _) = svc::person_login_password(&ctx, &sel.flow_id, rep, PW).await.unwrap();
+    clock.advance_secs(30);
+    assert!(svc::principal_for(&ctx, &token).await.unwrap().is_some());
+    clock.advance_secs(29 * 60 + 40);
+    assert!(svc::principal_for(&ctx, &token).await.unwrap().is_none(), "idle 29 min 40 s after a use that was not written, 30 min 10 s after the last write");
 }
 
 async fn officers_log_in_with_their_role(store: &SqlStore) {

@@ -16,6 +16,9 @@ pub const LOGIN_FLOW_MINUTES: i64 = 10;
 /// Sessions end after 30 idle minutes, and after 12 hours in any case.
 pub const SESSION_IDLE_MINUTES: i64 = 30;
 pub const SESSION_MAX_HOURS: i64 = 12;
+/// A live session's last use is written at most once this often (issue #16: a logged-in read
+/// then costs no write), so a session idles out between 29 and 30 minutes after its last use.
+pub const SESSION_TOUCH_SECS: i64 = 60;
 
 /// Consecutive failed attempts for one lock key (an enterprise, or an enterprise + person).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +183,11 @@ impl SessionClock {
         now < self.last_seen_at.plus_mins(SESSION_IDLE_MINUTES)
             && now < self.created_at.plus_mins(SESSION_MAX_HOURS * 60)
     }
+
+    /// Whether this use should be written down as the session's last use.
+    pub fn needs_touch(&self, now: Timestamp) -> bool {
+        now >= self.last_seen_at.plus_secs(SESSION_TOUCH_SECS)
+    }
 }
 
 /// The key under which failures are counted: the enterprise alone for the
@@ -265,5 +273,15 @@ mod tests {
         let busy = SessionClock { created_at: T0, last_seen_at: T0.plus_mins(12 * 60 - 1) };
         assert!(busy.is_live(T0.plus_mins(12 * 60 - 1)));
         assert!(!busy.is_live(T0.plus_mins(12 * 60)));
+    }
+
+    #[test]
+    fn a_session_is_touched_at_most_once_a_minute() {
+        let s = SessionClock { created_at: T0, last_seen_at: T0 };
+        assert!(!s.needs_touch(T0));
+        assert!(!s.needs_touch(T0.plus_secs(59)));
+        assert!(s.needs_touch(T0.plus_secs(60)));
+        // Used every 59 s without a touch, then idle: live until 30 minutes after the last touch.
+        assert!(s.is_live(T0.plus_secs(59)) && !s.is_live(T0.plus_mins(30)));
     }
 }

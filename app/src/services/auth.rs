@@ -329,7 +329,9 @@ pub async fn principal_for(ctx: &Ctx, token: &str) -> AppResult<Option<Principal
     let now = ctx.clock.now();
     match ctx.store.session(&hash).await? {
         Some((principal, clock)) if clock.is_live(now) => {
-            ctx.store.touch_session(&hash, now).await?;
+            if clock.needs_touch(now) {
+                ctx.store.touch_session(&hash, now).await?;
+            }
             Ok(Some(principal))
         }
         Some(_) => {
