@@ -71,6 +71,8 @@ test('添加用户: a registered person gets a password for this enterprise and 
   await page.getByRole('button', { name: '创建用户' }).click();
   await expect(page.locator(`tr.user[data-name="${person}"][data-identity="${identity}"] .state`)).toHaveText('已绑定');
   await page.getByRole('button', { name: '退出' }).click();
+  // 我的信息 is the account bundle: 退出 hands /login to the portal with a page load; wait for it.
+  await expect(page.getByPlaceholder('请输入统一社会信用代码/纳税人识别号')).toBeVisible();
   await loginAs(page, CAOYUAN, person, identity, pw);
   await expectSignedIn(page, CAOYUAN.name, person, identity);
 });

@@ -25,6 +25,7 @@ pub const ACCOUNT_PAGES: [&str; 7] = ["/register", "/forgot", "/me", "/me/users"
 #[component]
 pub fn AccountApp() -> impl IntoView {
     Session::provide();
+    provide_arrival();
     crate::pages::portal::register_service_worker();
     view! {
         <Router>
@@ -46,8 +47,9 @@ pub fn AccountApp() -> impl IntoView {
 
 /// A path another bundle shows: load that address afresh (the server answers
 /// with the right bundle). Offline the service worker would answer with this
-/// same shell, so then say 无网络; and a path that comes back here at once (no
-/// bundle has it) says 页面不存在 instead of loading in a loop.
+/// same shell, so then say 无网络; and a page that was loaded for this very
+/// path by a `LeaveHere` and comes back to it (no bundle has the path) says
+/// 页面不存在 instead of loading in a loop.
 ///
 /// The address is the router's (the browser's may still be the previous page
 /// while the route renders), and the load waits for the router to finish the
@@ -66,6 +68,7 @@ pub fn LeaveHere() -> impl IntoView {
     let path = loc.pathname.get_untracked();
     let search = loc.search.get_untracked();
     let target = if search.is_empty() || search.starts_with('?') { format!("{path}{search}") } else { format!("{path}?{search}") };
+    let arrived_for = use_context::<Arrival>().and_then(|a| a.0);
     #[cfg(feature = "csr")]
     set_timeout(
         move || {
@@ -73,26 +76,18 @@ pub fn LeaveHere() -> impl IntoView {
             if !w.navigator().on_line() {
                 return state.set(Leaving::Offline);
             }
-            let storage = w.session_storage().ok().flatten();
-            let now = js_sys::Date::now();
-            // "path|time" of the last full load this component asked for.
-            let last = storage.as_ref().and_then(|s| s.get_item(LEFT_KEY).ok().flatten()).unwrap_or_default();
-            let looped = last.split_once('|').is_some_and(|(p, t)| p == path && t.parse::<f64>().is_ok_and(|t| now - t < 10_000.0));
-            if looped {
-                if let Some(s) = &storage {
-                    let _ = s.remove_item(LEFT_KEY);
-                }
+            if arrived_for.as_deref() == Some(path.as_str()) {
                 return state.set(Leaving::Missing);
             }
-            if let Some(s) = &storage {
-                let _ = s.set_item(LEFT_KEY, &format!("{path}|{now}"));
+            if let Some(s) = w.session_storage().ok().flatten() {
+                let _ = s.set_item(LEFT_KEY, &path);
             }
             let _ = w.location().replace(&target);
         },
         std::time::Duration::ZERO,
     );
     #[cfg(not(feature = "csr"))]
-    let _ = (target, path);
+    let _ = (target, path, arrived_for);
     move || match state.get() {
         Leaving::Loading => view! { <p class="loading">"正在加载…"</p> }.into_any(),
         Leaving::Missing => view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/leqi" rel="external">"返回首页"</a></p></section> }.into_any(),
@@ -104,6 +99,24 @@ pub fn LeaveHere() -> impl IntoView {
         }
         .into_any(),
     }
+}
+
+/// The path a `LeaveHere` of the previous page loaded this page for, if any
+/// (taken once, when a bundle starts: [`provide_arrival`]).
+#[derive(Clone)]
+pub struct Arrival(pub Option<String>);
+
+/// Called by every bundle that routes to [`LeaveHere`], before its router.
+pub fn provide_arrival() {
+    #[cfg(feature = "csr")]
+    let left = web_sys::window().and_then(|w| w.session_storage().ok().flatten()).and_then(|s| {
+        let v = s.get_item(LEFT_KEY).ok().flatten();
+        let _ = s.remove_item(LEFT_KEY);
+        v
+    });
+    #[cfg(not(feature = "csr"))]
+    let left = None;
+    provide_context(Arrival(left));
 }
 
 #[cfg(feature = "csr")]

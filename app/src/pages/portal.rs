@@ -24,6 +24,7 @@ pub fn leave_for(_url: &str) {
 #[component]
 pub fn PortalApp() -> impl IntoView {
     Session::provide();
+    crate::pages::account::provide_arrival();
     register_service_worker();
     view! {
         <Router>

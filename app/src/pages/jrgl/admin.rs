@@ -20,6 +20,7 @@ pub const JRGL_ADMIN_PAGES: [&str; 6] =
 #[component]
 pub fn JrglAdminApp() -> impl IntoView {
     Session::provide();
+    crate::pages::account::provide_arrival();
     view! {
         <Router>
             <crate::pages::portal::Header />

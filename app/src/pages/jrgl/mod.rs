@@ -32,6 +32,7 @@ pub const MENU: &[(&str, &str)] = &[
 #[component]
 pub fn JrglApp() -> impl IntoView {
     Session::provide();
+    crate::pages::account::provide_arrival();
     view! {
         <Router>
             <crate::pages::portal::Header />
