@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Prints the gzip bytes a browser downloads for each entry (wasm + js + css)
 # and fails (exit 1) when an entry is over its budget. Run after a build.
-# Budgets (KB = 1000 bytes): the targets of issue #16 (H5 ≤ 120, others ≤ 300)
-# where they are met; the H5 app (133) and 接入管理 (jrgl) are held where they
-# stand until they are (README, "Size report").
+# Budgets (KB = 1000 bytes): the targets of issue #16 (H5 ≤ 120, others ≤ 300);
+# the H5 app (133 KB) is held at 150 until it meets its 120 (README, "Size report").
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$LEQI_ROOT/dist"
@@ -27,7 +26,7 @@ report "H5 app" kkjrh5 h5 150
 report "H5 login" kkjrh5/login h5login 120
 report "web portal" . portal 300
 report "tax console" tax tax 300
-report "jrgl (接入管理)" jrgl jrgl 350
+report "jrgl (接入管理)" jrgl jrgl 300
 report "jrgl_admin (授权申请…)" jrgl_admin jrgl_admin 300
 report "account (注册/我的信息)" account account 300
 report "nlzx (能力中心)" nlzx nlzx 300
