@@ -23,6 +23,7 @@ pub mod store_invoicers;
 pub mod store_materials;
 pub mod store_message;
 pub mod store_security;
+pub mod store_upgrade_notice;
 pub mod store_rules;
 mod store_transition;
 pub mod web;

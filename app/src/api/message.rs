@@ -32,3 +32,10 @@ pub async fn message_read(ids: Vec<i64>) -> Result<u32, AppError> {
 pub async fn message_read_all(up_to: i64) -> Result<u32, AppError> {
     svc::mark_all_read(&ctx()?, up_to).await
 }
+
+/// The H5 page's lean view: the unread count and up to 20 unread messages as
+/// (id, "【消息类型】标题 · 时间") lines; (0, []) for a person without 消息中心.
+#[server(endpoint = "h5_messages")]
+pub async fn h5_messages() -> Result<(u32, Vec<(i64, String)>), AppError> {
+    svc::h5_lines(&ctx()?).await
+}

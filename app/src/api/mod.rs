@@ -15,6 +15,7 @@ pub mod invoicers;
 pub mod leqi;
 pub mod materials;
 pub mod message;
+pub mod upgrade_notice;
 
 pub use crate::models::Acted;
 
@@ -94,6 +95,12 @@ pub fn register_server_fns() {
     register_explicit::<message::MessageUnread>();
     register_explicit::<message::MessageRead>();
     register_explicit::<message::MessageReadAll>();
+    register_explicit::<message::H5Messages>();
+    register_explicit::<upgrade_notice::NoticePublish>();
+    register_explicit::<upgrade_notice::NoticeList>();
+    register_explicit::<upgrade_notice::NoticeDetail>();
+    register_explicit::<upgrade_notice::MyNotices>();
+    register_explicit::<upgrade_notice::NoticeComplete>();
     register_explicit::<invite_link::InvitationLink>();
     register_explicit::<invite_link::RegenerateInvitationLink>();
     register_explicit::<auth_request::FindDirectUnit>();

@@ -5,6 +5,7 @@ pub mod captcha;
 pub mod form;
 pub mod kit;
 pub mod session;
+pub mod unread;
 
 pub use kit::{failed, loading, use_load, use_submit, ConfirmDialog, Loaded, Loader, ReasonDialog, Submit, Timeline};
 

@@ -15,11 +15,16 @@ pub struct Session {
     pub resume: RwSignal<Option<PersonSelection>>,
     /// The server could not be reached.
     pub offline: RwSignal<bool>,
+    /// 【消息中心】's 未读 count (the header's badge), kept fresh by polling
+    /// (`components::unread`); `None` until known or for a person without 消息中心.
+    pub unread: RwSignal<Option<u32>>,
+    /// The polling loop runs (one per page load).
+    pub polling: RwSignal<bool>,
 }
 
 impl Session {
     pub fn provide() -> Self {
-        let s = Session { principal: RwSignal::new(None), loaded: RwSignal::new(false), resume: RwSignal::new(None), offline: RwSignal::new(false) };
+        let s = Session { principal: RwSignal::new(None), loaded: RwSignal::new(false), resume: RwSignal::new(None), offline: RwSignal::new(false), unread: RwSignal::new(None), polling: RwSignal::new(false) };
         provide_context(s);
         s.reload();
         s
@@ -28,7 +33,7 @@ impl Session {
     /// For a page that is only ever shown signed out (the H5 login bundle):
     /// no call to the server, nobody signed in.
     pub fn provide_signed_out() -> Self {
-        let s = Session { principal: RwSignal::new(None), loaded: RwSignal::new(true), resume: RwSignal::new(None), offline: RwSignal::new(false) };
+        let s = Session { principal: RwSignal::new(None), loaded: RwSignal::new(true), resume: RwSignal::new(None), offline: RwSignal::new(false), unread: RwSignal::new(None), polling: RwSignal::new(false) };
         provide_context(s);
         s
     }

@@ -19,6 +19,7 @@ pub mod people;
 mod sample_pack;
 pub mod taxpayer_number;
 pub mod time;
+pub mod upgrade_notice;
 
 pub use codes::*;
 pub use people::*;

@@ -15,6 +15,7 @@ pub mod invoicers;
 pub mod leqi;
 pub mod materials;
 pub mod message;
+pub mod upgrade_notice;
 
 use serde::{Deserialize, Serialize};
 

@@ -240,10 +240,41 @@ fn Pending(name: String, identity: String, person: String) -> impl IntoView {
             <LinkNotice />
             <p class="h5-who" data-testid="who">{name}<br/><small>{person}" · "{identity}</small></p>
             {move || match use_h5_route().get() {
-                H5Route::Home => view! { <InviteList /><RequestLines /> }.into_any(),
+                H5Route::Home => view! { <UnreadMessages /><InviteList /><RequestLines /> }.into_any(),
                 H5Route::Invitation(id) => view! { <InviteDetail id=id /> }.into_any(),
             }}
         </div>
+    }
+}
+
+/// 【消息中心】's unread messages of the unit for this person, each 【已读】 with a tap;
+/// the whole list on the web portal.
+#[component]
+fn UnreadMessages() -> impl IntoView {
+    use crate::api::message::{h5_messages, message_read};
+    let data = RwSignal::new((0u32, Vec::<(i64, String)>::new()));
+    spawn_local(async move { data.set(h5_messages().await.unwrap_or_default()) });
+    let read = move |id: i64| {
+        spawn_local(async move {
+            if let Ok(n) = message_read(vec![id]).await {
+                data.update(|(count, lines)| {
+                    *count = n;
+                    lines.retain(|(i, _)| *i != id);
+                });
+            }
+        })
+    };
+    move || {
+        let (n, lines) = data.get();
+        (n > 0).then(|| view! {
+            <section class="card h5-messages" aria-label="未读消息">
+                <h2>"未读消息"<span class="badge" data-testid="h5-unread">{crate::domain::message::unread_badge(n)}</span></h2>
+                <ul>{lines.into_iter().map(|(id, line)| view! {
+                    <li data-testid="h5-message">{line}<button class="link" on:click=move |_| read(id)>"已读"</button></li>
+                }).collect_view()}</ul>
+                <a href="/leqi/messages" rel="external">"消息中心"</a>
+            </section>
+        })
     }
 }
 

@@ -25,6 +25,7 @@ fn title_for(section: &str, page: &str) -> Option<&'static str> {
         ("access", "") => Some("接入管理"),
         ("capability", _) => Some("能力中心"),
         ("messages", _) => Some("消息中心"),
+        ("notices", _) => Some("版本升级通知"),
         ("access", p) => ACCESS_MENU.iter().find(|(path, _)| path.ends_with(&format!("/{p}"))).map(|(_, l)| *l),
         _ => None,
     }
@@ -69,7 +70,12 @@ fn Menus() -> impl IntoView {
                 <div class="menu"><h3><a href="/nlzx" rel="external">"能力中心"</a></h3></div>
             </Show>
             <Show when=move || may(Module::LeqiMessages)>
-                <div class="menu"><h3><A href="/leqi/messages">"消息中心"</A></h3></div>
+                <div class="menu"><h3><A href="/leqi/messages">"消息中心"
+                    {move || session.unread.get().filter(|n| *n > 0).map(|n| view! { <span class="badge">{crate::domain::message::unread_badge(n)}</span> })}
+                </A></h3></div>
+            </Show>
+            <Show when=move || may(Module::LeqiAccess)>
+                <div class="menu"><h3><A href="/leqi/notices">"版本升级通知"</A></h3></div>
             </Show>
         </nav>
     }
@@ -128,6 +134,10 @@ pub fn LeqiPage() -> impl IntoView {
                     if p.get("section").as_deref() == Some("access") {
                         let apply = p.get("page").as_deref() == Some("apply");
                         view! { <AccessSection title=title() apply /> }.into_any()
+                    } else if p.get("section").as_deref() == Some("messages") {
+                        view! { <crate::pages::messages::MessagesPage /> }.into_any()
+                    } else if p.get("section").as_deref() == Some("notices") {
+                        view! { <crate::pages::notices::NoticesPage /> }.into_any()
                     } else if p.get("section").as_deref() == Some("capability") {
                         // 能力中心 is its own app (nlzx.html).
                         crate::pages::portal::leave_for("/nlzx");

@@ -147,16 +147,20 @@ pub fn Header() -> impl IntoView {
             <A href="/" attr:class="brand">"乐企数字开放平台"</A>
             {move || session.offline.get().then(|| view! { <span class="offline-badge">"无网络"</span> })}
             {move || match session.principal.get() {
-                Some(Principal::Taxpayer(t)) => view! {
+                Some(Principal::Taxpayer(t)) => {
+                    let reads_messages = t.may_use(crate::domain::accounts::Module::LeqiMessages);
+                    view! {
                     <div class="who" data-testid="who">
                         <span class="enterprise">{t.enterprise_name}</span>
                         <span class="person">{t.person_name}</span>
                         <span class="identity">{t.identity.label()}</span>
+                        {reads_messages.then(|| view! { <crate::components::unread::UnreadLink session /> })}
                         <A href="/me" attr:class="link">"我的信息"</A>
                         <button class="link" on:click=do_switch.clone()>"切换身份"</button>
                         <button class="link" on:click=do_logout.clone()>"退出"</button>
                     </div>
-                }.into_any(),
+                }.into_any()
+                }
                 Some(Principal::Officer(o)) => view! {
                     <div class="who" data-testid="who">
                         <span class="enterprise">{o.unit_name}</span>

@@ -64,3 +64,12 @@ pub async fn mark_all_read(ctx: &Ctx, up_to: i64) -> AppResult<u32> {
     ctx.store.mark_all_read(&r, up_to, ctx.clock.now()).await?;
     Ok(ctx.store.unread_count(&r, UNREAD_CAP).await?)
 }
+
+pub async fn h5_lines(ctx: &Ctx) -> AppResult<(u32, Vec<(i64, String)>)> {
+    let t = require_taxpayer(ctx).await?;
+    let Ok(r) = reader_of(&t) else { return Ok((0, vec![])) };
+    let filter = MessageFilter { kind: None, unread_only: true, before_id: None, limit: PAGE_SIZE };
+    let rows = ctx.store.messages(&r, &filter).await?;
+    let n = ctx.store.unread_count(&r, UNREAD_CAP).await?;
+    Ok((n, rows.into_iter().map(|m| (m.id, format!("【{}】{} · {}", m.kind.label(), m.title, m.at.beijing_time()))).collect()))
+}
