@@ -146,6 +146,14 @@ async fn authenticated(ctx: &Ctx, req: Request<Body>) -> Result<(Inviter, Parts,
         tracing::info!(path = %parts.uri.path(), ip = ?request.client_ip, refusal = ?e, "API request refused");
     }
     let inviter = result?;
+    // 税务管理措施 in force (issue #13): 暂停接入服务 refuses every call, 暂停使用乐企能力 the 能力中心's.
+    let r = app::services::measure::restrictions(ctx, inviter.enterprise_id).await?;
+    if r.no_service {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "service_suspended", "本单位已被暂停接入服务（税务管理措施），请联系主管税务机关"));
+    }
+    if r.no_capabilities && parts.uri.path().starts_with("/openapi/v1/sandbox") {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "capability_suspended", "本单位已被暂停使用乐企能力（税务管理措施），请联系主管税务机关"));
+    }
     Ok((inviter, parts, bytes))
 }
 

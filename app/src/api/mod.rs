@@ -14,6 +14,7 @@ pub mod invite_link;
 pub mod invoicers;
 pub mod leqi;
 pub mod materials;
+pub mod measure;
 pub mod message;
 pub mod upgrade_notice;
 
@@ -96,6 +97,11 @@ pub fn register_server_fns() {
     register_explicit::<message::MessageRead>();
     register_explicit::<message::MessageReadAll>();
     register_explicit::<message::H5Messages>();
+    register_explicit::<measure::MeasureUnit>();
+    register_explicit::<measure::MeasureTake>();
+    register_explicit::<measure::MeasureQueue>();
+    register_explicit::<measure::MyMeasures>();
+    register_explicit::<measure::MeasureAct>();
     register_explicit::<upgrade_notice::NoticePublish>();
     register_explicit::<upgrade_notice::NoticeList>();
     register_explicit::<upgrade_notice::NoticeDetail>();

@@ -14,6 +14,7 @@ pub mod invitation;
 pub mod invite_link;
 pub mod invoicers;
 pub mod materials;
+pub mod measure;
 pub mod message;
 pub mod people;
 mod sample_pack;

@@ -26,6 +26,7 @@ fn title_for(section: &str, page: &str) -> Option<&'static str> {
         ("capability", _) => Some("能力中心"),
         ("messages", _) => Some("消息中心"),
         ("notices", _) => Some("版本升级通知"),
+        ("measures", _) => Some("管理措施"),
         ("access", p) => ACCESS_MENU.iter().find(|(path, _)| path.ends_with(&format!("/{p}"))).map(|(_, l)| *l),
         _ => None,
     }
@@ -76,6 +77,7 @@ fn Menus() -> impl IntoView {
             </Show>
             <Show when=move || may(Module::LeqiAccess)>
                 <div class="menu"><h3><A href="/leqi/notices">"版本升级通知"</A></h3></div>
+                <div class="menu"><h3><A href="/leqi/measures">"管理措施"</A></h3></div>
             </Show>
         </nav>
     }
@@ -136,6 +138,8 @@ pub fn LeqiPage() -> impl IntoView {
                         view! { <AccessSection title=title() apply /> }.into_any()
                     } else if p.get("section").as_deref() == Some("messages") {
                         view! { <crate::pages::messages::MessagesPage /> }.into_any()
+                    } else if p.get("section").as_deref() == Some("measures") {
+                        view! { <crate::pages::measures::MyMeasuresPage /> }.into_any()
                     } else if p.get("section").as_deref() == Some("notices") {
                         view! { <crate::pages::notices::NoticesPage /> }.into_any()
                     } else if p.get("section").as_deref() == Some("capability") {

@@ -35,6 +35,7 @@ pub fn TaxApp() -> impl IntoView {
                     <Route path=path!("/tax") view=OfficerQueue />
                     <Route path=path!("/tax/case/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Access /> } />
                     <Route path=path!("/tax/invitation/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Invitation /> } />
+                    <Route path=path!("/tax/measures") view=|| view! { <OfficerOnly><crate::pages::tax_measures::TaxMeasuresPage /></OfficerOnly> } />
                     <Route path=path!("/tax/notices") view=|| view! { <OfficerOnly><crate::pages::tax_notices::TaxNoticesPage /></OfficerOnly> } />
                     <Route path=path!("/tax/notices/:id") view=|| view! { <OfficerOnly><crate::pages::tax_notices::TaxNoticePage /></OfficerOnly> } />
                     <Route path=path!("/tax/audit") view=|| view! { <OfficerOnly><p class="back"><A href="/tax">"返回待办列表"</A></p><crate::pages::audit::AuditLogView /></OfficerOnly> } />
@@ -90,7 +91,7 @@ pub fn OfficerQueue() -> impl IntoView {
         <OfficerOnly>
             <section class="card queue">
                 <h2>{move || heading().0}</h2>
-                <p class="muted">{move || heading().1}" · "<A href="/tax/audit">"审计日志"</A>" · "<A href="/tax/notices">"版本升级通知"</A></p>
+                <p class="muted">{move || heading().1}" · "<A href="/tax/audit">"审计日志"</A>" · "<A href="/tax/notices">"版本升级通知"</A>" · "<A href="/tax/measures">"管理措施"</A></p>
                 <h3>"接入申请"</h3>
                 <QueueList />
             </section>

@@ -13,6 +13,7 @@ use crate::components::{failed, loading, FieldMsg, FormMsg};
 use crate::domain::Principal;
 use crate::error::AppError;
 
+#[cfg_attr(not(feature = "csr"), allow(dead_code))]
 const DRAFT_KEY: &str = "leqi_notice_draft";
 
 fn load_draft() -> (String, String) {

@@ -191,6 +191,9 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: RequestAction, reason
 pub async fn agree(ctx: &Ctx, id: i64, version: i64) -> AppResult<AuthRequestView> {
     let (r, by) = as_direct_unit(ctx, id).await?;
     ar::agree(&r.status, RequestParty::DirectUnit, 0).map_err(refused)?;
+    if let Some(why) = super::measure::restrictions(ctx, by.enterprise_id).await?.invitation_refusal() {
+        return Err(AppError::Refused(why.into()));
+    }
     if r.version != version {
         return Err(AppError::Conflict);
     }

@@ -189,6 +189,10 @@ async fn invite_rows_after(
     previous_id: Option<i64>,
 ) -> AppResult<BatchOutcome> {
     let now = ctx.clock.now();
+    // 税务管理措施 in force (暂停新增使用单位, 暂停接入服务): no new use units, whatever the channel.
+    if let Some(why) = super::measure::restrictions(ctx, by.enterprise_id).await?.invitation_refusal() {
+        return Err(AppError::Refused(why.into()));
+    }
     if let Some(m) = proof_material_id {
         check_proof(ctx, by.enterprise_id, m).await?;
     }

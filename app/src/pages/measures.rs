@@ -1,0 +1,92 @@
+//! 【管理措施】 of a direct unit (issue #13): the tax office's measures on it, what they restrict
+//! now, and 【提交整改反馈】 for a 责令限期改正 (offered by the domain: `MeasureView::actions`).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::measure::{measure_act, my_measures, MeasureView, UnitMeasures};
+use crate::components::{failed, loading, FieldMsg, FormMsg, Timeline};
+use crate::domain::measure::{MeasureAction, Restrictions};
+use crate::error::AppError;
+
+/// What the measures in force restrict, in words (empty: nothing).
+pub fn restriction_lines(r: &Restrictions) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if r.no_service {
+        out.push("暂停接入服务：接口调用均被拒绝");
+    }
+    if r.no_new_use_units {
+        out.push("暂停新增使用单位：不能发起接入邀请");
+    }
+    if r.no_capabilities && !r.no_service {
+        out.push("暂停使用乐企能力");
+    }
+    out
+}
+
+#[component]
+pub fn MyMeasuresPage() -> impl IntoView {
+    let data: RwSignal<Option<Result<UnitMeasures, AppError>>> = RwSignal::new(None);
+    let reload = move || spawn_local(async move { data.set(Some(my_measures().await)) });
+    reload();
+    view! {
+        <section class="card measures" aria-label="管理措施">
+            <h2>"管理措施"</h2>
+            {move || match data.get() {
+                None => loading(),
+                Some(Err(e)) => failed(&e),
+                Some(Ok(u)) => view! {
+                    {restriction_lines(&u.restrictions).into_iter().map(|l| view! { <p class="tag warn restriction" role="status">{l}</p> }).collect_view()}
+                    {if u.measures.is_empty() {
+                        view! { <p class="muted empty">"暂无税务管理措施"</p> }.into_any()
+                    } else {
+                        u.measures.into_iter().map(|m| view! { <MeasureCard m on_done=Callback::new(move |_| reload()) /> }).collect_view().into_any()
+                    }}
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One measure: kind, status, deadline, note, timeline, and the unit's 【提交整改反馈】.
+#[component]
+pub fn MeasureCard(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let (id, version) = (m.id, m.version);
+    let send = move |_| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match measure_act(id, version, MeasureAction::SubmitFeedback, text.get_untracked(), String::new()).await {
+                Ok(_) => on_done.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let feedback = m.actions.contains(&MeasureAction::SubmitFeedback);
+    let returned = match &m.status {
+        crate::domain::measure::MeasureStatus::Rectifying { returned: Some(r), .. } => Some(r.clone()),
+        _ => None,
+    };
+    view! {
+        <article class="measure" data-testid="measure" data-kind=m.kind.code() data-status=m.status.code()>
+            <h3>{m.kind.label()}<span class="tag status">{m.status.label()}</span>{m.overdue.then(|| view! { <span class="tag warn">"已逾期"</span> })}</h3>
+            <p class="muted">{m.issued_by.clone()}" · "{m.issued_at.clone()}{m.status.deadline().map(|d| format!(" · 整改期限：{d}"))}</p>
+            <p class="note">{m.note.clone()}</p>
+            {returned.map(|r| view! { <p class="form-error">"整改不通过："{r}</p> })}
+            {feedback.then(|| view! {
+                <div class="feedback">
+                    <label class="field"><span>"整改反馈"</span>
+                        <textarea name="text" rows="3" maxlength="2000" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea></label>
+                    <FieldMsg error field="text" />
+                    <FormMsg error />
+                    <button class="primary" disabled=move || busy.get() on:click=send>{MeasureAction::SubmitFeedback.label()}</button>
+                </div>
+            })}
+            <Timeline entries=m.timeline.clone() />
+        </article>
+    }
+}
