@@ -61,6 +61,12 @@ if [ -f dist/account/account.html ]; then mv dist/account/account.html dist/acco
 log "building 能力中心 (capabilities, the 测试中心: dist/nlzx/)"
 env "${client_env[@]}" trunk build nlzx.html --release --dist dist/nlzx --public-url /nlzx/
 if [ -f dist/nlzx/nlzx.html ]; then mv dist/nlzx/nlzx.html dist/nlzx/index.html; fi
+log "building 消息中心, 版本升级通知, 管理措施 (dist/xxzx/)"
+env "${client_env[@]}" trunk build xxzx.html --release --dist dist/xxzx --public-url /xxzx/
+if [ -f dist/xxzx/xxzx.html ]; then mv dist/xxzx/xxzx.html dist/xxzx/index.html; fi
+log "building the tax console's 版本升级通知 and 管理措施 (dist/tax_admin/)"
+env "${client_env[@]}" trunk build tax_admin.html --release --dist dist/tax_admin --public-url /tax_admin/
+if [ -f dist/tax_admin/tax_admin.html ]; then mv dist/tax_admin/tax_admin.html dist/tax_admin/index.html; fi
 # trunk names its output after the source page; the H5 page is the index of /kkjrh5/.
 if [ -f dist/kkjrh5/h5.html ]; then mv dist/kkjrh5/h5.html dist/kkjrh5/index.html; fi
 # A wasm file that is not wasm (a build racing another checkout on the shared

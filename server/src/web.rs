@@ -47,6 +47,16 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
     for path in app::pages::jrgl::admin::JRGL_ADMIN_PAGES {
         pages = pages.route_service(path, ServeFile::new(jrgl_admin_dir.join("index.html")));
     }
+    // 消息中心, 版本升级通知, 管理措施: the xxzx bundle at the portal's addresses.
+    let xxzx_dir = site_dir.join("xxzx");
+    for path in app::pages::xxzx::XXZX_PAGES {
+        pages = pages.route_service(path, ServeFile::new(xxzx_dir.join("index.html")));
+    }
+    // The tax console's 版本升级通知 and 管理措施: the tax_admin bundle at the console's addresses.
+    let tax_admin_dir = site_dir.join("tax_admin");
+    for path in app::pages::tax_admin::TAX_ADMIN_PAGES {
+        pages = pages.route_service(path, ServeFile::new(tax_admin_dir.join("index.html")));
+    }
     Router::new()
         .merge(pages)
         .merge(crate::web_materials::routes())
@@ -64,6 +74,8 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .nest_service("/account", spa(&account_dir))
         .nest_service("/jrgl_admin", spa(&jrgl_admin_dir))
         .nest_service("/nlzx", spa(&site_dir.join("nlzx")))
+        .nest_service("/xxzx", spa(&xxzx_dir))
+        .nest_service("/tax_admin", spa(&tax_admin_dir))
         .fallback_service(spa(site_dir))
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn_with_state(guard, crate::web_guard::guard))

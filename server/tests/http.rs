@@ -26,6 +26,9 @@ async fn site(mode: Mode) -> Site {
         ("jrgl/index.html", "<!doctype html><title>jrgl</title>"),
         ("jrgl_admin/index.html", "<!doctype html><title>jrgl_admin</title>"),
         ("account/index.html", "<!doctype html><title>account</title>"),
+        ("tax/index.html", "<!doctype html><title>tax</title>"),
+        ("xxzx/index.html", "<!doctype html><title>xxzx</title>"),
+        ("tax_admin/index.html", "<!doctype html><title>tax_admin</title>"),
     ])
     .await
 }
@@ -103,6 +106,14 @@ async fn each_address_gets_its_bundle() {
         ("/jrgl/audit", "jrgl_admin"),
         ("/leqi/access/apply", "portal"),
         ("/login", "portal"),
+        ("/leqi/messages", "xxzx"),
+        ("/leqi/notices", "xxzx"),
+        ("/leqi/measures", "xxzx"),
+        ("/tax", "tax"),
+        ("/tax/case/3", "tax"),
+        ("/tax/notices", "tax_admin"),
+        ("/tax/notices/3", "tax_admin"),
+        ("/tax/measures", "tax_admin"),
     ] {
         let (status, h, body) = get(&s.router, path, &[]).await;
         assert_eq!(status, StatusCode::OK, "{path}");

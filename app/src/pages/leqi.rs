@@ -49,7 +49,7 @@ pub fn TaxpayerOnly(children: ChildrenFn) -> impl IntoView {
 
 /// The menus this user was granted (the server checks again on every call).
 #[component]
-fn Menus() -> impl IntoView {
+pub fn Menus() -> impl IntoView {
     let session = use_session();
     let may = move |m: Module| matches!(session.principal.get(), Some(Principal::Taxpayer(t)) if t.may_use(m));
     view! {
@@ -136,12 +136,6 @@ pub fn LeqiPage() -> impl IntoView {
                     if p.get("section").as_deref() == Some("access") {
                         let apply = p.get("page").as_deref() == Some("apply");
                         view! { <AccessSection title=title() apply /> }.into_any()
-                    } else if p.get("section").as_deref() == Some("messages") {
-                        view! { <crate::pages::messages::MessagesPage /> }.into_any()
-                    } else if p.get("section").as_deref() == Some("measures") {
-                        view! { <crate::pages::measures::MyMeasuresPage /> }.into_any()
-                    } else if p.get("section").as_deref() == Some("notices") {
-                        view! { <crate::pages::notices::NoticesPage /> }.into_any()
                     } else if p.get("section").as_deref() == Some("capability") {
                         // 能力中心 is its own app (nlzx.html).
                         crate::pages::portal::leave_for("/nlzx");

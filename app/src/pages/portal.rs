@@ -35,6 +35,10 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/leqi") view=LeqiHome />
                     <Route path=path!("/leqi/access/print/:kind") view=crate::pages::print::PrintPage />
+                    // The xxzx bundle's pages (pages::xxzx::XXZX_PAGES).
+                    <Route path=path!("/leqi/messages") view=LeaveHere />
+                    <Route path=path!("/leqi/notices") view=LeaveHere />
+                    <Route path=path!("/leqi/measures") view=LeaveHere />
                     <Route path=path!("/leqi/:section/:page") view=LeqiPage />
                     <Route path=path!("/leqi/:section") view=LeqiPage />
                     // The account bundle's pages (pages::account::ACCOUNT_PAGES).

@@ -26,6 +26,7 @@ use crate::pages::jrgl::invite::InvitationFacts;
 #[component]
 pub fn TaxApp() -> impl IntoView {
     crate::components::session::Session::provide();
+    crate::pages::account::provide_arrival();
     view! {
         <Router>
             <crate::pages::portal::Header />
@@ -35,9 +36,10 @@ pub fn TaxApp() -> impl IntoView {
                     <Route path=path!("/tax") view=OfficerQueue />
                     <Route path=path!("/tax/case/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Access /> } />
                     <Route path=path!("/tax/invitation/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Invitation /> } />
-                    <Route path=path!("/tax/measures") view=|| view! { <OfficerOnly><crate::pages::tax_measures::TaxMeasuresPage /></OfficerOnly> } />
-                    <Route path=path!("/tax/notices") view=|| view! { <OfficerOnly><crate::pages::tax_notices::TaxNoticesPage /></OfficerOnly> } />
-                    <Route path=path!("/tax/notices/:id") view=|| view! { <OfficerOnly><crate::pages::tax_notices::TaxNoticePage /></OfficerOnly> } />
+                    // The tax_admin bundle's pages (pages::tax_admin::TAX_ADMIN_PAGES).
+                    <Route path=path!("/tax/measures") view=crate::pages::account::LeaveHere />
+                    <Route path=path!("/tax/notices") view=crate::pages::account::LeaveHere />
+                    <Route path=path!("/tax/notices/:id") view=crate::pages::account::LeaveHere />
                     <Route path=path!("/tax/audit") view=|| view! { <OfficerOnly><p class="back"><A href="/tax">"返回待办列表"</A></p><crate::pages::audit::AuditLogView /></OfficerOnly> } />
                 </Routes>
             </main>
@@ -64,7 +66,7 @@ pub fn OfficerLoginPage() -> impl IntoView {
 
 /// Only officers; anyone else goes to 税务人员登录.
 #[component]
-fn OfficerOnly(children: ChildrenFn) -> impl IntoView {
+pub fn OfficerOnly(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     move || {
         if !session.loaded.get() {
