@@ -21,6 +21,8 @@ pub(crate) enum Timeline {
     Invitation,
     /// `capability_events` (能力订阅)
     Capability,
+    /// `request_events` (资格延续, 事项变更, 终止服务备案)
+    Request,
 }
 
 impl Timeline {
@@ -32,6 +34,10 @@ impl Timeline {
             }
             Timeline::Capability => {
                 "INSERT INTO capability_events (subscription_id, at, actor, actor_unit, action, from_status, to_status, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            }
+            Timeline::Request => {
+                "INSERT INTO request_events (request_id, at, actor, actor_unit, action, from_status, to_status, reason) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             }
             Timeline::Invitation => {

@@ -35,6 +35,7 @@ pub fn TaxApp() -> impl IntoView {
                     <Route path=path!("/tax") view=OfficerQueue />
                     <Route path=path!("/tax/case/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Access /> } />
                     <Route path=path!("/tax/invitation/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Invitation /> } />
+                    <Route path=path!("/tax/request/:id") view=|| view! { <OfficerOnly><crate::pages::lifecycle::OfficerRequestPage /></OfficerOnly> } />
                     <Route path=path!("/tax/audit") view=|| view! { <OfficerOnly><p class="back"><A href="/tax">"返回待办列表"</A></p><crate::pages::audit::AuditLogView /></OfficerOnly> } />
                 </Routes>
             </main>
@@ -96,6 +97,10 @@ pub fn OfficerQueue() -> impl IntoView {
                 <section class="card queue invitation-queue">
                     <h3>"使用单位接入邀请"</h3>
                     <InvitationQueueList />
+                </section>
+                <section class="card queue request-queue">
+                    <h3>"资格管理请求"</h3>
+                    <crate::pages::lifecycle::RequestQueueList />
                 </section>
                 <section class="card queue capability-queue">
                     <h3>"能力订阅测试报告"</h3>

@@ -14,6 +14,7 @@ mod capability;
 mod invitation;
 mod invite_link;
 mod invoicers;
+mod lifecycle;
 mod materials;
 mod outside;
 mod rules;
@@ -27,6 +28,7 @@ pub use capability::*;
 pub use invitation::*;
 pub use invite_link::*;
 pub use invoicers::*;
+pub use lifecycle::*;
 pub use materials::*;
 pub use outside::*;
 pub use rules::*;
@@ -48,8 +50,8 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + LifecycleStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + LifecycleStore> Store for T {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
