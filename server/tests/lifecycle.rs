@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use app::api::access::{AccessOverview, AccessSummary};
 use app::api::api_credentials::{IssueApiCredential, IssuedSecret};
-use app::api::invitation::{BatchOutcome, InviteRowInput, SubmitInvitations};
+use app::api::invitation::{BatchOutcome, SubmitInvitations};
+use app::domain::invitation::InviteRowInput;
 use app::api::lifecycle::*;
 use app::api::Acted;
 use app::domain::api_signing::canonical_string;
