@@ -79,6 +79,7 @@ impl CapabilityStore for SqlStore {
         .map_err(conflict_or_unavailable)?
         .get("id");
         sc.event(Timeline::Capability, id, c.event).await?;
+        sc.messages(c.messages).await?;
         sc.commit(c.audit).await?;
         Ok(id)
     }
@@ -103,6 +104,7 @@ impl CapabilityStore for SqlStore {
         )
         .await?;
         sc.event(Timeline::Capability, id, c.event).await?;
+        sc.messages(c.messages).await?;
         sc.commit(c.audit).await?;
         Ok(version + 1)
     }

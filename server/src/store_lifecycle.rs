@@ -6,6 +6,7 @@
 use app::domain::audit::AuditRecord;
 use app::domain::invitation::InvitationStatus;
 use app::domain::lifecycle::{ExitRecord, RequestBody, RequestStatus};
+use app::domain::message::NewMessage;
 use app::domain::Timestamp;
 use app::ports::*;
 use async_trait::async_trait;
@@ -110,7 +111,7 @@ impl LifecycleStore for SqlStore {
         rows.into_iter().map(request).collect()
     }
 
-    async fn decide_request(&self, id: i64, expected_version: i64, to: &RequestStatus, granted_end: Option<&str>, effect: Option<&RequestEffect>, ev: &ApplicationEvent, audit: &AuditRecord) -> StoreResult<i64> {
+    async fn decide_request(&self, id: i64, expected_version: i64, to: &RequestStatus, granted_end: Option<&str>, effect: Option<&RequestEffect>, ev: &ApplicationEvent, audit: &AuditRecord, messages: &[NewMessage]) -> StoreResult<i64> {
         let mut change = StateChange::begin(self).await?;
         change
             .versioned(
@@ -153,6 +154,7 @@ impl LifecycleStore for SqlStore {
             }
             None => {}
         }
+        change.messages(messages).await?;
         change.commit(audit).await?;
         Ok(expected_version + 1)
     }
@@ -199,7 +201,7 @@ impl LifecycleStore for SqlStore {
         Ok(rows.iter().map(|r| r.get("kind")).collect())
     }
 
-    async fn record_reminder(&self, enterprise_id: i64, term_end: &str, code: &str, now: Timestamp, audit: &AuditRecord) -> StoreResult<bool> {
+    async fn record_reminder(&self, enterprise_id: i64, term_end: &str, code: &str, now: Timestamp, audit: &AuditRecord, messages: &[NewMessage]) -> StoreResult<bool> {
         let mut change = StateChange::begin(self).await?;
         let done = sqlx::query("INSERT INTO lifecycle_reminders (enterprise_id, term_end, kind, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
             .bind(enterprise_id)
@@ -212,11 +214,12 @@ impl LifecycleStore for SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
+        change.messages(messages).await?;
         change.commit(audit).await?;
         Ok(true)
     }
 
-    async fn set_rate_limit(&self, enterprise_id: i64, per_minute: Option<i64>, now: Timestamp, audit: &AuditRecord) -> StoreResult<()> {
+    async fn set_rate_limit(&self, enterprise_id: i64, per_minute: Option<i64>, now: Timestamp, audit: &AuditRecord, messages: &[NewMessage]) -> StoreResult<()> {
         let mut change = StateChange::begin(self).await?;
         match per_minute {
             Some(n) => {
@@ -233,6 +236,7 @@ impl LifecycleStore for SqlStore {
                 sqlx::query("DELETE FROM api_rate_limits WHERE enterprise_id = $1").bind(enterprise_id).execute(change.conn()).await.map_err(unavailable)?;
             }
         }
+        change.messages(messages).await?;
         change.commit(audit).await
     }
 
@@ -265,7 +269,7 @@ impl LifecycleStore for SqlStore {
         Ok(row.get("n"))
     }
 
-    async fn end_service(&self, enterprise_id: i64, exit: &ExitRecord, actor: &str, reason: &str, audit: &AuditRecord) -> StoreResult<u32> {
+    async fn end_service(&self, enterprise_id: i64, exit: &ExitRecord, actor: &str, reason: &str, audit: &AuditRecord, messages: &[NewMessage], to_use_units: Option<&NewMessage>) -> StoreResult<u32> {
         let mut change = StateChange::begin(self).await?;
         change
             .versioned(
@@ -273,15 +277,22 @@ impl LifecycleStore for SqlStore {
                     .bind(enterprise_id),
             )
             .await?;
-        let open = sqlx::query("SELECT id, status FROM invitations WHERE direct_enterprise_id = $1 AND active = 1 ORDER BY id")
+        let open = sqlx::query("SELECT id, status, use_enterprise_id FROM invitations WHERE direct_enterprise_id = $1 AND active = 1 ORDER BY id")
             .bind(enterprise_id)
             .fetch_all(change.conn())
             .await
             .map_err(unavailable)?;
         let to = InvitationStatus::Unbound { by: actor.to_string(), reason: reason.to_string() };
         let mut ended = 0u32;
+        let mut told: Vec<NewMessage> = messages.to_vec();
         for r in &open {
             let id: i64 = r.get("id");
+            if let Some(m) = to_use_units {
+                let use_unit: i64 = r.get("use_enterprise_id");
+                if !told.iter().any(|t| t.enterprise_id == use_unit) {
+                    told.push(NewMessage { enterprise_id: use_unit, ..m.clone() });
+                }
+            }
             let from: InvitationStatus = serde_json::from_str(&r.get::<String, _>("status")).map_err(|e| corrupt("status", e))?;
             sqlx::query("UPDATE invitations SET status = $1, status_code = $2, active = 0, version = version + 1, updated_at = $3 WHERE id = $4")
                 .bind(crate::store_invitation::status_json(&to))
@@ -304,6 +315,7 @@ impl LifecycleStore for SqlStore {
             .await
             .map_err(unavailable)?;
         sqlx::query("DELETE FROM api_rate_limits WHERE enterprise_id = $1").bind(enterprise_id).execute(change.conn()).await.map_err(unavailable)?;
+        change.messages(&told).await?;
         change.commit(audit).await?;
         Ok(ended)
     }

@@ -106,6 +106,12 @@ fn wuye() -> InviteRowInput {
     InviteRowInput { credit_code: "91510104MA6CLQ0132".into(), name: "四川蜀乐物业服务有限公司".into(), province: "国家税务总局四川省税务局".into(), relationship: "其他控制关系".into(), pre_authorize: "否".into() }
 }
 
+/// The titles of the person's messages (【消息中心】), newest first.
+async fn message_titles(r: &Router, who: &str) -> Vec<String> {
+    let page: app::api::message::MessagePage = call_json(r, app::api::message::MessageList::PATH, json!({ "kind": null, "unread_only": false, "before": null }), who).await.unwrap();
+    page.rows.into_iter().map(|m| m.title).collect()
+}
+
 async fn open_invitations(store: &SqlStore, code: &str) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM invitations i JOIN enterprises e ON e.id = i.direct_enterprise_id WHERE e.credit_code = $1 AND i.active = 1")
         .bind(code)
@@ -185,6 +191,9 @@ async fn extension_path_gives_a_new_term(store: &SqlStore) {
     assert_eq!(done.timeline[2].reason.as_deref(), Some("资格有效期至2029-12-31"));
     let access: AccessSummary = call_typed(r, AccessOverview::PATH, &[], &me).await.unwrap();
     assert_eq!(access.unit.qualification_end.as_deref(), Some("2029-12-31"));
+    // Each decision became a message for the unit (【消息中心】), written with the change.
+    assert_eq!(message_titles(r, &me).await, ["资格延续请求：确认通过", "资格延续请求：待确认"]);
+    assert!(message_titles(r, &cy).await.iter().all(|t| !t.starts_with("资格延续请求")));
 }
 
 async fn ip_change_counts_only_once_confirmed(store: &SqlStore) {
@@ -256,6 +265,10 @@ async fn termination_stops_invitations_and_ends_bindings(store: &SqlStore) {
     assert_eq!(left.deadline.as_ref().map(|d| (d.what.as_str(), d.day.as_str())), Some(("可重新申请接入", "2027-03-31")));
     let access: AccessSummary = call_typed(r, AccessOverview::PATH, &[], &me).await.unwrap();
     assert_eq!((access.can_apply, access.ban_until.as_deref(), access.unit.direct_unit.as_deref()), (false, Some("2027-03-31"), None));
+    assert_eq!(message_titles(r, &me).await.first().map(String::as_str), Some("已终止服务"));
+    // The use unit is told its binding ended.
+    let wuye = login(r, "91510104MA6CLQ0132", "陈静", "LegalRepresentative").await.unwrap();
+    assert!(message_titles(r, &wuye).await.iter().any(|t| t == "绑定关系已解除"), "{:?}", message_titles(r, &wuye).await);
 }
 
 async fn the_scheduler_reminds_once_throttles_and_terminates(store: &SqlStore) {
@@ -282,6 +295,8 @@ async fn the_scheduler_reminds_once_throttles_and_terminates(store: &SqlStore) {
     scheduler_pass(&env.ctx, "a").await.unwrap();
     scheduler_pass(&env.ctx, "a").await.unwrap();
     assert_eq!(reminders(store, SHULE).await, ["3m", "1m", "7d"]);
+    let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
+    assert_eq!(message_titles(r, &me).await, ["资格到期前7日提醒", "资格到期前1个月提醒", "资格到期前3个月提醒"], "each reminder once");
 
     // After 资格有效期至 without a request: 限制并发, enforced by the signed API.
     set_day(&env.clock, "2028-01-01");
@@ -290,6 +305,7 @@ async fn the_scheduler_reminds_once_throttles_and_terminates(store: &SqlStore) {
     let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     let now = overview(r, &me).await;
     assert_eq!((now.status, now.rate_limit), (UnitStatus::Throttled, Some(THROTTLED_PER_MINUTE)));
+    assert_eq!(message_titles(r, &me).await.first().map(String::as_str), Some("接口已限制并发"));
     assert_eq!(now.deadline.as_ref().map(|d| (d.what.as_str(), d.day.as_str())), Some(("终止接入资格", "2028-01-31")));
     let t = env.clock.now().0;
     for i in 0..THROTTLED_PER_MINUTE {

@@ -15,6 +15,7 @@ pub mod invoicers;
 pub mod leqi;
 pub mod lifecycle;
 pub mod materials;
+pub mod message;
 
 use serde::{Deserialize, Serialize};
 

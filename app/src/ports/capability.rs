@@ -36,6 +36,8 @@ pub struct CapabilityChange<'a> {
     pub audit: &'a AuditRecord,
     pub new_round: bool,
     pub report: Option<&'a str>,
+    /// 【消息中心】: who is told of this step.
+    pub messages: &'a [crate::domain::message::NewMessage],
 }
 
 /// One checked call of a test case.

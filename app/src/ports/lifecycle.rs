@@ -8,6 +8,7 @@ use async_trait::async_trait;
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::lifecycle::{ExitRecord, RequestBody, RequestStatus};
+use crate::domain::message::NewMessage;
 use crate::domain::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,18 +59,19 @@ pub trait LifecycleStore: Send + Sync {
     /// Requests in a status at a tax office, oldest first.
     async fn request_queue(&self, status_code: &str, tax_office_id: i64, limit: u32) -> StoreResult<Vec<StoredRequest>>;
     /// Moves a request if it is still at `expected_version`, with its timeline step,
-    /// its effect on the unit and the audit record, in one transaction.
-    async fn decide_request(&self, id: i64, expected_version: i64, to: &RequestStatus, granted_end: Option<&str>, effect: Option<&RequestEffect>, ev: &ApplicationEvent, audit: &AuditRecord) -> StoreResult<i64>;
+    /// its effect on the unit, the unit's messages and the audit record, in one transaction.
+    async fn decide_request(&self, id: i64, expected_version: i64, to: &RequestStatus, granted_end: Option<&str>, effect: Option<&RequestEffect>, ev: &ApplicationEvent, audit: &AuditRecord, messages: &[NewMessage]) -> StoreResult<i64>;
     /// The addresses a confirmed 事项变更 filed (production, test), if any.
     async fn filed_ips_override(&self, enterprise_id: i64) -> StoreResult<Option<(String, String)>>;
     /// Direct units (and units terminating) for the scheduler.
     async fn lifecycle_units(&self) -> StoreResult<Vec<LifecycleUnit>>;
     /// Reminder codes already recorded for this unit and term.
     async fn reminders_sent(&self, enterprise_id: i64, term_end: &str) -> StoreResult<Vec<String>>;
-    /// Records a reminder with its audit record; false when it was recorded already (by anyone).
-    async fn record_reminder(&self, enterprise_id: i64, term_end: &str, code: &str, now: Timestamp, audit: &AuditRecord) -> StoreResult<bool>;
-    /// Stores (Some) or lifts (None) the unit's API rate limit, with its audit record.
-    async fn set_rate_limit(&self, enterprise_id: i64, per_minute: Option<i64>, now: Timestamp, audit: &AuditRecord) -> StoreResult<()>;
+    /// Records a reminder with its message (【消息中心】) and audit record; false when it
+    /// was recorded already (by anyone): then nothing is written.
+    async fn record_reminder(&self, enterprise_id: i64, term_end: &str, code: &str, now: Timestamp, audit: &AuditRecord, messages: &[NewMessage]) -> StoreResult<bool>;
+    /// Stores (Some) or lifts (None) the unit's API rate limit, with its messages and audit record.
+    async fn set_rate_limit(&self, enterprise_id: i64, per_minute: Option<i64>, now: Timestamp, audit: &AuditRecord, messages: &[NewMessage]) -> StoreResult<()>;
     async fn rate_limit(&self, enterprise_id: i64) -> StoreResult<Option<i64>>;
     /// Counts one API call in the unit's window; returns the count so far (every process shares it).
     async fn count_api_call(&self, enterprise_id: i64, window_start: Timestamp) -> StoreResult<i64>;
@@ -77,5 +79,7 @@ pub trait LifecycleStore: Send + Sync {
     /// timeline step), the exit is recorded, the unit is no longer a direct unit,
     /// its rate limit and termination mark are cleared — one transaction. Returns
     /// the number of invitations ended; `Conflict` when the unit is no longer a direct unit.
-    async fn end_service(&self, enterprise_id: i64, exit: &ExitRecord, actor: &str, reason: &str, audit: &AuditRecord) -> StoreResult<u32>;
+    /// `messages` tell the unit; `to_use_units` is sent to the use unit of every ended
+    /// invitation (its `enterprise_id` replaced), all in the same transaction.
+    async fn end_service(&self, enterprise_id: i64, exit: &ExitRecord, actor: &str, reason: &str, audit: &AuditRecord, messages: &[NewMessage], to_use_units: Option<&NewMessage>) -> StoreResult<u32>;
 }

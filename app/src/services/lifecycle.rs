@@ -11,6 +11,7 @@ use crate::domain::lifecycle::{
     ExitKind, ExitRecord, LifecycleError, Reminder, RequestAction, RequestBody, RequestKind, RequestStatus, Term, UnitFacts, THROTTLED_PER_MINUTE,
 };
 use crate::domain::access::TransitionError;
+use crate::domain::message::{status_change_text, status_title, MessageKind, NewMessage, SiteLink};
 use crate::domain::{OfficerRole, OfficerSession, Principal, TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult};
 use crate::models::access::TimelineEntry;
@@ -22,6 +23,25 @@ use super::accounts::require_module;
 use super::auth::audit_record;
 
 const LIFECYCLE_JOB: &str = "lifecycle";
+
+/// A message (【消息中心】) to the unit's people of 接入管理, linking to 【接入申请】.
+fn to_unit(enterprise_id: i64, kind: MessageKind, title: String, body: String, at: Timestamp, once_key: Option<String>) -> NewMessage {
+    NewMessage { enterprise_id, module: Module::LeqiAccess, kind, title, body, link: SiteLink::parse("/leqi/access/apply").ok(), at, once_key }
+}
+
+/// The template told to every use unit whose binding ended (its `enterprise_id` is set per unit).
+fn to_use_units(direct_name: &str, why: &str, at: Timestamp) -> NewMessage {
+    NewMessage {
+        enterprise_id: 0,
+        module: Module::LeqiAccess,
+        kind: MessageKind::StatusChange,
+        title: "绑定关系已解除".into(),
+        body: format!("直连单位{direct_name}{why}，贵单位与其的乐企绑定关系已解除。"),
+        link: SiteLink::parse("/jrgl/respond").ok(),
+        at,
+        once_key: None,
+    }
+}
 
 fn today(ctx: &Ctx) -> Day {
     Day::of(ctx.clock.now())
@@ -245,7 +265,16 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: RequestAction, reason
         format!("{}的{}请求：{}{}", ent.name, kind.label(), to.label(), ev.reason.as_ref().map(|x| format!("（{x}）")).unwrap_or_default()),
         AuditOutcome::Success,
     );
-    let version = ctx.store.decide_request(id, version, &to, granted.as_deref(), effect.as_ref(), &ev, &record).await?;
+    // 【消息中心】: the unit hears of the tax office's decision.
+    let told = to_unit(
+        r.enterprise_id,
+        MessageKind::Decision,
+        status_title(&format!("{}请求", kind.label()), to.label()),
+        format!("贵单位的{}请求{}。", kind.label(), status_change_text(&ev.from, &ev.to, ev.reason.as_deref())),
+        now,
+        None,
+    );
+    let version = ctx.store.decide_request(id, version, &to, granted.as_deref(), effect.as_ref(), &ev, &record, &[told]).await?;
     Ok(Acted { id, version, status: to.label().into() })
 }
 
@@ -305,17 +334,22 @@ pub async fn scheduler_pass(ctx: &Ctx, holder: &str) -> AppResult<LifecyclePass>
             let result = match duty {
                 Duty::Remind(r) => {
                     let record = audit_record(ctx, "系统", &u.name, "资格延续提醒", format!("{}：资格有效期至{term_end}，尚未提交资格延续请求", r.label()), AuditOutcome::Success);
-                    ctx.store.record_reminder(u.enterprise_id, &term_end, r.code(), now, &record).await.map(|new| pass.reminders += new as u32)
+                    let body = format!("贵单位的乐企资格有效期至{term_end}。需延续使用的，请在到期前通过【接入申请】→【申请延续】提交资格延续请求；到期未提交的，将限制接口并发量直至终止接入资格。");
+                    let m = to_unit(u.enterprise_id, MessageKind::Reminder, r.label().into(), body, now, Some(format!("lifecycle:{term_end}:{}", r.code())));
+                    ctx.store.record_reminder(u.enterprise_id, &term_end, r.code(), now, &record, &[m]).await.map(|new| pass.reminders += new as u32)
                 }
                 Duty::Throttle => {
                     let record = audit_record(ctx, "系统", &u.name, "限制并发", format!("资格有效期至{term_end}已过且未提交资格延续请求：接口限制为每分钟{THROTTLED_PER_MINUTE}次"), AuditOutcome::Success);
-                    ctx.store.set_rate_limit(u.enterprise_id, Some(THROTTLED_PER_MINUTE), now, &record).await.map(|_| pass.throttled += 1)
+                    let body = format!("贵单位的乐企资格有效期至{term_end}已到期且未提交资格延续请求，接口已限制为每分钟不超过{THROTTLED_PER_MINUTE}次；请尽快提交资格延续请求。");
+                    let m = to_unit(u.enterprise_id, MessageKind::Reminder, "接口已限制并发".into(), body, now, Some(format!("lifecycle:{term_end}:throttle")));
+                    ctx.store.set_rate_limit(u.enterprise_id, Some(THROTTLED_PER_MINUTE), now, &record, &[m]).await.map(|_| pass.throttled += 1)
                 }
                 Duty::Terminate => {
                     let exit = ExitRecord { kind: ExitKind::Expired, filed_at: now, effective_at: now };
                     let reason = format!("资格有效期至{term_end}，到期未延续，终止乐企接入资格");
                     let record = audit_record(ctx, "系统", &u.name, "到期终止", reason.clone(), AuditOutcome::Success);
-                    ctx.store.end_service(u.enterprise_id, &exit, "系统", &reason, &record).await.map(|_| pass.terminated += 1)
+                    let m = to_unit(u.enterprise_id, MessageKind::StatusChange, "乐企接入资格已终止".into(), format!("{reason}；使用单位的绑定关系已解除。"), now, None);
+                    ctx.store.end_service(u.enterprise_id, &exit, "系统", &reason, &record, &[m], Some(&to_use_units(&u.name, "的乐企接入资格已终止", now))).await.map(|_| pass.terminated += 1)
                 }
                 Duty::EndService => {
                     let filed = requests.iter().find(|r| r.body.kind() == RequestKind::Termination && !matches!(r.status, RequestStatus::Returned { .. })).map(|r| r.created_at).unwrap_or(now);
@@ -324,7 +358,8 @@ pub async fn scheduler_pass(ctx: &Ctx, holder: &str) -> AppResult<LifecyclePass>
                     let exit = ExitRecord { kind: ExitKind::Voluntary, filed_at: filed, effective_at: effective };
                     let reason = format!("直连单位终止服务备案，{end}终止服务");
                     let record = audit_record(ctx, "系统", &u.name, "终止服务", reason.clone(), AuditOutcome::Success);
-                    ctx.store.end_service(u.enterprise_id, &exit, "系统", &reason, &record).await.map(|_| pass.ended += 1)
+                    let m = to_unit(u.enterprise_id, MessageKind::StatusChange, "已终止服务".into(), format!("{reason}；使用单位的绑定关系已解除，本单位已退出乐企。"), now, None);
+                    ctx.store.end_service(u.enterprise_id, &exit, "系统", &reason, &record, &[m], Some(&to_use_units(&u.name, "已终止服务", now))).await.map(|_| pass.ended += 1)
                 }
             };
             match result {

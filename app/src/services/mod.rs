@@ -14,6 +14,7 @@ pub mod invoicers;
 pub mod leqi;
 pub mod lifecycle;
 pub mod materials;
+pub mod message;
 pub mod web;
 
 use crate::error::AppError;
