@@ -273,6 +273,7 @@ fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<Stri
             </dl>
         </section>
         {decision.map(|desk| view! { <DecisionForm id=app.id version=app.version desk reload decided /> })}
+        {case.lifecycle.clone().map(|l| view! { <section class="card case-lifecycle"><crate::pages::lifecycle::UnitStatusLine l /></section> })}
         <UnitCard unit=case.unit.clone() />
         <ChecksCard lines=case.checks.clone() />
         <FormCard form=app.form.clone() items=app.items.clone() />

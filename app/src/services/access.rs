@@ -328,7 +328,9 @@ pub async fn officer_case(ctx: &Ctx, id: i64) -> AppResult<CaseFile> {
     let application = load_view_for(ctx, a.clone(), Some(o.role)).await?;
     let can_decide = !application.actions.is_empty();
     let checks = case_checks(ctx, &a, &application.form).await?;
-    Ok(CaseFile { application, unit, checks, can_decide })
+    let lifecycle = super::lifecycle::lifecycle_of(ctx, a.enterprise_id).await?;
+    let lifecycle = (lifecycle.status != crate::domain::lifecycle::UnitStatus::NotJoined).then_some(lifecycle);
+    Ok(CaseFile { application, unit, checks, can_decide, lifecycle })
 }
 
 /// An officer's 受理 / 不予受理, 复核通过 / 复核不通过, 确认通过 / 确认不通过.
