@@ -61,6 +61,9 @@ if [ -f dist/account/account.html ]; then mv dist/account/account.html dist/acco
 log "building 能力中心 (capabilities, the 测试中心: dist/nlzx/)"
 env "${client_env[@]}" trunk build nlzx.html --release --dist dist/nlzx --public-url /nlzx/
 if [ -f dist/nlzx/nlzx.html ]; then mv dist/nlzx/nlzx.html dist/nlzx/index.html; fi
+log "building 资格管理 (资格延续, 事项变更, 终止服务备案: dist/zgzl/)"
+env "${client_env[@]}" trunk build zgzl.html --release --dist dist/zgzl --public-url /zgzl/
+if [ -f dist/zgzl/zgzl.html ]; then mv dist/zgzl/zgzl.html dist/zgzl/index.html; fi
 # trunk names its output after the source page; the H5 page is the index of /kkjrh5/.
 if [ -f dist/kkjrh5/h5.html ]; then mv dist/kkjrh5/h5.html dist/kkjrh5/index.html; fi
 # A wasm file that is not wasm (a build racing another checkout on the shared

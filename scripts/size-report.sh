@@ -30,4 +30,5 @@ report "jrgl (接入管理)" jrgl jrgl 300
 report "jrgl_admin (授权申请…)" jrgl_admin jrgl_admin 300
 report "account (注册/我的信息)" account account 300
 report "nlzx (能力中心)" nlzx nlzx 300
+report "zgzl (资格管理)" zgzl zgzl 300
 if [ "$over" -ne 0 ]; then echo "size report: an entry is over its budget (or missing)"; exit 1; fi

@@ -28,13 +28,19 @@ async function decide(browser: Browser, user: string, button: string, granted?: 
 test('资格延续: request → officer confirms → new 资格有效期至', async ({ browser, page }) => {
   test.setTimeout(120_000);
   await loginByPassword(page, CAOYUAN, '巴特尔', '法定代表人');
+  // 【接入申请】: the status with its next deadline, and the buttons the status offers.
   await page.goto('/leqi/access/apply');
+  const summary = page.locator('section.lifecycle-summary');
+  await expect(summary.locator('.unit-status')).toHaveText('即将到期');
+  await expect(summary.locator('.unit-status-line')).toContainText('资格有效期至');
+  const end = (await summary.locator('.deadline').textContent())!.trim();
+  await expect(page.locator('.facts .qualification-end')).toHaveText(end);
+  await summary.getByRole('link', { name: '申请延续' }).click();
+
+  // 【资格管理】 opens with the form of the button.
+  await expect(page).toHaveURL(/\/zgzl\?do=RequestExtension$/);
   const panel = page.locator('section.lifecycle');
   await expect(panel.locator('.unit-status')).toHaveText('即将到期');
-  await expect(panel.locator('.unit-status-line')).toContainText('资格有效期至');
-  const end = (await panel.locator('.deadline').textContent())!.trim();
-  await expect(page.locator('.facts .qualification-end')).toHaveText(end);
-  await panel.getByRole('button', { name: '申请延续' }).click();
   await panel.getByLabel('短期（一年及以内）').check();
   await panel.locator('textarea[name="reason"]').fill('继续使用乐企自用服务');
   await panel.getByRole('button', { name: '提交', exact: true }).click();
@@ -50,6 +56,7 @@ test('资格延续: request → officer confirms → new 资格有效期至', as
   await page.reload();
   await expect(request.locator('.status')).toHaveText('确认通过');
   await expect(request.locator('.granted-end')).toHaveText(granted);
+  await page.goto('/leqi/access/apply');
   await expect(page.locator('.facts .qualification-end')).toHaveText(granted);
-  await expect(panel.locator('.deadline')).toHaveText(granted);
+  await expect(summary.locator('.deadline')).toHaveText(granted);
 });

@@ -31,7 +31,7 @@ pub struct Guard {
 }
 
 /// The apps whose pages carry trunk's inline loader.
-pub const APPS: [&str; 8] = ["", "kkjrh5", "kkjrh5/login", "tax", "jrgl", "jrgl_admin", "account", "nlzx"];
+pub const APPS: [&str; 9] = ["", "kkjrh5", "kkjrh5/login", "tax", "jrgl", "jrgl_admin", "account", "nlzx", "zgzl"];
 
 impl Guard {
     pub fn new(site_dir: &Path, secure_cookies: bool, trust_proxy: bool) -> Self {

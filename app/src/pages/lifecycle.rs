@@ -22,11 +22,12 @@ pub fn UnitStatusLine(l: UnitLifecycle) -> impl IntoView {
     }
 }
 
-/// The panel on 【接入申请】 (direct units, and units that have left).
+/// 【资格管理】 (`/zgzl`, its own small bundle): the status, the buttons, their forms and
+/// the requests. `initial` opens a form at once (the buttons on 【接入申请】 link here).
 #[component]
-pub fn LifecyclePanel() -> impl IntoView {
+pub fn LifecyclePanel(#[prop(default = None)] initial: Option<UnitAction>) -> impl IntoView {
     let data = use_load(lifecycle_overview);
-    let open: RwSignal<Option<UnitAction>> = RwSignal::new(None);
+    let open: RwSignal<Option<UnitAction>> = RwSignal::new(initial);
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     data.view(move |l: UnitLifecycle| {
         if l.status == UnitStatus::NotJoined {
@@ -36,7 +37,7 @@ pub fn LifecyclePanel() -> impl IntoView {
         let requests = l.requests.clone();
         view! {
             <section class="card lifecycle">
-                <h3>"资格管理"</h3>
+                <h2>"资格管理"</h2>
                 <UnitStatusLine l=l.clone() />
                 {move || notice.get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
                 <div class="actions lifecycle-actions">
@@ -300,5 +301,84 @@ pub fn OfficerRequestPage() -> impl IntoView {
                 }
             }}
         </div>
+    }
+}
+
+/// On 【接入申请】 (the portal): the status with its next deadline, and the requests the
+/// unit may file now as links into 【资格管理】 (the forms live in that bundle).
+#[component]
+pub fn LifecycleSummary() -> impl IntoView {
+    let data = use_load(lifecycle_overview);
+    data.view(move |l: UnitLifecycle| {
+        if l.status == UnitStatus::NotJoined {
+            return ().into_any();
+        }
+        let actions = l.actions.clone();
+        let pending = l.requests.iter().filter(|r| r.status.is_open()).count();
+        view! {
+            <section class="card lifecycle-summary">
+                <h3>"资格管理"</h3>
+                <UnitStatusLine l />
+                {(pending > 0).then(|| view! { <p class="muted">{format!("待税务机关处理的请求：{pending}件")}</p> })}
+                <div class="actions lifecycle-actions">
+                    {actions.into_iter().map(|a| view! { <a class="button secondary" rel="external" data-action=format!("{a:?}") href=format!("/zgzl?do={a:?}")>{a.label()}</a> }).collect_view()}
+                    <a class="button link" rel="external" href="/zgzl">"资格管理请求"</a>
+                </div>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+/// The 资格管理 bundle: the portal's header, then the panel for a signed-in taxpayer
+/// with 接入管理 (the server checks again on every call).
+#[component]
+pub fn ZgzlApp() -> impl IntoView {
+    use crate::components::session::{use_session, Session};
+    use crate::domain::accounts::Module;
+    use crate::domain::Principal;
+    use leptos_router::components::{Route, Router, Routes};
+    use leptos_router::path;
+    Session::provide();
+    let frame = move || {
+        let session = use_session();
+        let initial = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("do")).and_then(|a| {
+            [UnitAction::RequestExtension, UnitAction::RequestChange, UnitAction::FileTermination].into_iter().find(|x| format!("{x:?}") == a)
+        });
+        move || {
+            if !session.loaded.get() {
+                return view! { <p class="loading">"正在加载…"</p> }.into_any();
+            }
+            match session.principal.get() {
+                Some(Principal::Taxpayer(t)) if t.may_use(Module::LeqiAccess) => view! {
+                    <div class="leqi">
+                        <nav class="menus" aria-label="乐企菜单">
+                            <div class="menu"><h3><a href="/leqi" rel="external">"乐企首页"</a></h3></div>
+                            <div class="menu"><h3><a href="/leqi/access/apply" rel="external">"接入申请"</a></h3></div>
+                        </nav>
+                        <div class="content"><LifecyclePanel initial=initial /></div>
+                    </div>
+                }
+                .into_any(),
+                Some(Principal::Taxpayer(_)) => view! {
+                    <section class="card refused"><h2>"资格管理"</h2><p class="form-error" role="alert">{format!("您没有【{}】的权限，请联系法定代表人或财务负责人授权", Module::LeqiAccess.label())}</p></section>
+                }
+                .into_any(),
+                _ => {
+                    crate::pages::portal::leave_for("/login");
+                    view! { <p class="loading">"请先登录…"</p> }.into_any()
+                }
+            }
+        }
+    };
+    view! {
+        <Router>
+            <crate::pages::portal::Header />
+            <main class="page">
+                <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/leqi" rel="external">"返回首页"</a></p></section> }>
+                    <Route path=path!("/zgzl") view=frame />
+                </Routes>
+            </main>
+        </Router>
     }
 }
