@@ -67,6 +67,9 @@ if [ -f dist/xxzx/xxzx.html ]; then mv dist/xxzx/xxzx.html dist/xxzx/index.html;
 log "building the tax console's 版本升级通知 and 管理措施 (dist/tax_admin/)"
 env "${client_env[@]}" trunk build tax_admin.html --release --dist dist/tax_admin --public-url /tax_admin/
 if [ -f dist/tax_admin/tax_admin.html ]; then mv dist/tax_admin/tax_admin.html dist/tax_admin/index.html; fi
+log "building 资格管理 (资格延续, 事项变更, 终止服务备案: dist/zgzl/)"
+env "${client_env[@]}" trunk build zgzl.html --release --dist dist/zgzl --public-url /zgzl/
+if [ -f dist/zgzl/zgzl.html ]; then mv dist/zgzl/zgzl.html dist/zgzl/index.html; fi
 # trunk names its output after the source page; the H5 page is the index of /kkjrh5/.
 if [ -f dist/kkjrh5/h5.html ]; then mv dist/kkjrh5/h5.html dist/kkjrh5/index.html; fi
 # A wasm file that is not wasm (a build racing another checkout on the shared

@@ -32,4 +32,5 @@ report "account (注册/我的信息)" account account 300
 report "nlzx (能力中心)" nlzx nlzx 300
 report "xxzx (消息中心…)" xxzx xxzx 300
 report "tax_admin (通知/措施)" tax_admin tax_admin 300
+report "zgzl (资格管理)" zgzl zgzl 300
 if [ "$over" -ne 0 ]; then echo "size report: an entry is over its budget (or missing)"; exit 1; fi

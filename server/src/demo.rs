@@ -179,6 +179,12 @@ pub async fn seed(store: &SqlStore, secrets: &dyn Secrets, now_ms: i64) -> Resul
     sqlx::query("UPDATE enterprises SET qualification_end = $1 WHERE direct_unit_type IS NOT NULL")
         .bind(format!("{}-12-31", year + 2))
         .execute(&mut *tx).await.map_err(unavailable)?;
+    // 草原云链's term ends 45 days after the demo data is loaded, inside the 3-month window
+    // before 资格有效期至: it shows 即将到期 and offers 【申请延续】 (issue #13).
+    let soon = app::domain::lifecycle::Day::of(app::domain::Timestamp(now_ms)).plus_days(45);
+    sqlx::query("UPDATE enterprises SET qualification_end = $1 WHERE id = $2")
+        .bind(soon.to_string()).bind(enterprise_ids["caoyuan"])
+        .execute(&mut *tx).await.map_err(unavailable)?;
     for (key, qualification) in QUALIFICATIONS {
         sqlx::query("INSERT INTO enterprise_qualifications (enterprise_id, qualification) VALUES ($1, $2)")
             .bind(enterprise_ids[key]).bind(*qualification)

@@ -20,6 +20,7 @@ pub mod store_capability;
 pub mod store_invitation;
 pub mod store_invite_links;
 pub mod store_invoicers;
+pub mod store_lifecycle;
 pub mod store_materials;
 pub mod store_measure;
 pub mod store_message;
@@ -91,6 +92,28 @@ pub fn spawn_notifier(ctx: Ctx, every: std::time::Duration) {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "notifier pass failed"),
+            }
+        }
+    });
+}
+
+/// Runs the lifecycle scheduler (`app::services::lifecycle::scheduler_pass`:
+/// reminders before 资格有效期至, 限制并发, 到期终止, the end of 终止服务备案) every
+/// `every`. Safe with several server processes: a lease in the database lets one
+/// of them run a pass at a time, and every step is guarded in the database.
+pub fn spawn_lifecycle(ctx: Ctx, every: std::time::Duration) {
+    let holder = format!("{}-{}", std::process::id(), ctx.secrets.random_token());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::services::lifecycle::scheduler_pass(&ctx, &holder).await {
+                Ok(p) if p.reminders + p.throttled + p.terminated + p.ended > 0 => {
+                    tracing::info!(reminders = p.reminders, throttled = p.throttled, terminated = p.terminated, ended = p.ended, "lifecycle pass")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "lifecycle pass failed"),
             }
         }
     });

@@ -29,6 +29,8 @@ async fn main() {
     };
     server::spawn_notifier(ctx.clone(), std::time::Duration::from_secs(config.notifier_secs));
     server::jobs::spawn(ctx.clone(), config.audit_retention_days);
+    // The lifecycle scheduler: its deadlines are days, so a pass every 10 minutes is plenty.
+    server::spawn_lifecycle(ctx.clone(), std::time::Duration::from_secs(600));
     let app = server::web::router(ctx, &config.site_dir);
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap_or_else(|e| {
         eprintln!("cannot listen on {}: {e}", config.addr);

@@ -1,6 +1,7 @@
 //! Storage of access applications (see `app::ports::ApplicationStore`).
 
-use app::domain::access::{AccessType, Applicant, ApplicationStatus, CreditGrade, PastExit, UnitCategory, UnitFigures};
+use app::domain::access::{AccessType, Applicant, ApplicationStatus, CreditGrade, UnitCategory, UnitFigures};
+use app::domain::lifecycle::{ExitKind, ExitRecord};
 use app::domain::{Amount, CreditCode, Timestamp};
 use app::ports::*;
 use async_trait::async_trait;
@@ -86,18 +87,18 @@ impl ApplicationStore for SqlStore {
         let row = sqlx::query(
             "SELECT e.id, e.tax_office_id, t.province_code, e.credit_grade, e.digital_invoice_pilot, e.revenue_last_year_fen, \
                     e.invoices_12m, e.invoiced_amount_12m_fen, e.major_violation_3y, e.major_opinion_3y, e.categories, \
-                    e.exit_kind, e.exit_at, e.direct_unit_type, e.qualification_end \
-             FROM enterprises e JOIN tax_offices t ON t.id = e.tax_office_id WHERE e.id = $1",
+                    e.direct_unit_type, e.qualification_end, e.terminating_on, \
+                    x.kind AS exit_kind, x.filed_at AS exit_filed_at, x.effective_at AS exit_at \
+             FROM enterprises e JOIN tax_offices t ON t.id = e.tax_office_id \
+             LEFT JOIN unit_exits x ON x.id = (SELECT MAX(id) FROM unit_exits WHERE enterprise_id = e.id) WHERE e.id = $1",
         )
         .bind(enterprise_id)
         .fetch_optional(self.pool())
         .await
         .map_err(unavailable)?;
         Ok(row.map(|r| {
-            let exit_at: Option<i64> = r.get("exit_at");
-            let exit = match (r.get::<Option<String>, _>("exit_kind").as_deref(), exit_at) {
-                (Some("voluntary"), Some(at)) => Some(PastExit::Voluntary { at: Timestamp(at) }),
-                (Some("ordered"), Some(at)) => Some(PastExit::Ordered { at: Timestamp(at) }),
+            let exit = match (r.get::<Option<String>, _>("exit_kind").as_deref().and_then(ExitKind::from_code), r.get::<Option<i64>, _>("exit_filed_at"), r.get::<Option<i64>, _>("exit_at")) {
+                (Some(kind), Some(filed), Some(at)) => Some(ExitRecord { kind, filed_at: Timestamp(filed), effective_at: Timestamp(at) }),
                 _ => None,
             };
             RegistryProfile {
@@ -108,6 +109,7 @@ impl ApplicationStore for SqlStore {
                 exit,
                 direct_unit: r.get::<Option<String>, _>("direct_unit_type").as_deref().and_then(AccessType::from_code),
                 qualification_end: r.get("qualification_end"),
+                terminating_on: r.get("terminating_on"),
             }
         }))
     }

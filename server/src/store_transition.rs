@@ -23,6 +23,8 @@ pub(crate) enum Timeline {
     Capability,
     /// `measure_events` (税务管理措施)
     Measure,
+    /// `request_events` (资格延续, 事项变更, 终止服务备案)
+    Request,
 }
 
 impl Timeline {
@@ -38,6 +40,10 @@ impl Timeline {
             }
             Timeline::Measure => {
                 "INSERT INTO measure_events (measure_id, at, actor, actor_unit, action, from_status, to_status, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            }
+            Timeline::Request => {
+                "INSERT INTO request_events (request_id, at, actor, actor_unit, action, from_status, to_status, reason) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             }
             Timeline::Invitation => {

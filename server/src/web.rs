@@ -76,6 +76,7 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
         .nest_service("/nlzx", spa(&site_dir.join("nlzx")))
         .nest_service("/xxzx", spa(&xxzx_dir))
         .nest_service("/tax_admin", spa(&tax_admin_dir))
+        .nest_service("/zgzl", spa(&site_dir.join("zgzl")))
         .fallback_service(spa(site_dir))
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn_with_state(guard, crate::web_guard::guard))

@@ -139,6 +139,11 @@ async fn from_apply_through_three_desks_to_confirmed() {
     // `qualification_term`, the default reading; T0 is in November 2025).
     assert_eq!(unit.unit.qualification_end.as_deref(), Some("2027-12-31"));
     assert_eq!(overview.unit.qualification_end, None, "no term before 确认通过");
+    // The console shows the unit's 资格 status from now on (issue #13).
+    let case: CaseFile = call_typed(r, OfficerCase::PATH, &[("id", &sent.id.to_string())], &sc).await.unwrap();
+    let l = case.lifecycle.expect("a direct unit has a status");
+    assert_eq!((l.status, l.qualification_end.as_deref()), (app::domain::lifecycle::UnitStatus::Normal, Some("2027-12-31")));
+    assert_eq!(l.deadline.map(|d| d.day), Some("2027-10-01".to_string()), "next: the extension window opens");
 }
 
 #[tokio::test]

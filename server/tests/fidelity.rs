@@ -185,15 +185,19 @@ async fn login_by_15_and_20_character_taxpayer_numbers(s: Site) {
 async fn ordered_exit_requires_the_rectification_report(s: Site) {
     let r = &s.router;
     let four_years_ago = T0 - 4 * 366 * 24 * 3600 * 1000;
-    sqlx::query(
-        "UPDATE enterprises SET credit_grade = 'A', revenue_last_year_fen = $1, invoices_12m = 20000, exit_kind = 'ordered', exit_at = $2 WHERE credit_code = $3",
-    )
-    .bind(6000i64 * 1_000_000)
-    .bind(four_years_ago)
-    .bind("92150105MA0NCY0513")
-    .execute(s.db.store.pool())
-    .await
-    .unwrap();
+    sqlx::query("UPDATE enterprises SET credit_grade = 'A', revenue_last_year_fen = $1, invoices_12m = 20000 WHERE credit_code = $2")
+        .bind(6000i64 * 1_000_000)
+        .bind("92150105MA0NCY0513")
+        .execute(s.db.store.pool())
+        .await
+        .unwrap();
+    // The exit record (issue #13: the ban is derived from it).
+    sqlx::query("INSERT INTO unit_exits (enterprise_id, kind, filed_at, effective_at) SELECT id, 'ordered', $1, $1 FROM enterprises WHERE credit_code = $2")
+        .bind(four_years_ago)
+        .bind("92150105MA0NCY0513")
+        .execute(s.db.store.pool())
+        .await
+        .unwrap();
     let shop = login(r, "15010519800808024101", "阿拉坦", "LegalRepresentative").await.unwrap();
     let code: String = sqlx::query("SELECT credit_code FROM enterprises WHERE taxpayer_number = $1").bind("15010519800808024101").fetch_one(s.db.store.pool()).await.unwrap().get("credit_code");
     assert_eq!(code, "92150105MA0NCY0513", "the update above hit the shop");

@@ -3,7 +3,8 @@
 //! transaction. Here the audit insert is made to fail (a trigger or a check on
 //! one actor's records) and each workflow's change must be rolled back with it —
 //! access applications (提交, a decision, 保存草稿), invitations (a batch, a step,
-//! 授权 with its 开票人员登记, 变更关系证明材料) and 开票人员登记, 授权申请 (申请, 拒绝, 同意 with the invitation it becomes) — on
+//! 授权 with its 开票人员登记, 变更关系证明材料) and 开票人员登记, 授权申请 (申请, 拒绝, 同意 with the invitation it becomes),
+//! the lifecycle requests (资格延续, 终止服务备案, the end of service) — on
 //! SQLite and on PostgreSQL.
 
 mod common;
@@ -223,7 +224,43 @@ async fn a_corrupt_stored_record_is_an_error_not_a_gap(store: &SqlStore) {
     assert!(is_unavailable(store.invitation(id).await), "so do the 接入备案 lines");
 }
 
+/// 资格延续 / 终止服务备案 (issue #13): filing, deciding (the new term) and ending a
+/// unit's service are rolled back with their audit record.
+async fn lifecycle_changes_roll_back_with_their_audit(store: &SqlStore) {
+    use app::domain::lifecycle::{ExitKind, ExitRecord, RequestBody, RequestStatus, Term};
+    seeded(store).await;
+    fail_audits_of_faulty_actor(store).await;
+    let shule = store.registry_by_codes(&["91510104MA6CLQ001T".into()]).await.unwrap().remove(0);
+    let (unit, office) = (shule.enterprise_id, shule.tax_office_id);
+    let ext = RequestBody::Extension { term: Term::Long, reason: "继续使用".into() };
+    let ev = event("提交资格延续请求", "", "待受理");
+    assert!(is_unavailable(store.file_request(unit, office, &ext, None, None, &ev, &audit(FAULTY, "提交资格延续请求")).await));
+    assert!(store.requests_of(unit, 10).await.unwrap().is_empty());
+    let id = store.file_request(unit, office, &ext, None, None, &ev, &audit("王建国", "提交资格延续请求")).await.unwrap();
+    let end = store.registry_profile(unit).await.unwrap().unwrap().qualification_end;
+    let new_term = RequestEffect::NewTerm("2099-12-31".into());
+    let confirm = event("确认通过", "待受理", "确认通过");
+    assert!(is_unavailable(store.decide_request(id, 1, &RequestStatus::Confirmed, Some("2099-12-31"), Some(&new_term), &confirm, &audit(FAULTY, "资格延续确认通过"), &[]).await));
+    let same = store.request(id).await.unwrap().unwrap();
+    assert_eq!((same.status, same.version, same.granted_end), (RequestStatus::PendingAcceptance, 1, None));
+    assert_eq!(store.registry_profile(unit).await.unwrap().unwrap().qualification_end, end, "the term stays");
+    assert_eq!(store.request_events(id).await.unwrap().len(), 1);
+    // 终止服务备案: the unit is not marked terminating without the record.
+    let term = RequestBody::Termination { end_date: "2099-01-31".into(), reason: "业务调整".into() };
+    assert!(is_unavailable(store.file_request(unit, office, &term, Some("2099-01-31"), None, &ev, &audit(FAULTY, "提交终止服务备案请求")).await));
+    assert_eq!(store.registry_profile(unit).await.unwrap().unwrap().terminating_on, None);
+    // The end of service: the unit stays a direct unit, no exit is recorded.
+    let exit = ExitRecord { kind: ExitKind::Voluntary, filed_at: Timestamp(T0), effective_at: Timestamp(T0) };
+    assert!(is_unavailable(store.end_service(unit, &exit, "系统", "终止服务", &audit(FAULTY, "终止服务"), &[], None).await));
+    let p = store.registry_profile(unit).await.unwrap().unwrap();
+    assert!(p.direct_unit.is_some() && p.exit.is_none());
+    assert_eq!(store.end_service(unit, &exit, "系统", "终止服务", &audit("系统", "终止服务"), &[], None).await.unwrap(), 0);
+    assert_eq!(store.registry_profile(unit).await.unwrap().unwrap().exit, Some(exit));
+    assert_eq!(store.end_service(unit, &exit, "系统", "终止服务", &audit("系统", "终止服务"), &[], None).await, Err(StoreError::Conflict), "once");
+}
+
 on_both_backends!(
+    lifecycle_changes_roll_back_with_their_audit,
     access_changes_roll_back_with_their_audit,
     invitation_changes_roll_back_with_their_audit,
     registration_changes_roll_back_with_their_audit,

@@ -13,6 +13,7 @@ pub mod invitation;
 pub mod invite_link;
 pub mod invoicers;
 pub mod leqi;
+pub mod lifecycle;
 pub mod materials;
 pub mod measure;
 pub mod message;
@@ -116,4 +117,11 @@ pub fn register_server_fns() {
     register_explicit::<auth_request::AuthRequestDetail>();
     register_explicit::<auth_request::AuthRequestAct>();
     register_explicit::<auth_request::H5AuthRequests>();
+    register_explicit::<lifecycle::LifecycleOverview>();
+    register_explicit::<lifecycle::RequestExtension>();
+    register_explicit::<lifecycle::RequestChange>();
+    register_explicit::<lifecycle::FileTermination>();
+    register_explicit::<lifecycle::OfficerRequests>();
+    register_explicit::<lifecycle::OfficerRequest>();
+    register_explicit::<lifecycle::RequestAct>();
 }

@@ -452,25 +452,12 @@ pub fn failed(lines: &[CheckLine]) -> Vec<&CheckLine> {
     lines.iter().filter(|l| l.outcome == CheckOutcome::Fail).collect()
 }
 
-/// How a unit left the platform before.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PastExit {
-    /// 申请退出
-    Voluntary { at: Timestamp },
-    /// 被税务机关责令退出
-    Ordered { at: Timestamp },
-}
-
-const YEAR_MS: i64 = 365 * 24 * 3600 * 1000 + 6 * 3600 * 1000;
-
-/// Some(earliest time it may apply again) while a re-application ban runs.
-pub fn reapplication_ban(rules: &ProvinceRules, exit: Option<PastExit>, now: Timestamp) -> Option<Timestamp> {
-    let (at, years) = match exit? {
-        PastExit::Voluntary { at } => (at, rules.reapply_after_voluntary_exit_years),
-        PastExit::Ordered { at } => (at, rules.reapply_after_ordered_exit_years),
-    };
-    let until = Timestamp(at.0 + years as i64 * YEAR_MS);
-    (now < until).then_some(until)
+/// Some(the first moment it may apply again) while a re-application ban runs: derived
+/// from the unit's latest exit record (`lifecycle::ExitRecord`: 1 year after 主动退出,
+/// 3 years after 责令退出, as the province configures).
+pub fn reapplication_ban(rules: &ProvinceRules, exit: Option<&super::lifecycle::ExitRecord>, now: Timestamp) -> Option<Timestamp> {
+    let today = super::lifecycle::Day::of(now);
+    exit?.banned_on(today, rules.reapply_after_voluntary_exit_years, rules.reapply_after_ordered_exit_years).map(|d| d.start())
 }
 
 /// The application's status (manual §3.3.2).
@@ -1082,15 +1069,16 @@ mod province_rule_tests {
 
     #[test]
     fn reapplication_bans_one_and_three_years() {
+        use crate::domain::lifecycle::{Day, ExitKind, ExitRecord};
         let r = rules("15");
-        let left = Timestamp(1_700_000_000_000);
-        let year = YEAR_MS;
-        let vol = Some(PastExit::Voluntary { at: left });
-        assert!(reapplication_ban(&r, vol, Timestamp(left.0 + year - 1)).is_some());
-        assert!(reapplication_ban(&r, vol, Timestamp(left.0 + year)).is_none());
-        let ordered = Some(PastExit::Ordered { at: left });
-        assert!(reapplication_ban(&r, ordered, Timestamp(left.0 + 3 * year - 1)).is_some());
-        assert!(reapplication_ban(&r, ordered, Timestamp(left.0 + 3 * year)).is_none());
+        let left = Day::parse("2024-03-01").unwrap().start();
+        let at = |s: &str| Day::parse(s).unwrap().start();
+        let vol = ExitRecord { kind: ExitKind::Voluntary, filed_at: left, effective_at: left };
+        assert_eq!(reapplication_ban(&r, Some(&vol), at("2025-02-28")), Some(at("2025-03-01")));
+        assert!(reapplication_ban(&r, Some(&vol), at("2025-03-01")).is_none());
+        let ordered = ExitRecord { kind: ExitKind::Ordered, ..vol };
+        assert!(reapplication_ban(&r, Some(&ordered), at("2027-02-28")).is_some());
+        assert!(reapplication_ban(&r, Some(&ordered), at("2027-03-01")).is_none());
         assert!(reapplication_ban(&r, None, left).is_none());
         // 四川's guideline states no bans: the same 1 and 3 years are configuration there (not in the seeds).
         let sc = rules("51");

@@ -111,7 +111,8 @@ pub struct ValidForm {
     pub period: Period,
 }
 
-fn ips(text: &str) -> Result<Vec<Ipv4>, String> {
+/// A list of IPv4 addresses (comma, semicolon, space or newline separated).
+pub fn ips(text: &str) -> Result<Vec<Ipv4>, String> {
     let parts: Vec<&str> = text.split([',', '，', ';', '；', ' ', '\n']).filter(|s| !s.trim().is_empty()).collect();
     if parts.is_empty() {
         return Err("请填写IP地址".into());

@@ -338,6 +338,8 @@ pub enum MaterialOwner {
     Application(i64),
     /// A batch of invitations to use units (接入邀请)
     InvitationBatch(i64),
+    /// A 事项变更 request (the newly signed 服务协议书)
+    Request(i64),
 }
 
 impl MaterialOwner {
@@ -347,6 +349,7 @@ impl MaterialOwner {
             MaterialOwner::Unattached => ("unattached", None),
             MaterialOwner::Application(id) => ("application", Some(id)),
             MaterialOwner::InvitationBatch(id) => ("invitation_batch", Some(id)),
+            MaterialOwner::Request(id) => ("lifecycle_request", Some(id)),
         }
     }
 
@@ -355,6 +358,7 @@ impl MaterialOwner {
             ("unattached", _) => Some(MaterialOwner::Unattached),
             ("application", Some(id)) => Some(MaterialOwner::Application(id)),
             ("invitation_batch", Some(id)) => Some(MaterialOwner::InvitationBatch(id)),
+            ("lifecycle_request", Some(id)) => Some(MaterialOwner::Request(id)),
             _ => None,
         }
     }

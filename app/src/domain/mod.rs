@@ -13,6 +13,7 @@ pub mod codes;
 pub mod invitation;
 pub mod invite_link;
 pub mod invoicers;
+pub mod lifecycle;
 pub mod materials;
 pub mod measure;
 pub mod message;

@@ -85,4 +85,7 @@ pub struct CaseFile {
     pub checks: Vec<CheckLine>,
     /// Whether this officer's desk decides now.
     pub can_decide: bool,
+    /// The unit's 资格 status after 确认通过 (issue #13), when it has one.
+    #[serde(default)]
+    pub lifecycle: Option<crate::models::lifecycle::UnitLifecycle>,
 }

@@ -93,6 +93,7 @@ fn Overview(summary: AccessSummary, stage: RwSignal<Stage>) -> impl IntoView {
                 view! { <button class="primary" on:click=move |_| stage.set(Stage::ConfirmUnit(Box::new(u.clone())))>"我要申请"</button> }
             })}
         </section>
+        <crate::pages::lifecycle::LifecycleSummary />
         {current.map(|c| {
             let id = c.id;
             let may = c.status.may_reapply();

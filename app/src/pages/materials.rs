@@ -77,7 +77,7 @@ fn pick(ev: leptos::ev::Event, application_id: i64, kind: MaterialKind, material
             return;
         }
         spawn_local(async move {
-            match send(application_id, kind, file).await {
+            match send(Some(application_id), kind, file).await {
                 Ok(m) => materials.update(|l| l.push(m)),
                 Err(e) => upload_error.set(Some(match e {
                     AppError::Invalid(_) => e,
@@ -90,8 +90,10 @@ fn pick(ev: leptos::ev::Event, application_id: i64, kind: MaterialKind, material
     let _ = (ev, application_id, kind, materials, upload_error, MAX_FILE_BYTES);
 }
 
+/// Uploads a file as a material: of the application, or (None) unattached — a
+/// 服务协议书 for a 事项变更, a 单位关系证明材料 for an invitation.
 #[cfg(feature = "csr")]
-async fn send(application_id: i64, kind: MaterialKind, file: web_sys::File) -> Result<MaterialInfo, AppError> {
+pub(crate) async fn send(application_id: Option<i64>, kind: MaterialKind, file: web_sys::File) -> Result<MaterialInfo, AppError> {
     let name: String = file
         .name()
         .bytes()
@@ -100,7 +102,8 @@ async fn send(application_id: i64, kind: MaterialKind, file: web_sys::File) -> R
             _ => format!("%{b:02X}"),
         })
         .collect();
-    let url = format!("{MATERIALS_PATH}?kind={}&name={name}&application={application_id}", kind.code());
+    let owner = application_id.map(|id| format!("&application={id}")).unwrap_or_default();
+    let url = format!("{MATERIALS_PATH}?kind={}&name={name}{owner}", kind.code());
     let res = gloo_net::http::Request::post(&url).body(file).map_err(|_| AppError::Network)?.send().await.map_err(|_| AppError::Network)?;
     let text = res.text().await.map_err(|_| AppError::Network)?;
     if res.ok() {

@@ -11,6 +11,7 @@ pub mod h5_invite;
 pub mod invitation_act;
 pub mod jrgl;
 pub mod leqi;
+pub mod lifecycle;
 pub mod materials;
 pub mod measures;
 pub mod messages;

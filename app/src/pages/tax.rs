@@ -40,6 +40,7 @@ pub fn TaxApp() -> impl IntoView {
                     <Route path=path!("/tax/measures") view=crate::pages::account::LeaveHere />
                     <Route path=path!("/tax/notices") view=crate::pages::account::LeaveHere />
                     <Route path=path!("/tax/notices/:id") view=crate::pages::account::LeaveHere />
+                    <Route path=path!("/tax/request/:id") view=|| view! { <OfficerOnly><crate::pages::lifecycle::OfficerRequestPage /></OfficerOnly> } />
                     <Route path=path!("/tax/audit") view=|| view! { <OfficerOnly><p class="back"><A href="/tax">"返回待办列表"</A></p><crate::pages::audit::AuditLogView /></OfficerOnly> } />
                 </Routes>
             </main>
@@ -101,6 +102,10 @@ pub fn OfficerQueue() -> impl IntoView {
                 <section class="card queue invitation-queue">
                     <h3>"使用单位接入邀请"</h3>
                     <InvitationQueueList />
+                </section>
+                <section class="card queue request-queue">
+                    <h3>"资格管理请求"</h3>
+                    <crate::pages::lifecycle::RequestQueueList />
                 </section>
                 <section class="card queue capability-queue">
                     <h3>"能力订阅测试报告"</h3>
@@ -273,6 +278,7 @@ fn CaseView(case: CaseFile, reload: RwSignal<u32>, decided: RwSignal<Option<Stri
             </dl>
         </section>
         {decision.map(|desk| view! { <DecisionForm id=app.id version=app.version desk reload decided /> })}
+        {case.lifecycle.clone().map(|l| view! { <section class="card case-lifecycle"><crate::pages::lifecycle::UnitStatusLine l /></section> })}
         <UnitCard unit=case.unit.clone() />
         <ChecksCard lines=case.checks.clone() />
         <FormCard form=app.form.clone() items=app.items.clone() />

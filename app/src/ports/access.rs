@@ -5,7 +5,8 @@ use super::*;
 
 use async_trait::async_trait;
 
-use crate::domain::access::{AccessType, Applicant, ApplicationStatus, PastExit, UnitFigures};
+use crate::domain::access::{AccessType, Applicant, ApplicationStatus, UnitFigures};
+use crate::domain::lifecycle::ExitRecord;
 use crate::domain::audit::AuditRecord;
 use crate::domain::{CreditCode, Timestamp};
 
@@ -16,7 +17,10 @@ pub struct RegistryProfile {
     pub tax_office_id: i64,
     pub province_code: String,
     pub applicant: Applicant,
-    pub exit: Option<PastExit>,
+    /// The latest exit (主动退出 / 责令退出 / 到期终止); the ban is derived from it.
+    pub exit: Option<ExitRecord>,
+    /// A 终止服务备案 is filed: its end date (no new use units from filing on).
+    pub terminating_on: Option<String>,
     pub direct_unit: Option<AccessType>,
     /// "YYYY-12-31" once confirmed as a direct unit.
     pub qualification_end: Option<String>,

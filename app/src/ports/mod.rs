@@ -14,6 +14,7 @@ mod capability;
 mod invitation;
 mod invite_link;
 mod invoicers;
+mod lifecycle;
 mod materials;
 mod measure;
 mod message;
@@ -30,6 +31,7 @@ pub use capability::*;
 pub use invitation::*;
 pub use invite_link::*;
 pub use invoicers::*;
+pub use lifecycle::*;
 pub use materials::*;
 pub use measure::*;
 pub use message::*;
@@ -54,8 +56,8 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + MessageStore + UpgradeNoticeStore + MeasureStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + MessageStore + UpgradeNoticeStore + MeasureStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + LifecycleStore + MessageStore + UpgradeNoticeStore + MeasureStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + LifecycleStore + MessageStore + UpgradeNoticeStore + MeasureStore> Store for T {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -48,7 +48,7 @@ fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<St
 /// (责令退出) the 整改情况报告 and 防范机制说明 are required (guideline-neimenggu ch. 3 一(三)7).
 async fn material_rules(ctx: &Ctx, province_code: &str, enterprise_id: i64) -> AppResult<MaterialRules> {
     let rules = ctx.store.province_rules(province_code).await?.map(|r| r.materials).unwrap_or_default();
-    let ordered = ctx.store.registry_profile(enterprise_id).await?.is_some_and(|p| matches!(p.exit, Some(crate::domain::access::PastExit::Ordered { .. })));
+    let ordered = ctx.store.registry_profile(enterprise_id).await?.is_some_and(|p| p.exit.is_some_and(|e| e.kind == crate::domain::lifecycle::ExitKind::Ordered));
     Ok(rules.resolved(ordered))
 }
 
@@ -95,8 +95,9 @@ pub async fn overview(ctx: &Ctx) -> AppResult<AccessSummary> {
         None => None,
     };
     let rules = ctx.store.province_rules(&profile.province_code).await?;
-    let ban_until = rules.as_ref().and_then(|r| reapplication_ban(r, profile.exit, ctx.clock.now())).map(|t| t.beijing_time()[..10].to_string());
-    let active = current.as_ref().is_some_and(|c| c.status.is_active());
+    let ban_until = rules.as_ref().and_then(|r| reapplication_ban(r, profile.exit.as_ref(), ctx.clock.now())).map(|t| t.beijing_time()[..10].to_string());
+    // A 确认通过 application of a unit that has since left (退出, 到期终止) no longer holds it back.
+    let active = current.as_ref().is_some_and(|c| c.status.is_active() && !(c.status == ApplicationStatus::Confirmed && profile.direct_unit.is_none()));
     Ok(AccessSummary { can_apply: !active && ban_until.is_none() && profile.direct_unit.is_none(), unit, current, ban_until })
 }
 
@@ -110,12 +111,12 @@ pub async fn confirm_unit(ctx: &Ctx, access_type: AccessType, gov: bool, confirm
         return Err(AppError::Refused("本单位已是直连单位".into()));
     }
     if let Some(a) = ctx.store.latest_application(t.enterprise_id).await? {
-        if a.status.is_active() {
+        if a.status.is_active() && a.status != ApplicationStatus::Confirmed {
             return Err(AppError::Refused(format!("本单位已有{}的接入申请", a.status.label())));
         }
     }
     let rules = ctx.store.province_rules(&profile.province_code).await?.ok_or_else(|| AppError::Refused("本省接入条件尚未配置，请咨询主管税务机关".into()))?;
-    if let Some(until) = reapplication_ban(&rules, profile.exit, ctx.clock.now()) {
+    if let Some(until) = reapplication_ban(&rules, profile.exit.as_ref(), ctx.clock.now()) {
         return Err(AppError::Refused(format!("本单位退出乐企后重新申请的限制期未满，{}后可重新申请", &until.beijing_time()[..10])));
     }
     let mut applicant = profile.applicant.clone();
@@ -327,7 +328,9 @@ pub async fn officer_case(ctx: &Ctx, id: i64) -> AppResult<CaseFile> {
     let application = load_view_for(ctx, a.clone(), Some(o.role)).await?;
     let can_decide = !application.actions.is_empty();
     let checks = case_checks(ctx, &a, &application.form).await?;
-    Ok(CaseFile { application, unit, checks, can_decide })
+    let lifecycle = super::lifecycle::lifecycle_of(ctx, a.enterprise_id).await?;
+    let lifecycle = (lifecycle.status != crate::domain::lifecycle::UnitStatus::NotJoined).then_some(lifecycle);
+    Ok(CaseFile { application, unit, checks, can_decide, lifecycle })
 }
 
 /// An officer's 受理 / 不予受理, 复核通过 / 复核不通过, 确认通过 / 确认不通过.

@@ -86,7 +86,11 @@ async fn manager(ctx: &Ctx) -> AppResult<(TaxpayerSession, Inviter)> {
 }
 
 /// The unit's filed addresses (生产环境IP and 测试环境IP of its confirmed 接入申请).
+/// A confirmed 事项变更 of the addresses replaces them (issue #13): until it is confirmed the old ones hold.
 async fn filed_ips(ctx: &Ctx, enterprise_id: i64) -> AppResult<Vec<crate::domain::Ipv4>> {
+    if let Some((production, test)) = ctx.store.filed_ips_override(enterprise_id).await? {
+        return Ok(signing::filed_ips(&production, &test));
+    }
     let Some(json) = ctx.store.confirmed_access_form(enterprise_id).await? else { return Ok(vec![]) };
     let form: AccessForm = serde_json::from_str(&json).map_err(|_| AppError::Internal)?;
     Ok(signing::filed_ips(&form.production_ips, &form.test_ips))
@@ -244,6 +248,8 @@ pub async fn authenticate(ctx: &Ctx, req: &ApiRequest<'_>) -> Result<Inviter, Ap
     if !ctx.store.use_api_nonce(&cred.app_id, &h.nonce, crate::domain::Timestamp(h.nonce_expiry_ms())).await? {
         return Err(ApiRefusal::Sign(SignError::Replayed));
     }
+    // 限制并发: the unit's reduced rate, counted in the database (every process shares it).
+    super::lifecycle::api_rate_check(ctx, cred.enterprise_id).await.map_err(ApiRefusal::App)?;
     Ok(inviter_for(ctx, cred.enterprise_id, &format!("接口凭证{}", cred.app_id)).await?)
 }
 

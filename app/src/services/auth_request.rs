@@ -39,7 +39,7 @@ async fn direct_unit(ctx: &Ctx, code: &str) -> AppResult<(i64, String, String, D
     let code = CreditCode::parse(code).map_err(|e| AppError::field("direct_code", e.to_string()))?;
     let unit = ctx.store.registry_by_codes(&[code.to_string()]).await?.into_iter().next().ok_or_else(|| AppError::field("direct_code", "未查询到该统一社会信用代码的税务登记信息"))?;
     let profile = ctx.store.registry_profile(unit.enterprise_id).await?.ok_or(AppError::NotFound)?;
-    Ok((unit.enterprise_id, unit.name, code.to_string(), DirectUnitFacts { access_type: profile.direct_unit, leaving: profile.exit.is_some() }))
+    Ok((unit.enterprise_id, unit.name, code.to_string(), DirectUnitFacts { access_type: profile.direct_unit, leaving: profile.terminating_on.is_some() }))
 }
 
 /// 【消息中心】: one unit's people of 【接入管理】 hear of a step of the request.

@@ -58,7 +58,7 @@ async fn unit_of(ctx: &Ctx, enterprise_id: i64, actor: String) -> AppResult<Unit
     if profile.direct_unit.is_none() {
         return Err(AppError::Refused("本单位还不是乐企直连单位，请先完成接入申请".into()));
     }
-    if profile.exit.is_some() {
+    if profile.terminating_on.is_some() {
         return Err(AppError::Refused("本单位正在退出乐企，不能订阅能力".into()));
     }
     Ok(Unit { enterprise_id, name: ent.name, credit_code: ent.credit_code.to_string(), tax_office_id: profile.tax_office_id, qualification_end: profile.qualification_end, actor })

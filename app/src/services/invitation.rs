@@ -81,7 +81,8 @@ async fn check_proof(ctx: &Ctx, enterprise_id: i64, material_id: i64) -> AppResu
 
 /// 上传单位关系证明材料 (unattached until an invitation or a replacement uses it).
 pub async fn upload_proof(ctx: &Ctx, who: &Principal, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<crate::models::materials::MaterialInfo> {
-    if kind != MaterialKind::RelationshipProof {
+    // A 单位关系证明材料 for an invitation, or the newly signed 服务协议书 of a 事项变更.
+    if !matches!(kind, MaterialKind::RelationshipProof | MaterialKind::ServiceAgreement) {
         return Err(AppError::Refused("请选择接入申请后再上传申请材料".into()));
     }
     let m = super::materials::upload(ctx, who, kind, file_name, bytes).await?;
@@ -132,8 +133,8 @@ pub async fn inviter_for(ctx: &Ctx, enterprise_id: i64, actor: &str) -> AppResul
     let Some(access_type) = profile.direct_unit else {
         return Err(AppError::Refused("本单位还不是乐企直连单位，请先完成接入申请".into()));
     };
-    if profile.exit.is_some() {
-        return Err(AppError::Refused("本单位正在退出乐企，不能发起邀请".into()));
+    if let Some(end) = &profile.terminating_on {
+        return Err(AppError::Refused(format!("本单位已进行终止服务备案（{end}终止服务），不能新增使用单位")));
     }
     Ok(Inviter { enterprise_id, credit_code: ent.credit_code.to_string(), enterprise_name: ent.name, actor: actor.to_string(), access_type })
 }

@@ -95,6 +95,7 @@ pub async fn may_read(ctx: &Ctx, who: &Principal, m: &StoredMaterial) -> AppResu
             MaterialOwner::Application(id) => {
                 Ok(ctx.store.application(id).await?.is_some_and(|a| a.enterprise_id == m.enterprise_id && super::access::officer_may_see(o, &a)))
             }
+            MaterialOwner::Request(id) => Ok(!o.role.is_provincial() && ctx.store.request(id).await?.is_some_and(|r| r.enterprise_id == m.enterprise_id && o.tax_office_id == Some(r.tax_office_id))),
             MaterialOwner::Unattached | MaterialOwner::InvitationBatch(_) => Ok(false),
         },
     }

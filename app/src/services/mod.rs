@@ -12,6 +12,7 @@ pub mod invitation;
 pub mod invite_link;
 pub mod invoicers;
 pub mod leqi;
+pub mod lifecycle;
 pub mod materials;
 pub mod measure;
 pub mod message;
