@@ -28,6 +28,9 @@ pub fn register_server_fns() {
     register_explicit::<capability::CapabilityAct>();
     register_explicit::<capability::CapabilityQueue>();
     register_explicit::<capability::CapabilityDecide>();
+    register_explicit::<capability::CapabilityGrants>();
+    register_explicit::<capability::CapabilityGrant>();
+    register_explicit::<capability::CapabilityGrantAct>();
     register_explicit::<audit::AuditLog>();
     register_explicit::<auth::NewCaptcha>();
     register_explicit::<auth::EnterpriseLogin>();
