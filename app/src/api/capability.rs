@@ -62,3 +62,16 @@ pub async fn capability_grant(code: String, invitation_ids: Vec<i64>) -> Result<
 pub async fn capability_grant_act(id: i64, version: i64, action: GrantAction, reason: String) -> Result<GrantView, AppError> {
     grants::act(&ctx()?, id, version, action, &reason).await
 }
+
+/// H5: the grants the use unit received (lean lines for the H5 bundle).
+#[server(endpoint = "h5_capability_grants")]
+pub async fn h5_capability_grants() -> Result<Vec<H5Grant>, AppError> {
+    grants::h5_lines(&ctx()?).await
+}
+
+/// H5: 【确认授权】 (`confirm`) or 【拒绝】 a pending grant; the new status's label.
+#[server(endpoint = "h5_grant_answer", input = Json)]
+pub async fn h5_grant_answer(id: i64, version: i64, confirm: bool) -> Result<String, AppError> {
+    let action = if confirm { GrantAction::Confirm } else { GrantAction::Refuse };
+    Ok(grants::act(&ctx()?, id, version, action, "").await?.status.label().to_string())
+}

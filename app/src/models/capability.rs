@@ -145,3 +145,16 @@ pub struct GrantRowResult {
     /// None: granted (待确认); else why not.
     pub refusal: Option<String>,
 }
+
+/// H5: one grant the use unit received, as a line (the H5 bundle stays lean).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct H5Grant {
+    pub id: i64,
+    pub version: i64,
+    /// "蓝字发票开具 · 四川蜀乐科技集团有限公司"
+    pub text: String,
+    /// 开通状态 of the grant (its label).
+    pub status: String,
+    /// 待确认: 【确认授权】/【拒绝】 are offered.
+    pub pending: bool,
+}

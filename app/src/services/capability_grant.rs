@@ -123,6 +123,18 @@ pub async fn center(ctx: &Ctx) -> AppResult<GrantCenter> {
     })
 }
 
+/// H5: the grants the use unit received, as lines.
+pub async fn h5_lines(ctx: &Ctx) -> AppResult<Vec<H5Grant>> {
+    let t = require_module(ctx, Module::LeqiCapability).await?;
+    let today = today(ctx.clock.now());
+    let mut out = Vec::new();
+    for g in ctx.store.grants_of_use_unit(t.enterprise_id).await?.iter().take(50) {
+        let v = view(ctx, g, GrantParty::UseUnit, &today).await?;
+        out.push(H5Grant { id: v.id, version: v.version, text: format!("{} · {}", v.capability_name, v.direct_name), status: v.status.label().into(), pending: v.actions.contains(&GrantAction::Confirm) });
+    }
+    Ok(out)
+}
+
 /// 【授权】: `code` to the bound use units of `invitation_ids` (one or a batch). Every use
 /// unit that fits gets a pending grant (one transaction, one audit record); each other
 /// is refused with its reason.
