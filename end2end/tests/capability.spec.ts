@@ -83,6 +83,12 @@ test('能力中心: subscribe, the 测试中心 updates as the system runs the c
   await page.getByRole('button', { name: '生成测试报告' }).click();
   await expect(page.getByRole('heading', { name: '能力测试报告' })).toBeVisible();
   await expect(page.locator('.capability-detail .status').first()).toHaveText('测试通过');
+  // Printed (A4, or PDF through the browser), only the report shows.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('heading', { name: '能力测试报告' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '测试中心' })).toBeHidden();
+  await expect(page.getByRole('button', { name: '打印' })).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
   const validity = page.locator('input[name="valid_until"]');
   const last = await validity.getAttribute('max');
   expect(last).toMatch(/^\d{4}-12-31$/);
