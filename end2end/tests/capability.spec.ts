@@ -170,7 +170,7 @@ test('能力授权: grant to a bound use unit, its H5 确认授权, revoke', asy
   // 【能力中心】→【能力授权】: choose the capability and the bound use unit, 【授权】.
   await page.goto('/nlzx');
   await page.getByRole('link', { name: '能力授权', exact: true }).first().click();
-  await expect(page.getByRole('heading', { name: '能力授权', exact: true })).toBeVisible();
+  await expect(page.locator('section.grant-center h2')).toHaveText('能力授权');
   await page.locator('select[name="capability"]').selectOption('invoice_query');
   // Nothing chosen: the message next to the field.
   await page.getByRole('button', { name: '授权', exact: true }).click();
