@@ -22,6 +22,7 @@ pub mod store_invitation;
 pub mod store_invite_links;
 pub mod store_invoicers;
 pub mod store_materials;
+pub mod store_message;
 pub mod store_security;
 pub mod store_rules;
 mod store_transition;

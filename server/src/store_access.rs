@@ -175,7 +175,7 @@ impl ApplicationStore for SqlStore {
         Ok(expected_version + 1)
     }
 
-    async fn transition(&self, id: i64, expected_version: i64, to: &ApplicationStatus, ev: &ApplicationEvent, confirmation: Option<&Confirmation>, audit: &AuditRecord) -> StoreResult<i64> {
+    async fn transition(&self, id: i64, expected_version: i64, to: &ApplicationStatus, ev: &ApplicationEvent, confirmation: Option<&Confirmation>, audit: &AuditRecord, messages: &[app::domain::message::NewMessage]) -> StoreResult<i64> {
         let mut change = StateChange::begin(self).await?;
         let submitted = matches!(to, ApplicationStatus::PendingAcceptance).then_some(ev.at.0);
         change
@@ -203,6 +203,7 @@ impl ApplicationStore for SqlStore {
                 .await
                 .map_err(unavailable)?;
         }
+        change.messages(messages).await?;
         change.commit(audit).await?;
         Ok(expected_version + 1)
     }

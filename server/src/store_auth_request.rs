@@ -61,7 +61,7 @@ async fn set_status(sc: &mut StateChange<'_>, id: i64, version: i64, to: &Reques
 
 #[async_trait]
 impl AuthRequestStore for SqlStore {
-    async fn create_auth_request(&self, r: &NewAuthRequest, audit: &AuditRecord, now: Timestamp) -> StoreResult<StoredAuthRequest> {
+    async fn create_auth_request(&self, r: &NewAuthRequest, audit: &AuditRecord, now: Timestamp, messages: &[app::domain::message::NewMessage]) -> StoreResult<StoredAuthRequest> {
         let mut sc = StateChange::begin(self).await?;
         let status = RequestStatus::Pending;
         let id: i64 = sqlx::query(
@@ -81,6 +81,7 @@ impl AuthRequestStore for SqlStore {
         .await
         .map_err(conflict_or_unavailable)?
         .get("id");
+        sc.messages(messages).await?;
         sc.commit(audit).await?;
         self.auth_request(id).await?.ok_or_else(|| StoreError::Unavailable("request vanished".into()))
     }
@@ -114,13 +115,14 @@ impl AuthRequestStore for SqlStore {
         rows.into_iter().map(request).collect()
     }
 
-    async fn decide_auth_request(&self, id: i64, version: i64, to: &RequestStatus, by: &str, audit: &AuditRecord, now: Timestamp) -> StoreResult<()> {
+    async fn decide_auth_request(&self, id: i64, version: i64, to: &RequestStatus, by: &str, audit: &AuditRecord, now: Timestamp, messages: &[app::domain::message::NewMessage]) -> StoreResult<()> {
         let mut sc = StateChange::begin(self).await?;
         set_status(&mut sc, id, version, to, by, now).await?;
+        sc.messages(messages).await?;
         sc.commit(audit).await
     }
 
-    async fn agree_auth_request(&self, id: i64, version: i64, by: &str, b: &NewBatch, inv: &NewInvitation, audit: &AuditRecord, now: Timestamp) -> StoreResult<i64> {
+    async fn agree_auth_request(&self, id: i64, version: i64, by: &str, b: &NewBatch, inv: &NewInvitation, audit: &AuditRecord, now: Timestamp, messages: &[app::domain::message::NewMessage]) -> StoreResult<i64> {
         let mut sc = StateChange::begin(self).await?;
         let batch_id: i64 = sqlx::query(
             "INSERT INTO invitation_batches (direct_enterprise_id, source, file_name, proof_material_id, created_by, created_at, rows_total, rows_ok, rows_failed, failures) \
@@ -172,6 +174,7 @@ impl AuthRequestStore for SqlStore {
                 .map_err(unavailable)?;
         }
         set_status(&mut sc, id, version, &RequestStatus::Agreed { invitation_id }, by, now).await?;
+        sc.messages(messages).await?;
         sc.commit(audit).await?;
         Ok(invitation_id)
     }

@@ -81,6 +81,7 @@ impl CapabilityStore for SqlStore {
         .map_err(conflict_or_unavailable)?
         .get("id");
         sc.event(Timeline::Capability, id, c.event).await?;
+        sc.messages(c.messages).await?;
         sc.commit(c.audit).await?;
         Ok(id)
     }
@@ -110,6 +111,7 @@ impl CapabilityStore for SqlStore {
             let (direct, code): (i64, String) = (row.get("enterprise_id"), row.get("capability_code"));
             end_in(sc.conn(), EndScope::Capability { direct_enterprise_id: direct, code: &code }, ending).await?;
         }
+        sc.messages(c.messages).await?;
         sc.commit(c.audit).await?;
         Ok(version + 1)
     }
@@ -236,8 +238,8 @@ impl CapabilityStore for SqlStore {
         self.grant_by_id(id).await
     }
 
-    async fn create_grants(&self, grants: &[NewGrant], audit: &AuditRecord, now: Timestamp) -> StoreResult<Vec<i64>> {
-        self.create_grants_tx(grants, audit, now).await
+    async fn create_grants(&self, grants: &[NewGrant], messages: &[app::domain::message::NewMessage], audit: &AuditRecord, now: Timestamp) -> StoreResult<Vec<i64>> {
+        self.create_grants_tx(grants, messages, audit, now).await
     }
 
     async fn transition_grant(&self, id: i64, version: i64, change: &GrantChange<'_>, now: Timestamp) -> StoreResult<i64> {

@@ -110,12 +110,13 @@ impl SqlStore {
         row.map(grant).transpose()
     }
 
-    pub(crate) async fn create_grants_tx(&self, grants: &[NewGrant], audit: &app::domain::audit::AuditRecord, now: Timestamp) -> StoreResult<Vec<i64>> {
+    pub(crate) async fn create_grants_tx(&self, grants: &[NewGrant], messages: &[app::domain::message::NewMessage], audit: &app::domain::audit::AuditRecord, now: Timestamp) -> StoreResult<Vec<i64>> {
         let mut sc = StateChange::begin(self).await?;
         let mut ids = Vec::with_capacity(grants.len());
         for g in grants {
             ids.push(insert_in(sc.conn(), g, now).await?);
         }
+        sc.messages(messages).await?;
         sc.commit(audit).await?;
         Ok(ids)
     }
@@ -133,6 +134,7 @@ impl SqlStore {
         )
         .await?;
         sc.event(Timeline::Grant, id, c.event).await?;
+        sc.messages(c.messages).await?;
         sc.commit(c.audit).await?;
         Ok(version + 1)
     }

@@ -194,7 +194,7 @@ impl InvitationStore for SqlStore {
         Ok(out)
     }
 
-    async fn create_batch(&self, b: &NewBatch, invitations: &[NewInvitation], now: Timestamp, audit: &AuditRecord) -> StoreResult<i64> {
+    async fn create_batch(&self, b: &NewBatch, invitations: &[NewInvitation], now: Timestamp, audit: &AuditRecord, notice: Option<&InviteeNotice>) -> StoreResult<i64> {
         let mut change = StateChange::begin(self).await?;
         let tx = change.conn();
         let failures = serde_json::to_string(&b.failures).map_err(|e| corrupt("failures", e))?;
@@ -256,6 +256,24 @@ impl InvitationStore for SqlStore {
         // A new 单位关系证明材料 belongs to the batch from now on (one already attached stays where it is).
         if let Some(m) = b.proof_material_id {
             crate::store_materials::attach_in(change.conn(), m, b.direct_enterprise_id, MaterialOwner::InvitationBatch(batch_id)).await?;
+        }
+        // 邀请通知 (【消息中心】): one statement for the whole batch, to each use unit whose
+        // invitation now waits for it; the link is the invitation under 【响应邀请】.
+        if let Some(n) = notice {
+            sqlx::query(
+                "INSERT INTO messages (enterprise_id, module, kind, title, body, link, created_at) \
+                 SELECT use_enterprise_id, $1, $2, $3, $4, '/jrgl/respond/' || CAST(id AS TEXT), $5 FROM invitations \
+                 WHERE batch_id = $6 AND status_code IN ('awaiting_response', 'awaiting_authorization')",
+            )
+            .bind(app::domain::accounts::Module::LeqiAccess.code())
+            .bind(app::domain::message::MessageKind::Invitation.code())
+            .bind(&n.title)
+            .bind(&n.body)
+            .bind(now.0)
+            .bind(batch_id)
+            .execute(change.conn())
+            .await
+            .map_err(unavailable)?;
         }
         change.commit(audit).await?;
         Ok(batch_id)
@@ -353,6 +371,7 @@ impl InvitationStore for SqlStore {
         if let Some(ending) = c.end_grants {
             crate::store_capability_grant::end_in(change.conn(), crate::store_capability_grant::EndScope::Invitation(id), ending).await?;
         }
+        change.messages(c.messages).await?;
         change.commit(c.audit).await?;
         Ok(expected_version + 1)
     }

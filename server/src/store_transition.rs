@@ -79,6 +79,12 @@ impl<'c> StateChange<'c> {
         &mut self.tx
     }
 
+    /// The messages that tell the parties of this step (【消息中心】), in the same
+    /// transaction: no message for a step that was rolled back, none lost for one that was not.
+    pub async fn messages(&mut self, messages: &[app::domain::message::NewMessage]) -> StoreResult<()> {
+        crate::store_message::insert(&mut self.tx, messages).await.map(|_| ())
+    }
+
     /// Writes the audit record and commits; a failing audit insert rolls everything back.
     pub async fn commit(mut self, audit: &AuditRecord) -> StoreResult<()> {
         insert_audit(&mut self.tx, audit).await?;

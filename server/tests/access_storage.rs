@@ -64,7 +64,7 @@ async fn two_officers_deciding_at_once_one_wins(store: &SqlStore) {
     seeded(store).await;
     let a = store.create_application(9, 2, "51", "{}", None, Timestamp(T0)).await.unwrap();
     let pending = submit(&a.status).unwrap();
-    let v = store.transition(a.id, a.version, &pending, &event("提交", &a.status, &pending, T0 + 1), None, &audit("提交")).await.unwrap();
+    let v = store.transition(a.id, a.version, &pending, &event("提交", &a.status, &pending, T0 + 1), None, &audit("提交"), &[]).await.unwrap();
     assert!(store.save_form(a.id, 9, "{}", v, Timestamp(T0 + 2), &audit("保存草稿")).await.is_err(), "a submitted form is frozen");
     let here = Jurisdiction { tax_office_id: 2, province_code: "51".into() };
     let officer = DecidingOfficer { role: OfficerRole::Acceptance, tax_office_id: Some(2), province_code: "51".into() };
@@ -74,8 +74,8 @@ async fn two_officers_deciding_at_once_one_wins(store: &SqlStore) {
     let (s1, s2) = (store.clone(), store.clone());
     let (e1, e2) = (event("受理", &pending, &accept, T0 + 3), event("不予受理", &pending, &refuse, T0 + 3));
     let (acc2, ref2) = (accept.clone(), refuse.clone());
-    let t1 = tokio::spawn(async move { s1.transition(a.id, v, &acc2, &e1, None, &audit("受理")).await });
-    let t2 = tokio::spawn(async move { s2.transition(a.id, v, &ref2, &e2, None, &audit("不予受理")).await });
+    let t1 = tokio::spawn(async move { s1.transition(a.id, v, &acc2, &e1, None, &audit("受理"), &[]).await });
+    let t2 = tokio::spawn(async move { s2.transition(a.id, v, &ref2, &e2, None, &audit("不予受理"), &[]).await });
     let (r1, r2) = (t1.await.unwrap(), t2.await.unwrap());
     assert_eq!([&r1, &r2].iter().filter(|r| r.is_ok()).count(), 1, "{r1:?} {r2:?}");
     assert!([&r1, &r2].iter().any(|r| **r == Err(StoreError::Conflict)));
@@ -93,11 +93,11 @@ async fn confirming_makes_a_direct_unit(store: &SqlStore) {
     let mut v = a.version;
     let mut status = a.status.clone();
     for to in [ApplicationStatus::PendingAcceptance, ApplicationStatus::PendingReview, ApplicationStatus::PendingConfirmation] {
-        v = store.transition(a.id, v, &to, &event("办理", &status, &to, T0), None, &audit("办理")).await.unwrap();
+        v = store.transition(a.id, v, &to, &event("办理", &status, &to, T0), None, &audit("办理"), &[]).await.unwrap();
         status = to;
     }
     let c = Confirmation { access_type: app::domain::access::AccessType::Joint, qualification_end: "2027-12-31".into() };
-    store.transition(a.id, v, &ApplicationStatus::Confirmed, &event("确认通过", &status, &ApplicationStatus::Confirmed, T0), Some(&c), &audit("确认通过")).await.unwrap();
+    store.transition(a.id, v, &ApplicationStatus::Confirmed, &event("确认通过", &status, &ApplicationStatus::Confirmed, T0), Some(&c), &audit("确认通过"), &[]).await.unwrap();
     assert_eq!(store.registry_profile(9).await.unwrap().unwrap().direct_unit, Some(app::domain::access::AccessType::Joint));
     assert_eq!(store.direct_unit_type(9).await.unwrap().as_deref(), Some("lianyong"));
     assert_eq!(store.events(a.id).await.unwrap().len(), 4);

@@ -387,6 +387,16 @@ fn find<'a>(list: &'a [GrantView], code: &str, unit: &str) -> &'a GrantView {
     list.iter().find(|g| g.capability_code == code && (g.use_code == unit || g.direct_code == unit)).unwrap_or_else(|| panic!("a grant of {code} with {unit}: {list:?}"))
 }
 
+/// 【消息中心】 messages of kind 能力授权 to a unit with this title.
+async fn told(store: &SqlStore, code: &str, title: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages m JOIN enterprises e ON e.id = m.enterprise_id WHERE e.credit_code = $1 AND m.kind = 'capability_grant' AND m.title = $2")
+        .bind(code.to_string())
+        .bind(title.to_string())
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
 async fn audit_count(store: &SqlStore, kind: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE kind = $1").bind(kind.to_string()).fetch_one(store.pool()).await.unwrap()
 }
@@ -417,6 +427,7 @@ async fn grant_confirm_call_revoke_expire(store: &SqlStore) {
     assert_eq!(bound.timeline.iter().filter(|t| t.action == "能力预授权").count(), 3, "{:?}", bound.timeline);
     let noted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE description LIKE '%能力预授权：%蓝字发票开具待确认%'").fetch_one(store.pool()).await.unwrap();
     assert_eq!(noted, 1);
+    assert_eq!(told(store, SOFT.0, "能力预授权：待确认").await, 1, "the use unit is told (消息中心)");
 
     // 【授权】 as a batch: 物业 gets it; 绵阳 is not bound; 软件 already has it (待确认); one audit record.
     let center = grants(&r, &shule).await;
@@ -427,6 +438,8 @@ async fn grant_confirm_call_revoke_expire(store: &SqlStore) {
     assert!(out[1].refusal.as_deref().unwrap().contains("尚未建立绑定关系"), "{out:?}");
     assert!(out[2].refusal.as_deref().unwrap().contains("已向该使用单位授权蓝字发票开具"), "{out:?}");
     assert_eq!(audit_count(store, "能力授权").await, 1);
+    assert_eq!(told(store, WUYE.0, "能力授权（蓝字发票开具）：待确认").await, 1, "the use unit is told (消息中心)");
+    assert_eq!(told(store, MIANYANG.0, "能力授权（蓝字发票开具）：待确认").await, 0);
     // Not opened: refused with the reason; nothing stored. Unknown: not found. None chosen: a field error.
     let out = grant(&r, &shule, "red_invoice", &[wuye_inv]).await.unwrap();
     assert!(out[0].refusal.as_deref().unwrap().contains("尚未开通"), "{out:?}");
@@ -465,6 +478,7 @@ async fn grant_confirm_call_revoke_expire(store: &SqlStore) {
     let granted = grant_act(&r, &wuye, &pending, G::Confirm, "").await.unwrap();
     assert_eq!((granted.status.clone(), granted.usable, granted.actions.clone()), (GS::Granted, true, vec![G::Revoke]));
     assert_eq!(grant_act(&r, &wuye, &pending, G::Confirm, "").await.unwrap_err(), AppError::Conflict, "a stale version");
+    assert_eq!(told(store, SHULE, "能力授权（蓝字发票开具）：已授权").await, 1, "the direct unit is told of the answer");
     let (status, ok) = sys.use_capability(&r, "blue_invoice", Some(WUYE.0), blue_one()).await;
     assert_eq!((status, ok["use_unit"].as_str()), (200, Some(WUYE.0)), "{ok}");
     let mut bad = blue_one();

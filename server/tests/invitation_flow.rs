@@ -490,7 +490,7 @@ async fn filter_search_and_keyset_paging(s: Site) {
         .collect();
     let batch = NewBatch { direct_enterprise_id: shule.enterprise_id, source: BatchSource::Import, file_name: "分页.xlsx".into(), proof_material_id: None, created_by: "测试".into(), rows_total: 300, failures: vec![] };
     let audit = app::domain::audit::AuditRecord::new(Timestamp(T0), "测试", SHULE, "发起接入邀请", "分页测试", app::domain::audit::AuditOutcome::Success);
-    store.create_batch(&batch, &invs, Timestamp(T0), &audit).await.unwrap();
+    store.create_batch(&batch, &invs, Timestamp(T0), &audit, None).await.unwrap();
     let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     invite_one(r, &me, WUYE, "其他控制关系").await;
 

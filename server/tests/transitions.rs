@@ -55,18 +55,18 @@ async fn access_changes_roll_back_with_their_audit(store: &SqlStore) {
     // 提交: still a draft, no timeline entry.
     let pending = ApplicationStatus::PendingAcceptance;
     let ev = event("提交接入申请", "草稿", "待受理");
-    assert!(is_unavailable(store.transition(a.id, a.version, &pending, &ev, None, &audit(FAULTY, "提交接入申请")).await));
+    assert!(is_unavailable(store.transition(a.id, a.version, &pending, &ev, None, &audit(FAULTY, "提交接入申请"), &[]).await));
     let same = store.application(a.id).await.unwrap().unwrap();
     assert_eq!((same.status, same.version, same.submitted_at), (ApplicationStatus::Draft, a.version, None));
     assert!(store.events(a.id).await.unwrap().is_empty());
     assert_eq!(audited(store, "提交接入申请").await, 0);
     // With its audit record, the same change is stored — together with the record.
-    let v = store.transition(a.id, a.version, &pending, &ev, None, &audit("高远", "提交接入申请")).await.unwrap();
+    let v = store.transition(a.id, a.version, &pending, &ev, None, &audit("高远", "提交接入申请"), &[]).await.unwrap();
     assert_eq!(store.application(a.id).await.unwrap().unwrap().status, pending);
     assert_eq!((store.events(a.id).await.unwrap().len(), audited(store, "提交接入申请").await), (1, 1));
     // 确认通过 would make the unit a direct unit: not without the audit record.
     let c = Confirmation { access_type: app::domain::access::AccessType::Joint, qualification_end: "2027-12-31".into() };
-    assert!(is_unavailable(store.transition(a.id, v, &ApplicationStatus::Confirmed, &event("确认通过", "待受理", "确认通过"), Some(&c), &audit(FAULTY, "确认通过")).await));
+    assert!(is_unavailable(store.transition(a.id, v, &ApplicationStatus::Confirmed, &event("确认通过", "待受理", "确认通过"), Some(&c), &audit(FAULTY, "确认通过"), &[]).await));
     assert_eq!(store.registry_profile(9).await.unwrap().unwrap().direct_unit, None);
     assert_eq!(store.application(a.id).await.unwrap().unwrap().version, v);
 }
@@ -87,7 +87,7 @@ async fn joint_invitation(store: &SqlStore, actor: &str) -> StoreResult<i64> {
         previous_id: None,
     };
     let batch = NewBatch { direct_enterprise_id: 1, source: BatchSource::Form, file_name: String::new(), proof_material_id: None, created_by: "王建国".into(), rows_total: 1, failures: vec![] };
-    store.create_batch(&batch, &[inv], Timestamp(T0), &audit(actor, "发起接入邀请")).await?;
+    store.create_batch(&batch, &[inv], Timestamp(T0), &audit(actor, "发起接入邀请"), None).await?;
     Ok(store.invitations_of_use_unit(qinghe.enterprise_id).await.unwrap()[0].id)
 }
 
@@ -113,7 +113,7 @@ async fn invitation_changes_roll_back_with_their_audit(store: &SqlStore) {
     let registration = NewRegistration { invitation_id: id, use_enterprise_id: qinghe, direct_enterprise_id: 1, link_id: ma.link_id, person_name: ma.name.clone(), registered_by: "何青（法定代表人，授权）".into() };
     let ev = event("授权", "待使用单位授权", "确认通过");
     let faulty = audit(FAULTY, "授权");
-    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &faulty, authorization: Some(&record), registrations: std::slice::from_ref(&registration), grants: &[], notes: &[], end_grants: None };
+    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &faulty, authorization: Some(&record), registrations: std::slice::from_ref(&registration), messages: &[], grants: &[], notes: &[], end_grants: None };
     assert!(is_unavailable(store.transition_invitation(id, before.version, &change).await));
     let same = store.invitation(id).await.unwrap().unwrap();
     assert_eq!((same.status, same.version, same.authorization), (InvitationStatus::AwaitingAuthorization, before.version, None));
@@ -183,12 +183,12 @@ async fn auth_request_changes_roll_back_with_their_audit(store: &SqlStore) {
         created_by: by.into(),
     };
     // 申请授权: nothing stored.
-    assert!(is_unavailable(store.create_auth_request(&req(FAULTY), &audit(FAULTY, "申请授权"), Timestamp(T0)).await));
+    assert!(is_unavailable(store.create_auth_request(&req(FAULTY), &audit(FAULTY, "申请授权"), Timestamp(T0), &[]).await));
     assert!(store.auth_requests_of_use_unit(qinghe.enterprise_id, 10).await.unwrap().is_empty());
-    let r = store.create_auth_request(&req("何青"), &audit("何青", "申请授权"), Timestamp(T0)).await.unwrap();
+    let r = store.create_auth_request(&req("何青"), &audit("何青", "申请授权"), Timestamp(T0), &[]).await.unwrap();
     // 拒绝: still pending at its version.
     let refused = RequestStatus::Refused { reason: "无证明".into() };
-    assert!(is_unavailable(store.decide_auth_request(r.id, r.version, &refused, FAULTY, &audit(FAULTY, "拒绝授权申请"), Timestamp(T0)).await));
+    assert!(is_unavailable(store.decide_auth_request(r.id, r.version, &refused, FAULTY, &audit(FAULTY, "拒绝授权申请"), Timestamp(T0), &[]).await));
     let same = store.auth_request(r.id).await.unwrap().unwrap();
     assert_eq!((same.status, same.version), (RequestStatus::Pending, r.version));
     // 同意: no invitation either.
@@ -205,11 +205,11 @@ async fn auth_request_changes_roll_back_with_their_audit(store: &SqlStore) {
         previous_id: None,
     };
     let batch = NewBatch { direct_enterprise_id: 1, source: BatchSource::Request, file_name: String::new(), proof_material_id: None, created_by: "王建国".into(), rows_total: 1, failures: vec![] };
-    assert!(is_unavailable(store.agree_auth_request(r.id, r.version, FAULTY, &batch, &inv, &audit(FAULTY, "同意授权申请"), Timestamp(T0)).await));
+    assert!(is_unavailable(store.agree_auth_request(r.id, r.version, FAULTY, &batch, &inv, &audit(FAULTY, "同意授权申请"), Timestamp(T0), &[]).await));
     assert_eq!(store.auth_request(r.id).await.unwrap().unwrap().status, RequestStatus::Pending);
     assert!(store.invitations_of_use_unit(qinghe.enterprise_id).await.unwrap().is_empty());
     assert!(store.batches(1, None, 10).await.unwrap().is_empty());
-    let id = store.agree_auth_request(r.id, r.version, "王建国", &batch, &inv, &audit("王建国", "同意授权申请"), Timestamp(T0)).await.unwrap();
+    let id = store.agree_auth_request(r.id, r.version, "王建国", &batch, &inv, &audit("王建国", "同意授权申请"), Timestamp(T0), &[]).await.unwrap();
     assert_eq!(store.auth_request(r.id).await.unwrap().unwrap().status, RequestStatus::Agreed { invitation_id: id });
     assert_eq!((audited(store, "申请授权").await, audited(store, "同意授权申请").await, audited(store, "拒绝授权申请").await), (1, 1, 0));
 }

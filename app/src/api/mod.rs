@@ -14,6 +14,7 @@ pub mod invite_link;
 pub mod invoicers;
 pub mod leqi;
 pub mod materials;
+pub mod message;
 
 pub use crate::models::Acted;
 
@@ -94,6 +95,10 @@ pub fn register_server_fns() {
     register_explicit::<invoicers::RegisterInvoicer>();
     register_explicit::<invoicers::RegistrationAct>();
     register_explicit::<materials::DeleteMaterial>();
+    register_explicit::<message::MessageList>();
+    register_explicit::<message::MessageUnread>();
+    register_explicit::<message::MessageRead>();
+    register_explicit::<message::MessageReadAll>();
     register_explicit::<invite_link::InvitationLink>();
     register_explicit::<invite_link::RegenerateInvitationLink>();
     register_explicit::<auth_request::FindDirectUnit>();

@@ -15,6 +15,7 @@ pub mod invitation;
 pub mod invite_link;
 pub mod invoicers;
 pub mod materials;
+pub mod message;
 pub mod people;
 mod sample_pack;
 pub mod taxpayer_number;

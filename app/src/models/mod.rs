@@ -14,6 +14,7 @@ pub mod invite_link;
 pub mod invoicers;
 pub mod leqi;
 pub mod materials;
+pub mod message;
 
 use serde::{Deserialize, Serialize};
 

@@ -71,7 +71,7 @@ pub trait ApplicationStore: Send + Sync {
     /// Moves the application to `to` if it is still at `expected_version`, records the
     /// event and the audit record, and on confirmation makes the unit a direct unit —
     /// in one transaction. `Conflict` when somebody else moved it first. Returns the new version.
-    async fn transition(&self, id: i64, expected_version: i64, to: &ApplicationStatus, event: &ApplicationEvent, confirmation: Option<&Confirmation>, audit: &AuditRecord) -> StoreResult<i64>;
+    async fn transition(&self, id: i64, expected_version: i64, to: &ApplicationStatus, event: &ApplicationEvent, confirmation: Option<&Confirmation>, audit: &AuditRecord, messages: &[crate::domain::message::NewMessage]) -> StoreResult<i64>;
     async fn events(&self, application_id: i64) -> StoreResult<Vec<ApplicationEvent>>;
     /// Applications in a status at a tax office (受理/复核) or in a province (确认), oldest first.
     async fn queue(&self, status_code: &str, tax_office_id: Option<i64>, province_code: &str, limit: u32) -> StoreResult<Vec<StoredApplication>>;

@@ -41,17 +41,17 @@ pub struct StoredAuthRequest {
 #[async_trait]
 pub trait AuthRequestStore: Send + Sync {
     /// A pending request (Conflict when the pair already has a pending one).
-    async fn create_auth_request(&self, r: &NewAuthRequest, audit: &AuditRecord, now: Timestamp) -> StoreResult<StoredAuthRequest>;
+    async fn create_auth_request(&self, r: &NewAuthRequest, audit: &AuditRecord, now: Timestamp, messages: &[crate::domain::message::NewMessage]) -> StoreResult<StoredAuthRequest>;
     async fn auth_request(&self, id: i64) -> StoreResult<Option<StoredAuthRequest>>;
     /// The use unit's requests, newest first.
     async fn auth_requests_of_use_unit(&self, use_enterprise_id: i64, limit: u32) -> StoreResult<Vec<StoredAuthRequest>>;
     /// The requests a direct unit received (optionally one status), newest first, ids below `before_id`.
     async fn auth_requests_to(&self, direct_enterprise_id: i64, status_code: Option<&str>, before_id: Option<i64>, limit: u32) -> StoreResult<Vec<StoredAuthRequest>>;
     /// 拒绝 or 撤回: the new status at `version`.
-    async fn decide_auth_request(&self, id: i64, version: i64, to: &crate::domain::auth_request::RequestStatus, by: &str, audit: &AuditRecord, now: Timestamp) -> StoreResult<()>;
+    async fn decide_auth_request(&self, id: i64, version: i64, to: &crate::domain::auth_request::RequestStatus, by: &str, audit: &AuditRecord, now: Timestamp, messages: &[crate::domain::message::NewMessage]) -> StoreResult<()>;
     /// 同意: the invitation (its own batch, carrying the proof) and the request's
     /// 已同意 in one transaction; returns the invitation's id.
-    async fn agree_auth_request(&self, id: i64, version: i64, by: &str, batch: &NewBatch, invitation: &NewInvitation, audit: &AuditRecord, now: Timestamp) -> StoreResult<i64>;
+    async fn agree_auth_request(&self, id: i64, version: i64, by: &str, batch: &NewBatch, invitation: &NewInvitation, audit: &AuditRecord, now: Timestamp, messages: &[crate::domain::message::NewMessage]) -> StoreResult<i64>;
     /// Whether a request sent to `enterprise_id` (or from it) carries this proof.
     async fn auth_request_proof_visible(&self, material_id: i64, enterprise_id: i64) -> StoreResult<bool>;
 }

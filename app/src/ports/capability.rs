@@ -40,6 +40,8 @@ pub struct CapabilityChange<'a> {
     /// The capability is no longer open: the unit's active grants of it end (已终止) in the
     /// same transaction, each with this timeline entry.
     pub end_grants: Option<&'a GrantEnding>,
+    /// 【消息中心】: who is told of this step.
+    pub messages: &'a [crate::domain::message::NewMessage],
 }
 
 /// 能力授权: a direct unit's grant of a capability to a bound use unit (through the
@@ -79,6 +81,8 @@ pub struct GrantChange<'a> {
     pub to: &'a GrantStatus,
     pub event: &'a ApplicationEvent,
     pub audit: &'a AuditRecord,
+    /// 【消息中心】: the other side is told.
+    pub messages: &'a [crate::domain::message::NewMessage],
 }
 
 /// One checked call of a test case.
@@ -122,9 +126,9 @@ pub trait CapabilityStore: Send + Sync {
     /// Every grant a use unit received, newest first.
     async fn grants_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredGrant>>;
     async fn grant(&self, id: i64) -> StoreResult<Option<StoredGrant>>;
-    /// New grants (待确认), each with its timeline entry, and one audit record: one
+    /// New grants (待确认), each with its timeline entry, the use units' messages and one audit record: one
     /// transaction (Conflict when an active grant of the same binding and capability exists).
-    async fn create_grants(&self, grants: &[NewGrant], audit: &AuditRecord, now: Timestamp) -> StoreResult<Vec<i64>>;
+    async fn create_grants(&self, grants: &[NewGrant], messages: &[crate::domain::message::NewMessage], audit: &AuditRecord, now: Timestamp) -> StoreResult<Vec<i64>>;
     /// A step at `version`; returns the new version.
     async fn transition_grant(&self, id: i64, version: i64, change: &GrantChange<'_>, now: Timestamp) -> StoreResult<i64>;
     async fn grant_events(&self, id: i64) -> StoreResult<Vec<ApplicationEvent>>;

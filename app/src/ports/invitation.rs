@@ -110,7 +110,9 @@ pub trait InvitationStore: Send + Sync {
     async fn registry_by_codes(&self, codes: &[String]) -> StoreResult<Vec<RegistryUnit>>;
     /// The batch, all its invitations, its proof material (attached when new) and the
     /// audit record in one transaction: all or nothing. `Conflict` when one of the pairs got an open invitation meanwhile.
-    async fn create_batch(&self, batch: &NewBatch, invitations: &[NewInvitation], now: Timestamp, audit: &AuditRecord) -> StoreResult<i64>;
+    /// The batch and its invitations; `notice` becomes a 邀请通知 message to every invited
+    /// use unit whose invitation waits for it (待使用单位响应 / 待使用单位授权), in the same transaction.
+    async fn create_batch(&self, batch: &NewBatch, invitations: &[NewInvitation], now: Timestamp, audit: &AuditRecord, notice: Option<&InviteeNotice>) -> StoreResult<i64>;
     async fn batches(&self, direct_enterprise_id: i64, before_id: Option<i64>, limit: u32) -> StoreResult<Vec<StoredBatch>>;
     async fn batch(&self, id: i64) -> StoreResult<Option<StoredBatch>>;
     async fn invitations(&self, direct_enterprise_id: i64, filter: &InvitationFilter) -> StoreResult<Vec<StoredInvitation>>;
@@ -148,6 +150,15 @@ pub struct InvitationChange<'a> {
     pub notes: &'a [ApplicationEvent],
     /// The binding ends: its active grants end (已终止).
     pub end_grants: Option<&'a GrantEnding>,
+    /// 【消息中心】: the parties told of this step.
+    pub messages: &'a [crate::domain::message::NewMessage],
+}
+
+/// The 邀请通知 each invited use unit gets (its link is the invitation's 【响应邀请】 page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteeNotice {
+    pub title: String,
+    pub body: String,
 }
 
 

@@ -15,6 +15,7 @@ mod invitation;
 mod invite_link;
 mod invoicers;
 mod materials;
+mod message;
 mod outside;
 mod rules;
 mod security;
@@ -28,6 +29,7 @@ pub use invitation::*;
 pub use invite_link::*;
 pub use invoicers::*;
 pub use materials::*;
+pub use message::*;
 pub use outside::*;
 pub use rules::*;
 pub use security::*;
@@ -48,8 +50,8 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + MessageStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + MessageStore> Store for T {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -16,6 +16,7 @@ use crate::domain::{CreditCode, OfficerRole, OfficerSession, Principal, Taxpayer
 use crate::error::{AppError, AppResult, FieldError};
 use crate::domain::materials::{MaterialKind, MaterialOwner, MaterialRules};
 use crate::ports::{ApplicationEvent, Ctx, StoredApplication, StoredMaterial};
+use crate::domain::message::{status_change_text, status_title, tell_parties, MessageKind, Party, SiteLink};
 
 use super::accounts::require_module;
 use super::auth::{audit, audit_record};
@@ -228,7 +229,7 @@ pub async fn submit(ctx: &Ctx, id: i64, version: i64, mut form: AccessForm) -> A
     let to = submit_transition(&app.status).map_err(|e| AppError::Refused(e.to_string()))?;
     let event = ApplicationEvent { at: ctx.clock.now(), actor: t.person_name.clone(), actor_unit: t.enterprise_name.clone(), action: "提交接入申请".into(), from: app.status.label().into(), to: to.label().into(), reason: None };
     let record = audit_record(ctx, &t.person_name, &t.credit_code, "提交接入申请", format!("{}接入申请已提交，待受理", valid.access_type.label()), AuditOutcome::Success);
-    ctx.store.transition(id, version, &to, &event, None, &record).await?;
+    ctx.store.transition(id, version, &to, &event, None, &record, &[]).await?;
     let app = ctx.store.application(id).await?.ok_or(AppError::NotFound)?;
     load_view(ctx, app).await
 }
@@ -359,7 +360,16 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: AccessAction, reason:
         format!("{}的接入申请：{}{}", ent.name, to.label(), to.reason().map(|r| format!("（{r}）")).unwrap_or_default()),
         AuditOutcome::Success,
     );
-    let version = ctx.store.transition(id, version, &to, &event, confirmation.as_ref(), &record).await?;
+    // 【消息中心】: the applying unit hears of the tax office's decision.
+    let told = tell_parties(
+        &[Party { enterprise_id: a.enterprise_id, module: Module::LeqiAccess, link: SiteLink::parse("/leqi/access/apply").ok() }],
+        None,
+        MessageKind::Decision,
+        &status_title("接入申请", to.label()),
+        &format!("贵单位的接入申请{}。", status_change_text(&event.from, &event.to, event.reason.as_deref())),
+        now,
+    );
+    let version = ctx.store.transition(id, version, &to, &event, confirmation.as_ref(), &record, &told).await?;
     Ok(Acted { id, version, status: to.label().into() })
 }
 

@@ -10,6 +10,8 @@ use crate::domain::audit::{AuditOutcome, AuditRecord};
 use crate::domain::auth_request::{self as ar, DirectUnitFacts, RequestAction, RequestParty, RequestStatus};
 use crate::domain::invitation::{may_invite, Filing, Relationship, UseCategory};
 use crate::domain::materials::{MaterialKind, MaterialOwner};
+use crate::domain::message::{status_change_text, status_title, tell_parties, MessageKind, Party};
+use crate::domain::message::SiteLink;
 use crate::domain::{CreditCode, TaxpayerSession};
 use crate::error::{AppError, AppResult};
 use crate::ports::{BatchSource, Ctx, NewAuthRequest, NewBatch, NewInvitation, StoredAuthRequest};
@@ -38,6 +40,12 @@ async fn direct_unit(ctx: &Ctx, code: &str) -> AppResult<(i64, String, String, D
     let unit = ctx.store.registry_by_codes(&[code.to_string()]).await?.into_iter().next().ok_or_else(|| AppError::field("direct_code", "未查询到该统一社会信用代码的税务登记信息"))?;
     let profile = ctx.store.registry_profile(unit.enterprise_id).await?.ok_or(AppError::NotFound)?;
     Ok((unit.enterprise_id, unit.name, code.to_string(), DirectUnitFacts { access_type: profile.direct_unit, leaving: profile.exit.is_some() }))
+}
+
+/// 【消息中心】: one unit's people of 【接入管理】 hear of a step of the request.
+fn tell(enterprise_id: i64, link: &str, kind: MessageKind, title: &str, body: &str, ctx: &Ctx) -> Vec<crate::domain::message::NewMessage> {
+    let party = Party { enterprise_id, module: Module::LeqiAccess, link: SiteLink::parse(link).ok() };
+    tell_parties(&[party], None, kind, title, body, ctx.clock.now())
 }
 
 fn relationships_for(t: AccessType) -> Vec<String> {
@@ -98,7 +106,12 @@ pub async fn send(ctx: &Ctx, direct_code: &str, relationship: &str, proof_materi
         created_by: format!("{}（{}）", t.person_name, t.identity.label()),
     };
     let audit = record(ctx, &t.person_name, &t.credit_code, "发起授权申请", format!("向{direct_name}（{direct_code}）申请授权：{}（{}）", relationship.label(), relationship.category().label()));
-    let stored = ctx.store.create_auth_request(&new, &audit, ctx.clock.now()).await.map_err(|e| match e {
+    let (title, body) = (
+        format!("{}申请成为贵单位的使用单位", t.enterprise_name),
+        format!("{}（{}）向贵单位发起了授权申请（{}），请在【接入管理】→【接入邀请】→【授权申请】中处理。", t.enterprise_name, t.credit_code, relationship.label()),
+    );
+    let told = tell(direct_id, "/jrgl/invite/requests", MessageKind::Invitation, &title, &body, ctx);
+    let stored = ctx.store.create_auth_request(&new, &audit, ctx.clock.now(), &told).await.map_err(|e| match e {
         crate::ports::StoreError::Conflict => AppError::Refused(ar::RequestError::AlreadyPending.to_string()),
         other => other.into(),
     })?;
@@ -226,7 +239,15 @@ pub async fn agree(ctx: &Ctx, id: i64, version: i64) -> AppResult<AuthRequestVie
         failures: vec![],
     };
     let audit = record(ctx, &by.actor, &by.credit_code, "同意授权申请", format!("同意{}（{}）的授权申请：{}，邀请状态{}", unit.name, code, r.relationship.label(), status.label()));
-    ctx.store.agree_auth_request(r.id, version, &by.actor, &batch, &invitation, &audit, ctx.clock.now()).await?;
+    let told = tell(
+        r.use_enterprise_id,
+        &format!("/jrgl/respond/requests/{}", r.id),
+        MessageKind::StatusChange,
+        &status_title("授权申请", "已同意"),
+        &format!("{}已同意贵单位的授权申请，接入邀请状态为「{}」。", by.enterprise_name, status.label()),
+        ctx,
+    );
+    ctx.store.agree_auth_request(r.id, version, &by.actor, &batch, &invitation, &audit, ctx.clock.now(), &told).await?;
     fresh(ctx, r.id, RequestParty::DirectUnit).await
 }
 
@@ -238,7 +259,15 @@ pub async fn refuse(ctx: &Ctx, id: i64, version: i64, reason: &str) -> AppResult
     }
     let use_ent = ctx.store.enterprise_by_id(r.use_enterprise_id).await?.ok_or(AppError::NotFound)?;
     let audit = record(ctx, &by.actor, &by.credit_code, "拒绝授权申请", format!("拒绝{}（{}）的授权申请：{}", use_ent.name, use_ent.credit_code, to.reason().unwrap_or_default()));
-    ctx.store.decide_auth_request(r.id, version, &to, &by.actor, &audit, ctx.clock.now()).await?;
+    let told = tell(
+        r.use_enterprise_id,
+        &format!("/jrgl/respond/requests/{}", r.id),
+        MessageKind::StatusChange,
+        &status_title("授权申请", to.label()),
+        &format!("{}的授权申请{}。", by.enterprise_name, status_change_text(r.status.label(), to.label(), to.reason())),
+        ctx,
+    );
+    ctx.store.decide_auth_request(r.id, version, &to, &by.actor, &audit, ctx.clock.now(), &told).await?;
     fresh(ctx, r.id, RequestParty::DirectUnit).await
 }
 
@@ -250,7 +279,15 @@ pub async fn withdraw(ctx: &Ctx, id: i64, version: i64) -> AppResult<AuthRequest
     }
     let direct = ctx.store.enterprise_by_id(r.direct_enterprise_id).await?.ok_or(AppError::NotFound)?;
     let audit = record(ctx, &t.person_name, &t.credit_code, "撤回授权申请", format!("撤回向{}（{}）的授权申请", direct.name, direct.credit_code));
-    ctx.store.decide_auth_request(r.id, version, &to, &t.person_name, &audit, ctx.clock.now()).await?;
+    let told = tell(
+        r.direct_enterprise_id,
+        &format!("/jrgl/invite/requests/{}", r.id),
+        MessageKind::StatusChange,
+        &status_title("授权申请", to.label()),
+        &format!("{}（{}）撤回了授权申请。", t.enterprise_name, t.credit_code),
+        ctx,
+    );
+    ctx.store.decide_auth_request(r.id, version, &to, &t.person_name, &audit, ctx.clock.now(), &told).await?;
     fresh(ctx, r.id, RequestParty::UseUnit).await
 }
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use crate::domain::accounts::Module;
 use crate::domain::audit::AuditOutcome;
 use crate::domain::capability::{self as cap, Capability, CapabilityAction, CapabilityError, CapabilityStatus, CapabilityViewer, CaseAccepted, CaseFieldError, StepInput};
+use crate::domain::message::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::domain::{OfficerSession, Principal, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::models::access::TimelineEntry;
@@ -244,7 +245,7 @@ pub async fn act(ctx: &Ctx, code: &str, version: i64, action: CapabilityAction, 
     };
     let event = ApplicationEvent { at: now, actor: unit.actor.clone(), actor_unit: unit.name.clone(), action: action.event_label().into(), from: from.label().into(), to: to.label().into(), reason: None };
     let audit = audit_record(ctx, &unit.actor, &unit.credit_code, action.event_label(), description, AuditOutcome::Success);
-    let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: cap::starts_new_round(action), report: report.as_deref(), end_grants: None };
+    let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: cap::starts_new_round(action), report: report.as_deref(), messages: &[], end_grants: None };
     match &sub {
         None => {
             ctx.store.create_subscription(unit.enterprise_id, unit.tax_office_id, &c.code, &change, now).await?;
@@ -310,7 +311,8 @@ pub async fn decide(ctx: &Ctx, id: i64, version: i64, action: CapabilityAction, 
     };
     let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: action.event_label().into(), from: s.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
     let audit = audit_record(ctx, &o.name, &ent.credit_code.to_string(), action.event_label(), description, AuditOutcome::Success);
-    let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: false, report: None, end_grants: None };
+    let told = tell_unit(s.enterprise_id, &s.capability_code, MessageKind::Decision, &name, &event);
+    let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: false, report: None, messages: &told, end_grants: None };
     ctx.store.transition_subscription(s.id, version, &change, now).await?;
     let fresh = ctx.store.subscription(id).await?.ok_or(AppError::NotFound)?;
     review_of(ctx, &fresh).await
@@ -412,7 +414,8 @@ pub async fn expire_due(ctx: &Ctx) -> AppResult<u32> {
         let audit = audit_record(ctx, "系统", &ent.credit_code.to_string(), EXPIRY, format!("{}（{}）：有效期至{}，已到期", name, s.capability_code, to.valid_until().unwrap_or_default()), AuditOutcome::Success);
         // Its grants to use units end in the same transaction.
         let ending = super::capability_grant::expiry_ending(now);
-        let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: false, report: None, end_grants: Some(&ending) };
+        let told = tell_unit(s.enterprise_id, &s.capability_code, MessageKind::Reminder, &name, &event);
+        let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: false, report: None, messages: &told, end_grants: Some(&ending) };
         match ctx.store.transition_subscription(s.id, s.version, &change, now).await {
             Ok(_) => n += 1,
             // The unit moved it meanwhile (e.g. 订阅 again): nothing to do.
@@ -421,6 +424,14 @@ pub async fn expire_due(ctx: &Ctx) -> AppResult<u32> {
         }
     }
     Ok(n)
+}
+
+/// 【消息中心】: the unit hears of the tax office's decision or of the expiry (its link: the
+/// capability's page in 【能力中心】).
+fn tell_unit(enterprise_id: i64, code: &str, kind: MessageKind, name: &str, ev: &ApplicationEvent) -> Vec<NewMessage> {
+    let party = Party { enterprise_id, module: Module::LeqiCapability, link: SiteLink::parse(&format!("/nlzx/{code}")).ok() };
+    let body = format!("能力「{name}」{}。", status_change_text(&ev.from, &ev.to, ev.reason.as_deref()));
+    tell_parties(&[party], None, kind, &status_title(&format!("能力订阅（{name}）"), &ev.to), &body, ev.at)
 }
 
 /// The timeline / audit wording of the expiry.

@@ -10,6 +10,7 @@ use crate::domain::audit::AuditOutcome;
 use crate::domain::capability::{self as cap, Capability};
 use crate::domain::capability_grant::{self as gr, GrantAction, GrantCheck, GrantError, GrantParty, GrantStatus};
 use crate::domain::invitation::InvitationStatus;
+use crate::domain::message::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::domain::{TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult};
 use crate::models::access::TimelineEntry;
@@ -27,6 +28,12 @@ fn refused(e: GrantError) -> AppError {
         GrantError::NoUseUnit => AppError::field("use_units", e.to_string()),
         other => AppError::Refused(other.to_string()),
     }
+}
+
+/// 【消息中心】 (能力授权): the unit is told, with a link to its 能力授权 page.
+fn tell(enterprise_id: i64, title: String, body: String, at: Timestamp) -> NewMessage {
+    let party = Party { enterprise_id, module: Module::LeqiCapability, link: SiteLink::parse("/nlzx/grants").ok() };
+    tell_parties(&[party], None, MessageKind::CapabilityGrant, &title, &body, at).remove(0)
 }
 
 fn today(now: Timestamp) -> String {
@@ -181,7 +188,19 @@ pub async fn grant(ctx: &Ctx, code: &str, invitation_ids: &[i64]) -> AppResult<V
     if !new.is_empty() {
         let names: Vec<&str> = results.iter().filter(|r| r.refusal.is_none()).map(|r| r.name.as_str()).collect();
         let audit = audit_record(ctx, &actor, &t.credit_code, gr::GRANT_EVENT, format!("{}（{}）授权给：{}（待使用单位确认）", c.name, c.code, names.join("、")), AuditOutcome::Success);
-        ctx.store.create_grants(&new, &audit, now).await?;
+        // Each use unit is told (消息中心), in the same transaction.
+        let told: Vec<NewMessage> = new
+            .iter()
+            .map(|g| {
+                tell(
+                    g.use_enterprise_id,
+                    status_title(&format!("能力授权（{}）", c.name), GrantStatus::Pending.label()),
+                    format!("{}（{}）授权贵单位使用能力「{}」，请在【能力中心】→【能力授权】中确认授权或拒绝。", t.enterprise_name, t.credit_code, c.name),
+                    now,
+                )
+            })
+            .collect();
+        ctx.store.create_grants(&new, &told, &audit, now).await?;
     }
     Ok(results)
 }
@@ -209,7 +228,18 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: GrantAction, reason: 
     let event = ApplicationEvent { at: now, actor: actor.clone(), actor_unit: t.enterprise_name.clone(), action: action.event_label().into(), from: g.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
     let description = format!("{}（{}）→{}（{}）{}：{}", current.direct_name, current.direct_code, current.use_name, current.use_code, current.capability_name, action.event_label());
     let audit = audit_record(ctx, &actor, &t.credit_code, action.event_label(), description, AuditOutcome::Success);
-    ctx.store.transition_grant(g.id, version, &GrantChange { to: &to, event: &event, audit: &audit }, now).await?;
+    // The other side is told (消息中心), in the same transaction.
+    let (other, by) = match party {
+        GrantParty::UseUnit => (g.direct_enterprise_id, format!("{}（{}）", current.use_name, current.use_code)),
+        GrantParty::DirectUnit => (g.use_enterprise_id, format!("{}（{}）", current.direct_name, current.direct_code)),
+    };
+    let told = [tell(
+        other,
+        status_title(&format!("能力授权（{}）", current.capability_name), to.label()),
+        format!("{by}{}能力「{}」：{}。", action.label(), current.capability_name, status_change_text(g.status.label(), to.label(), to.reason())),
+        now,
+    )];
+    ctx.store.transition_grant(g.id, version, &GrantChange { to: &to, event: &event, audit: &audit, messages: &told }, now).await?;
     let fresh = ctx.store.grant(id).await?.ok_or(AppError::NotFound)?;
     view(ctx, &fresh, party, &today).await
 }
@@ -245,6 +275,17 @@ pub async fn pre_authorized(ctx: &Ctx, i: &StoredInvitation, now: Timestamp) -> 
         }
     }
     Ok((grants, notes, format!("；能力预授权：{}", said.join("；"))))
+}
+
+/// 【消息中心】: the use unit is told of the pending grants 能力预授权 made at binding.
+pub async fn pre_authorized_message(ctx: &Ctx, i: &StoredInvitation, n: usize, at: Timestamp) -> AppResult<NewMessage> {
+    let direct = ctx.store.enterprise_by_id(i.direct_enterprise_id).await?.ok_or(AppError::NotFound)?;
+    Ok(tell(
+        i.use_enterprise_id,
+        status_title("能力预授权", GrantStatus::Pending.label()),
+        format!("{}（{}）预授权贵单位使用{}项能力，请在【能力中心】→【能力授权】中确认授权或拒绝。", direct.name, direct.credit_code, n),
+        at,
+    ))
 }
 
 /// The ending of a binding's grants (解除绑定).

@@ -15,6 +15,7 @@ use crate::domain::invitation::{
     self as inv, ActInput, AuthorizationRecord, Filing, InvitationAction, InvitationStatus, InvitationViewer, InviteRowInput, Relationship, UseCategory, FORM_MAX_ROWS,
 };
 use crate::domain::materials::{MaterialKind, MaterialOwner};
+use crate::domain::message::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::domain::{OfficerSession, Principal, TaxpayerSession};
 use crate::error::{AppError, AppResult};
 use crate::ports::{ApplicationEvent, BatchSource, Ctx, FailedRow, InvitationChange, InvitationFilter, NewBatch, NewInvitation, NewRegistration, StoredInvitation};
@@ -294,7 +295,9 @@ async fn invite_rows_after(
         format!("{}：{}家，成功{}家，失败{}家", source.label(), rows.len(), invitations.len(), failures.len()),
         if invitations.is_empty() { AuditOutcome::Failure } else { AuditOutcome::Success },
     );
-    let batch_id = ctx.store.create_batch(&batch, &invitations, now, &record).await?;
+    let (title, body) = crate::domain::message::invitation_received(&by.enterprise_name, &by.credit_code);
+    let notice = crate::ports::InviteeNotice { title, body };
+    let batch_id = ctx.store.create_batch(&batch, &invitations, now, &record, Some(&notice)).await?;
     Ok(BatchOutcome { batch_id, invited: invitations.len() as u32, failed: failures.iter().map(failed_view).collect() })
 }
 
@@ -708,9 +711,36 @@ async fn transition(
             registered_by: a_by(&authorization),
         })
         .collect();
-    let change = InvitationChange { to: &to, event: &ev, audit: &record, authorization: authorization.as_ref(), registrations: &registrations, grants: &grants, notes: &notes, end_grants: end_grants.as_ref() };
+    let mut messages = tell_of_step(ctx, i, viewer, &ev, &to).await?;
+    if !grants.is_empty() {
+        messages.push(super::capability_grant::pre_authorized_message(ctx, i, grants.len(), ev.at).await?);
+    }
+    let change = InvitationChange { to: &to, event: &ev, audit: &record, authorization: authorization.as_ref(), registrations: &registrations, messages: &messages, grants: &grants, notes: &notes, end_grants: end_grants.as_ref() };
     let version = ctx.store.transition_invitation(i.id, version, &change).await?;
     Ok((to, version))
+}
+
+/// 【消息中心】: both units hear of an officer's step; of a unit's step, the other unit.
+async fn tell_of_step(ctx: &Ctx, i: &StoredInvitation, viewer: &InvitationViewer, ev: &ApplicationEvent, to: &InvitationStatus) -> AppResult<Vec<NewMessage>> {
+    let (acting, kind) = match viewer {
+        InvitationViewer::Officer(_) => (None, MessageKind::Decision),
+        InvitationViewer::DirectUnit => (Some(i.direct_enterprise_id), MessageKind::StatusChange),
+        InvitationViewer::UseUnit(_) => (Some(i.use_enterprise_id), MessageKind::StatusChange),
+    };
+    let direct = ctx.store.enterprise_by_id(i.direct_enterprise_id).await?.map(|e| e.name).unwrap_or_default();
+    let link = |p: String| SiteLink::parse(&p).ok();
+    let parties = [
+        Party { enterprise_id: i.direct_enterprise_id, module: Module::LeqiAccess, link: link(format!("/jrgl/invite/{}", i.id)) },
+        Party { enterprise_id: i.use_enterprise_id, module: Module::LeqiAccess, link: link(format!("/jrgl/respond/{}", i.id)) },
+    ];
+    let body = format!(
+        "{direct}与{}（{}）的接入邀请（{}）{}。",
+        i.use_name,
+        i.use_code,
+        i.relationship.category().label(),
+        status_change_text(&ev.from, &ev.to, ev.reason.as_deref())
+    );
+    Ok(tell_parties(&parties, acting, kind, &status_title("接入邀请", to.label()), &body, ev.at))
 }
 
 /// "姓名（身份，授权）": who registered the 开票员 chosen at 授权.
