@@ -6,8 +6,8 @@
 // Both projects share one database: desktop runs as 四川蜀乐科技 (锦江 office), mobile as
 // 内蒙古草原云链 (赛罕 office), so each run starts from 未订阅.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { APIRequestContext, expect, test } from '@playwright/test';
-import { CAOYUAN, SHULE, callServerFn, loginByPassword, officerLogin } from './helpers';
+import { APIRequestContext, Browser, Page, expect, test } from '@playwright/test';
+import { CAOYUAN, SHULE, callServerFn, choosePerson, enterEnterprise, loginByPassword, officerLogin, verifyByPassword } from './helpers';
 
 const UNITS = {
   desktop: { ent: SHULE, person: '王建国', officer: 'sc_jj_shouli', buyer: '91510100MA6CLQ0125' },
@@ -83,6 +83,12 @@ test('能力中心: subscribe, the 测试中心 updates as the system runs the c
   await page.getByRole('button', { name: '生成测试报告' }).click();
   await expect(page.getByRole('heading', { name: '能力测试报告' })).toBeVisible();
   await expect(page.locator('.capability-detail .status').first()).toHaveText('测试通过');
+  // Printed (A4, or PDF through the browser), only the report shows.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('heading', { name: '能力测试报告' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '测试中心' })).toBeHidden();
+  await expect(page.getByRole('button', { name: '打印' })).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
   const validity = page.locator('input[name="valid_until"]');
   const last = await validity.getAttribute('max');
   expect(last).toMatch(/^\d{4}-12-31$/);
@@ -109,4 +115,104 @@ test('能力中心: subscribe, the 测试中心 updates as the system runs the c
   await page.goto('/nlzx');
   await expect(blueRow.locator('td.status')).toHaveText('已开通');
   await expect(blueRow).toContainText(last!);
+});
+
+// 能力授权 (guideline-sichuan 第四章 四): the direct unit grants 发票查询下载 (a 公用基础能力, open for
+// it) to a bound use unit on 【能力中心】→【能力授权】; the use unit 【确认授权】 on the H5 page and sees
+// it on the web as 已授权 through that direct unit; the direct unit 【撤销授权】. Each project binds
+// its own pair (desktop 蜀乐科技 → 天府数字交通, mobile 草原云链 → 包头分公司) and unbinds it at the end,
+// so the invitation specs that follow can invite the pair afresh.
+const GRANT_PAIRS = {
+  desktop: { direct: SHULE, person: '王建国', use: { code: '91510100MA6CLQ014B', name: '四川天府数字交通投资有限公司' }, usePerson: '杨帆',
+    province: '国家税务总局四川省税务局', relationship: '同一监管部门', desks: ['sc_gx_shouli', 'sc_gx_fuhe'] },
+  mobile: { direct: CAOYUAN, person: '巴特尔', use: { code: '91150203MA0NCY041D', name: '内蒙古草原云链能源股份有限公司包头分公司' }, usePerson: '额尔敦',
+    province: '国家税务总局内蒙古自治区税务局', relationship: '总分公司关系', desks: ['nm_bt_shouli', 'nm_bt_fuhe'] },
+};
+
+async function act(page: Page, id: number, action: string) {
+  const v = await callServerFn(page, 'invitation_detail', { id });
+  return callServerFn(page, 'invitation_act', { json: { id, version: v.version, action, reason: '', invoicer_link_ids: [], period_code: '' } });
+}
+
+/** The pair bound (确认通过): invited afresh, or an open invitation driven through its remaining steps. */
+async function ensureBound(browser: Browser, direct: Page, p: typeof GRANT_PAIRS.desktop): Promise<number> {
+  let list = await callServerFn(direct, 'list_invitations', { json: { query: { search: p.use.code } } });
+  const open = ['待使用单位响应', '待受理', '待确认', '确认通过'];
+  if (!list.rows.length || !open.includes(list.rows[0].status)) {
+    const out = await callServerFn(direct, 'submit_invitations', { json: { rows: [{ credit_code: p.use.code, name: p.use.name, province: p.province, relationship: p.relationship, pre_authorize: '否' }], proof_material_id: null } });
+    expect(out.failed).toEqual([]);
+    list = await callServerFn(direct, 'list_invitations', { json: { query: { search: p.use.code } } });
+  }
+  const id: number = list.rows[0].id;
+  const steps: Record<string, [string, string]> = { '待使用单位响应': ['use', 'Confirm'], '待受理': [p.desks[0], 'Accept'], '待确认': [p.desks[1], 'ConfirmPass'] };
+  for (let i = 0; i < 3; i++) {
+    const status = (await callServerFn(direct, 'list_invitations', { json: { query: { search: p.use.code } } })).rows[0].status;
+    const step = steps[status];
+    if (!step) break;
+    const ctx = await browser.newContext();
+    const who = await ctx.newPage();
+    if (step[0] === 'use') await loginByPassword(who, p.use, p.usePerson, '法定代表人');
+    else await officerLogin(who, step[0]);
+    await act(who, id, step[1]);
+    await ctx.close();
+  }
+  const now = await callServerFn(direct, 'list_invitations', { json: { query: { search: p.use.code } } });
+  expect(now.rows[0].status).toBe('确认通过');
+  return id;
+}
+
+test('能力授权: grant to a bound use unit, its H5 确认授权, revoke', async ({ page, browser }, testInfo) => {
+  test.setTimeout(180_000);
+  const p = GRANT_PAIRS[testInfo.project.name as 'desktop' | 'mobile'] ?? GRANT_PAIRS.desktop;
+  await loginByPassword(page, p.direct, p.person, '法定代表人');
+  const invitation = await ensureBound(browser, page, p);
+
+  // 【能力中心】→【能力授权】: choose the capability and the bound use unit, 【授权】.
+  await page.goto('/nlzx');
+  await page.getByRole('link', { name: '能力授权', exact: true }).first().click();
+  await expect(page.locator('section.grant-center h2')).toHaveText('能力授权');
+  await page.locator('select[name="capability"]').selectOption('invoice_query');
+  // Nothing chosen: the message next to the field.
+  await page.getByRole('button', { name: '授权', exact: true }).click();
+  await expect(page.getByText('请至少选择一家使用单位')).toBeVisible();
+  await page.getByLabel(new RegExp(p.use.code)).check();
+  await page.getByRole('button', { name: '授权', exact: true }).click();
+  await expect(page.locator('ul.grant-results')).toContainText(`${p.use.name}：已授权，待使用单位确认`);
+  const made = page.locator(`tr.grant-row[data-code="invoice_query"][data-unit="${p.use.code}"]`).first();
+  await expect(made.locator('.status')).toHaveText('待确认');
+  // The same again while it waits: refused with the reason.
+  await page.getByLabel(new RegExp(p.use.code)).check();
+  await page.getByRole('button', { name: '授权', exact: true }).click();
+  await expect(page.locator('ul.grant-results .form-error')).toContainText('已向该使用单位授权发票查询下载');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  // The use unit on its phone (H5): 能力授权 → 【确认授权】.
+  const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })).newPage();
+  await phone.goto('/kkjrh5/');
+  await enterEnterprise(phone, p.use.code);
+  await choosePerson(phone, p.usePerson, '法定代表人');
+  await verifyByPassword(phone);
+  const line = phone.locator('li.h5-grant', { hasText: `发票查询下载 · ${p.direct.name}` }).first();
+  await expect(line.locator('.status')).toHaveText('待确认');
+  await line.getByRole('button', { name: '确认授权' }).click();
+  await expect(line.locator('.status')).toHaveText('已授权');
+  await expect(line.getByRole('button', { name: '确认授权' })).toHaveCount(0);
+
+  // On the web the use unit sees what it may use through which direct unit.
+  await phone.goto('/nlzx/grants');
+  const mine = phone.locator(`tr.grant-row[data-code="invoice_query"][data-unit="${p.direct.code}"]`).first();
+  await expect(mine).toContainText(p.direct.name);
+  await expect(mine).toContainText('已授权 · 可使用');
+  await phone.context().close();
+
+  // The direct unit sees 已授权 and 【撤销授权】.
+  await page.reload();
+  await expect(made.locator('.status')).toHaveText('已授权');
+  await made.getByRole('button', { name: '撤销授权' }).click();
+  await expect(made.locator('.status')).toHaveText('已撤销');
+
+  // Back to no binding, for the specs that invite this pair.
+  const failed = await callServerFn(page, 'unbind_use_units', { json: { ids: [invitation], reason: '测试结束' } });
+  expect(failed).toEqual([]);
 });

@@ -17,6 +17,7 @@ pub mod store_api;
 pub mod store_audit;
 pub mod store_auth_request;
 pub mod store_capability;
+pub mod store_capability_grant;
 pub mod store_invitation;
 pub mod store_invite_links;
 pub mod store_invoicers;

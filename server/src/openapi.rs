@@ -36,7 +36,17 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/openapi/v1/invitations/unbind"),
     ("get", "/openapi/v1/auth-requests"),
     ("post", "/openapi/v1/sandbox/cases"),
+    ("post", "/openapi/v1/capabilities/{code}"),
     ("get", "/openapi/v1/openapi.json"),
+];
+
+/// Which capability of the catalogue each route is (the signed API refuses a call for a
+/// capability the caller has not opened: 403 `CAPABILITY_NOT_OPENED`). The sandbox and
+/// the document belong to none; `/capabilities/{code}` is the capability named.
+pub const ROUTE_CAPABILITIES: &[(&str, &str)] = &[
+    ("/openapi/v1/invitations", "use_unit_management"),
+    ("/openapi/v1/invitations/unbind", "use_unit_management"),
+    ("/openapi/v1/auth-requests", "use_unit_management"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -45,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi/v1/invitations/unbind", post(unbind))
         .route("/openapi/v1/auth-requests", get(auth_requests))
         .route("/openapi/v1/sandbox/cases", post(sandbox_case))
+        .route("/openapi/v1/capabilities/{code}", post(capability_call))
         .route("/openapi/v1/openapi.json", get(|| async { Json(document()) }))
         .route("/openapi/{*rest}", axum::routing::any(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "接口不存在").into_response() }))
 }
@@ -206,6 +217,7 @@ struct UploadOut {
 async fn upload(State(s): State<AppState>, req: Request<Body>) -> Result<Json<UploadOut>, ApiError> {
     let ctx = &s.ctx;
     let (by, _, bytes) = authenticated(ctx, req).await?;
+    gate(ctx, &by, USE_UNIT_MANAGEMENT, None).await?;
     let body: UploadBody = parse_json(&bytes)?;
     if body.rows.is_empty() {
         return Err(AppError::field("rows", "请至少上传一家使用单位").into());
@@ -266,6 +278,7 @@ struct UnbindOut {
 async fn unbind(State(s): State<AppState>, req: Request<Body>) -> Result<Json<UnbindOut>, ApiError> {
     let ctx = &s.ctx;
     let (by, _, bytes) = authenticated(ctx, req).await?;
+    gate(ctx, &by, USE_UNIT_MANAGEMENT, None).await?;
     let body: UnbindBody = parse_json(&bytes)?;
     let items: Vec<UnbindItem> =
         body.credit_codes.into_iter().map(UnbindItem::CreditCode).chain(body.invitation_ids.into_iter().map(UnbindItem::InvitationId)).collect();
@@ -340,6 +353,7 @@ struct PageOut {
 async fn query(State(s): State<AppState>, req: Request<Body>) -> Result<Json<PageOut>, ApiError> {
     let ctx = &s.ctx;
     let (by, parts, _) = authenticated(ctx, req).await?;
+    gate(ctx, &by, USE_UNIT_MANAGEMENT, None).await?;
     let params: QueryParams = serde_urlencoded_query(parts.uri.query().unwrap_or(""))?;
     let before_id = match params.before_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -387,6 +401,7 @@ const AUTH_REQUEST_PAGE: u32 = 20;
 async fn auth_requests(State(s): State<AppState>, req: Request<Body>) -> Result<Json<AuthRequestPage>, ApiError> {
     let ctx = &s.ctx;
     let (by, parts, _) = authenticated(ctx, req).await?;
+    gate(ctx, &by, USE_UNIT_MANAGEMENT, None).await?;
     let q = parts.uri.query().unwrap_or("");
     let params: AuthRequestParams = axum::extract::Query::<AuthRequestParams>::try_from_uri(&format!("/?{q}").parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "查询参数无效"))?)
         .map(|q| q.0)
@@ -471,6 +486,87 @@ async fn sandbox_case(State(s): State<AppState>, req: Request<Body>) -> Result<R
     }
 }
 
+/// The capabilities called through `/openapi/v1/capabilities/{code}` (使用单位管理 has its own endpoints).
+pub const CALLABLE: [&str; 5] = ["invoice_query", "blue_invoice", "red_invoice", "invoice_delivery", "refined_oil_invoice"];
+
+/// 使用单位管理 (a 公用基础能力): the invitation and 授权申请 endpoints.
+const USE_UNIT_MANAGEMENT: &str = "use_unit_management";
+
+/// Enforcement before a capability's endpoint runs: the caller must have the capability
+/// open (403 `CAPABILITY_NOT_OPENED`); acting for a use unit, that unit must be bound
+/// (403 `USE_UNIT_NOT_BOUND`) and have confirmed a grant of it (403 `CAPABILITY_NOT_GRANTED`).
+async fn gate(ctx: &Ctx, by: &Inviter, code: &str, use_unit: Option<&str>) -> Result<app::domain::capability::Capability, ApiError> {
+    let c = app::domain::capability::find(code).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_capability", "能力不存在"))?;
+    match app::services::capability_grant::api_gate(ctx, by.enterprise_id, &c, use_unit).await? {
+        Ok(()) => Ok(c),
+        Err(refusal) => {
+            tracing::info!(capability = %c.code, unit = by.enterprise_id, refusal = refusal.code(), "API capability call refused");
+            Err(ApiError::new(StatusCode::FORBIDDEN, refusal.code(), refusal.message()))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CapabilityCallBody {
+    /// Acting for this use unit (统一社会信用代码); absent: for the direct unit itself.
+    #[serde(default)]
+    use_unit: Option<String>,
+    request: Value,
+}
+
+#[derive(Debug, Serialize)]
+struct CapabilityCallOut {
+    request_id: String,
+    capability: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invoice_no: Option<String>,
+}
+
+/// A capability's production call: enforcement (`gate`), then the request checked against
+/// the capability's rules as in the 测试中心 (422 with the field errors). Nothing is
+/// stored: the platform's own invoice service is outside this portal.
+async fn capability_call(State(s): State<AppState>, axum::extract::Path(code): axum::extract::Path<String>, req: Request<Body>) -> Result<Response, ApiError> {
+    let ctx = &s.ctx;
+    let (by, _, bytes) = authenticated(ctx, req).await?;
+    if bytes.len() > MAX_SANDBOX_BODY {
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大（最大256KB）"));
+    }
+    let body: CapabilityCallBody = parse_json(&bytes)?;
+    let use_unit = body.use_unit.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    if !CALLABLE.contains(&code.trim()) {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_capability", "能力不存在（使用单位管理能力请调用 /openapi/v1/invitations 等接口）"));
+    }
+    let c = gate(ctx, &by, code.trim(), use_unit.as_deref()).await?;
+    let Some(kind) = c.cases.first().map(|k| k.kind) else { return Err(AppError::NotFound.into()) };
+    let issued = ctx.store.sandbox_invoices(by.enterprise_id).await.map_err(AppError::from)?;
+    let request_id = ctx.secrets.random_token().chars().take(24).collect::<String>();
+    match app::domain::capability::check_case(kind, &body.request, &issued) {
+        Ok(accepted) => {
+            let invoice_no = match accepted {
+                app::domain::capability::CaseAccepted::Issued { .. } => {
+                    let yy = &ctx.clock.now().beijing_time()[2..4];
+                    Some(format!("{yy}{:09}{:09}", ctx.secrets.random_u32() % 1_000_000_000, ctx.secrets.random_u32() % 1_000_000_000))
+                }
+                app::domain::capability::CaseAccepted::Accepted => None,
+            };
+            Ok(Json(CapabilityCallOut { request_id, capability: c.code, use_unit, invoice_no }).into_response())
+        }
+        Err(errors) => {
+            let fields = app::services::capability::field_errors(&errors);
+            let message = fields.first().map(|f| f.message.clone()).unwrap_or_else(|| "请求有误".into());
+            let body = json!({
+                "code": "invalid_request",
+                "message": message,
+                "request_id": request_id,
+                "fields": fields.iter().map(|f| json!({ "field": f.field, "message": f.message })).collect::<Vec<_>>(),
+            });
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
+        }
+    }
+}
+
 fn serde_urlencoded_query(q: &str) -> Result<QueryParams, ApiError> {
     axum::extract::Query::<QueryParams>::try_from_uri(&format!("/?{q}").parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "查询参数无效"))?)
         .map(|q| q.0)
@@ -511,6 +607,21 @@ pub fn document() -> Value {
     let mut responses_sandbox = signed_errors();
     responses_sandbox["200"] = json!({ "description": "用例通过", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SandboxResult" } } } });
     responses_sandbox["413"] = error_response("body_too_large：测试用例请求体超过256KB");
+    let capability_codes: Vec<&str> = CALLABLE.to_vec();
+    let capability_doc: String = app::domain::capability::catalogue()
+        .iter()
+        .map(|c| format!("{}={}（{}）", c.code, c.name, if c.public { "公用基础能力" } else { "非公用基础能力，须订阅并开通" }))
+        .collect::<Vec<_>>()
+        .join("；");
+    let mut responses_capability = signed_errors();
+    responses_capability["200"] = json!({ "description": "请求通过校验并受理", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CapabilityCallResult" } } } });
+    responses_capability["403"] = error_response("CAPABILITY_NOT_OPENED：本单位尚未开通该能力（或已到期）；USE_UNIT_NOT_BOUND：use_unit与本单位尚未建立绑定关系；CAPABILITY_NOT_GRANTED：use_unit尚未确认授权该能力；ip_not_filed");
+    responses_capability["404"] = error_response("unknown_capability：能力编码不存在");
+    responses_capability["413"] = error_response("body_too_large：请求体超过256KB");
+    responses_capability["422"] = error_response("invalid_request：请求未通过该能力的规则校验（逐字段错误见fields，另含request_id）");
+    for r in [&mut responses_upload, &mut responses_unbind, &mut responses_requests] {
+        r["403"] = error_response("ip_not_filed；CAPABILITY_NOT_OPENED：本单位未开通使用单位管理能力（不是直连单位或乐企资格已到期）");
+    }
     responses_sandbox["422"] = error_response("case_failed（用例未通过，见fields与request_id）、refused（该能力不在测试中）或 invalid_request");
     let mut responses_query = signed_errors();
     responses_query["200"] = json!({ "description": "一页邀请（每页20条，按邀请编号倒序）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/InvitationPage" } } } });
@@ -584,6 +695,17 @@ pub fn document() -> Value {
                     "responses": responses_sandbox
                 }
             },
+            "/openapi/v1/capabilities/{code}": {
+                "post": {
+                    "summary": "能力调用",
+                    "description": format!("调用已开通的能力（《四川省乐企自用直连服务规范指引》第四章三、四）。本单位须已开通该能力（公用基础能力在乐企资格有效期内自动开通；非公用基础能力须在【能力中心】订阅、测试并经税务机关确认），否则返回403 CAPABILITY_NOT_OPENED。代使用单位调用时在请求体中填写use_unit：该单位须与本单位已绑定（接入邀请确认通过）且已确认授权该能力，否则返回403 USE_UNIT_NOT_BOUND或CAPABILITY_NOT_GRANTED。请求按该能力的规则校验（与测试中心相同）。使用单位管理能力即 /openapi/v1/invitations、/openapi/v1/invitations/unbind、/openapi/v1/auth-requests 接口。能力：{capability_doc}"),
+                    "operationId": "callCapability",
+                    "x-capabilities": capability_codes,
+                    "parameters": [{ "name": "code", "in": "path", "required": true, "description": "能力编码", "schema": { "type": "string", "enum": capability_codes } }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CapabilityCallRequest" } } } },
+                    "responses": responses_capability
+                }
+            },
             "/openapi/v1/openapi.json": {
                 "get": {
                     "summary": "本文档",
@@ -608,6 +730,22 @@ pub fn document() -> Value {
                         "message": { "type": "string", "example": "签名校验失败" },
                         "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } },
                         "request_id": { "type": "string", "description": "测试中心：未通过的用例请求的编号" }
+                    }
+                },
+                "CapabilityCallRequest": {
+                    "type": "object", "required": ["request"],
+                    "properties": {
+                        "use_unit": { "type": "string", "nullable": true, "description": "代其调用的使用单位统一社会信用代码；不填为本单位自用" },
+                        "request": { "type": "object", "description": "该能力的业务请求体（见能力说明文档）" }
+                    }
+                },
+                "CapabilityCallResult": {
+                    "type": "object", "required": ["request_id", "capability"],
+                    "properties": {
+                        "request_id": { "type": "string" },
+                        "capability": { "type": "string" },
+                        "use_unit": { "type": "string" },
+                        "invoice_no": { "type": "string", "description": "蓝字发票开具：发票号码" }
                     }
                 },
                 "SandboxRequest": {
@@ -736,6 +874,22 @@ pub fn document() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_capability_of_the_catalogue_has_its_endpoints_and_every_gated_route_is_a_route() {
+        for c in app::domain::capability::catalogue() {
+            let called = CALLABLE.contains(&c.code.as_str());
+            let routed = ROUTE_CAPABILITIES.iter().any(|(_, code)| *code == c.code);
+            assert!(called ^ routed, "{} needs exactly one way to be called", c.code);
+        }
+        for (path, code) in ROUTE_CAPABILITIES {
+            assert!(ROUTES.iter().any(|(_, p)| p == path), "{path}");
+            assert!(app::domain::capability::find(code).is_ok(), "{code}");
+        }
+        for code in CALLABLE {
+            assert!(app::domain::capability::find(code).is_ok(), "{code}");
+        }
+    }
 
     #[test]
     fn every_route_is_in_the_document_and_every_documented_operation_is_a_route() {

@@ -3,6 +3,7 @@
 //! version (or its insert), the `capability_events` entry and the audit record.
 
 use app::domain::capability::{CapabilityStatus, SandboxInvoice};
+use app::domain::audit::AuditRecord;
 use app::domain::Timestamp;
 use app::ports::*;
 use async_trait::async_trait;
@@ -10,6 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::store::{conflict_or_unavailable, corrupt, unavailable, SqlStore};
+use crate::store_capability_grant::{end_in, EndScope};
 use crate::store_transition::{StateChange, Timeline};
 
 const COLUMNS: &str = "id, enterprise_id, capability_code, tax_office_id, status, round, report, version, created_at, updated_at";
@@ -104,6 +106,11 @@ impl CapabilityStore for SqlStore {
         )
         .await?;
         sc.event(Timeline::Capability, id, c.event).await?;
+        if let Some(ending) = c.end_grants {
+            let row = sqlx::query("SELECT enterprise_id, capability_code FROM capability_subscriptions WHERE id = $1").bind(id).fetch_one(sc.conn()).await.map_err(unavailable)?;
+            let (direct, code): (i64, String) = (row.get("enterprise_id"), row.get("capability_code"));
+            end_in(sc.conn(), EndScope::Capability { direct_enterprise_id: direct, code: &code }, ending).await?;
+        }
         sc.messages(c.messages).await?;
         sc.commit(c.audit).await?;
         Ok(version + 1)
@@ -217,5 +224,29 @@ impl CapabilityStore for SqlStore {
             .await
             .map_err(unavailable)?;
         Ok(rows.into_iter().map(|r| r.get("qualification")).collect())
+    }
+
+    async fn grants_of_direct(&self, direct_enterprise_id: i64) -> StoreResult<Vec<StoredGrant>> {
+        self.grants_where("direct_enterprise_id", direct_enterprise_id).await
+    }
+
+    async fn grants_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredGrant>> {
+        self.grants_where("use_enterprise_id", use_enterprise_id).await
+    }
+
+    async fn grant(&self, id: i64) -> StoreResult<Option<StoredGrant>> {
+        self.grant_by_id(id).await
+    }
+
+    async fn create_grants(&self, grants: &[NewGrant], messages: &[app::domain::message::NewMessage], audit: &AuditRecord, now: Timestamp) -> StoreResult<Vec<i64>> {
+        self.create_grants_tx(grants, messages, audit, now).await
+    }
+
+    async fn transition_grant(&self, id: i64, version: i64, change: &GrantChange<'_>, now: Timestamp) -> StoreResult<i64> {
+        self.transition_grant_tx(id, version, change, now).await
+    }
+
+    async fn grant_events(&self, id: i64) -> StoreResult<Vec<ApplicationEvent>> {
+        self.grant_events_of(id).await
     }
 }

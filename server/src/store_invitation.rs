@@ -362,6 +362,15 @@ impl InvitationStore for SqlStore {
         for r in c.registrations {
             crate::store_invoicers::insert(change.conn(), r, c.event.at).await?;
         }
+        for note in c.notes {
+            change.event(Timeline::Invitation, id, note).await?;
+        }
+        for g in c.grants {
+            crate::store_capability_grant::insert_in(change.conn(), g, c.event.at).await?;
+        }
+        if let Some(ending) = c.end_grants {
+            crate::store_capability_grant::end_in(change.conn(), crate::store_capability_grant::EndScope::Invitation(id), ending).await?;
+        }
         change.messages(c.messages).await?;
         change.commit(c.audit).await?;
         Ok(expected_version + 1)

@@ -25,6 +25,8 @@ pub(crate) enum Timeline {
     Measure,
     /// `request_events` (资格延续, 事项变更, 终止服务备案)
     Request,
+    /// `capability_grant_events` (能力授权)
+    Grant,
 }
 
 impl Timeline {
@@ -44,6 +46,10 @@ impl Timeline {
             }
             Timeline::Request => {
                 "INSERT INTO request_events (request_id, at, actor, actor_unit, action, from_status, to_status, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            }
+            Timeline::Grant => {
+                "INSERT INTO capability_grant_events (grant_id, at, actor, actor_unit, action, from_status, to_status, reason) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             }
             Timeline::Invitation => {
@@ -77,19 +83,7 @@ impl<'c> StateChange<'c> {
 
     /// The step in the workflow's timeline.
     pub async fn event(&mut self, timeline: Timeline, id: i64, ev: &ApplicationEvent) -> StoreResult<()> {
-        sqlx::query(timeline.insert_sql())
-            .bind(id)
-            .bind(ev.at.0)
-            .bind(&ev.actor)
-            .bind(&ev.actor_unit)
-            .bind(&ev.action)
-            .bind(&ev.from)
-            .bind(&ev.to)
-            .bind(&ev.reason)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+        insert_event(&mut self.tx, timeline, id, ev).await
     }
 
     /// Any further write of the same step (e.g. the unit becoming a direct unit).
@@ -108,6 +102,24 @@ impl<'c> StateChange<'c> {
         insert_audit(&mut self.tx, audit).await?;
         self.tx.commit().await.map_err(unavailable)
     }
+}
+
+/// A timeline entry inside a state change (also another workflow's, e.g. the grants a
+/// binding creates).
+pub(crate) async fn insert_event(conn: &mut AnyConnection, timeline: Timeline, id: i64, ev: &ApplicationEvent) -> StoreResult<()> {
+        sqlx::query(timeline.insert_sql())
+            .bind(id)
+            .bind(ev.at.0)
+            .bind(&ev.actor)
+            .bind(&ev.actor_unit)
+            .bind(&ev.action)
+            .bind(&ev.from)
+            .bind(&ev.to)
+            .bind(&ev.reason)
+            .execute(&mut *conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
 }
 
 /// The one audit insert (inside a state change, or on its own for events that

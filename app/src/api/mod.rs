@@ -32,6 +32,11 @@ pub fn register_server_fns() {
     register_explicit::<capability::CapabilityAct>();
     register_explicit::<capability::CapabilityQueue>();
     register_explicit::<capability::CapabilityDecide>();
+    register_explicit::<capability::CapabilityGrants>();
+    register_explicit::<capability::CapabilityGrant>();
+    register_explicit::<capability::CapabilityGrantAct>();
+    register_explicit::<capability::H5CapabilityGrants>();
+    register_explicit::<capability::H5GrantAnswer>();
     register_explicit::<audit::AuditLog>();
     register_explicit::<auth::NewCaptcha>();
     register_explicit::<auth::EnterpriseLogin>();

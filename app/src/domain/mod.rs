@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth_request;
 pub mod capability;
+pub mod capability_grant;
 pub mod auth;
 pub mod codes;
 pub mod invitation;

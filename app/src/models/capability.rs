@@ -97,3 +97,64 @@ pub struct CapabilityReview {
     pub report: Option<TestReport>,
     pub actions: Vec<CapabilityAction>,
 }
+
+/// 能力授权: one grant as either side sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantView {
+    pub id: i64,
+    pub version: i64,
+    pub capability_code: String,
+    pub capability_name: String,
+    /// The direct unit the use unit uses the capability through.
+    pub direct_name: String,
+    pub direct_code: String,
+    pub use_name: String,
+    pub use_code: String,
+    pub status: crate::domain::capability_grant::GrantStatus,
+    /// The use unit may use the capability now (已授权, bound, and open for the direct unit).
+    pub usable: bool,
+    pub since: String,
+    pub actions: Vec<crate::domain::capability_grant::GrantAction>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// A use unit bound to the direct unit (确认通过), to grant capabilities to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoundUnit {
+    pub invitation_id: i64,
+    pub name: String,
+    pub credit_code: String,
+}
+
+/// 能力授权 of the signed-in unit: as a direct unit (its opened capabilities, bound use
+/// units and the grants it made) and as a use unit (the grants it received).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct GrantCenter {
+    /// Capabilities (code, name) the unit may grant: opened for it as a direct unit.
+    pub grantable: Vec<(String, String)>,
+    pub bound: Vec<BoundUnit>,
+    pub made: Vec<GrantView>,
+    pub received: Vec<GrantView>,
+}
+
+/// One use unit's result of 【授权】.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantRowResult {
+    pub invitation_id: i64,
+    pub name: String,
+    /// None: granted (待确认); else why not.
+    pub refusal: Option<String>,
+}
+
+/// H5: one grant the use unit received, as a line (the H5 bundle stays lean).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct H5Grant {
+    pub id: i64,
+    pub version: i64,
+    /// "蓝字发票开具 · 四川蜀乐科技集团有限公司"
+    pub text: String,
+    /// 开通状态 of the grant (its label).
+    pub status: String,
+    /// 待确认: 【确认授权】/【拒绝】 are offered.
+    pub pending: bool,
+}

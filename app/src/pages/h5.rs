@@ -240,7 +240,7 @@ fn Pending(name: String, identity: String, person: String) -> impl IntoView {
             <LinkNotice />
             <p class="h5-who" data-testid="who">{name}<br/><small>{person}" · "{identity}</small></p>
             {move || match use_h5_route().get() {
-                H5Route::Home => view! { <UnreadMessages /><InviteList /><RequestLines /> }.into_any(),
+                H5Route::Home => view! { <UnreadMessages /><InviteList /><GrantLines /><RequestLines /> }.into_any(),
                 H5Route::Invitation(id) => view! { <InviteDetail id=id /> }.into_any(),
             }}
         </div>
@@ -276,6 +276,49 @@ fn UnreadMessages() -> impl IntoView {
             </section>
         })
     }
+}
+
+/// 能力授权 (guideline-sichuan 第四章 四): the capabilities direct units granted this use
+/// unit; 【确认授权】/【拒绝】 a pending one (revoking is on the web 能力中心).
+#[component]
+fn GrantLines() -> impl IntoView {
+    use crate::api::capability::{h5_capability_grants, h5_grant_answer};
+    let lines = RwSignal::new(Vec::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let load = move || spawn_local(async move { lines.set(h5_capability_grants().await.unwrap_or_default()) });
+    load();
+    let answer = move |id: i64, version: i64, confirm: bool| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            if let Err(e) = h5_grant_answer(id, version, confirm).await {
+                error.set(Some(e.to_string()));
+            }
+            busy.set(false);
+            load();
+        });
+    };
+    move || (!lines.with(|l| l.is_empty())).then(|| view! {
+        <section class="card h5-grants">
+            <h2>"能力授权"</h2>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <ul>{move || lines.get().into_iter().map(|g| {
+                let (id, version) = (g.id, g.version);
+                view! {
+                    <li class="h5-grant" data-id=id>
+                        {g.text}" "<span class="status">{g.status}</span>
+                        {g.pending.then(|| view! {
+                            <span class="actions h5-actions">
+                                <button class="primary" disabled=move || busy.get() on:click=move |_| answer(id, version, true)>"确认授权"</button>
+                                <button class="secondary danger" disabled=move || busy.get() on:click=move |_| answer(id, version, false)>"拒绝"</button>
+                            </span>
+                        })}
+                    </li>
+                }
+            }).collect_view()}</ul>
+        </section>
+    })
 }
 
 /// 我的授权申请 (guideline-sichuan ch. 3 一(二)1.(2)) as text lines; sent from the web page.

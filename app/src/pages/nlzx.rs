@@ -8,7 +8,11 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::use_params_map;
 use leptos_router::path;
 
-use crate::api::capability::{capability_act, capability_detail, capability_list, CapabilityCenter, CapabilityPage, CapabilityRow, CaseView, TestReport};
+use crate::api::capability::{
+    capability_act, capability_detail, capability_grant, capability_grant_act, capability_grants, capability_list, CapabilityCenter, CapabilityPage, CapabilityRow, CaseView, GrantCenter, GrantRowResult,
+    GrantView, TestReport,
+};
+use crate::domain::capability_grant::GrantAction;
 use crate::components::session::{use_session, Session};
 use crate::components::{use_load, use_submit, FieldMsg, FormMsg, Timeline};
 use crate::domain::accounts::Module;
@@ -26,6 +30,7 @@ pub fn NlzxApp() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/leqi" rel="external">"返回首页"</a></p></section> }>
                     <Route path=path!("/nlzx") view=|| view! { <Frame><ListPage /></Frame> } />
+                    <Route path=path!("/nlzx/grants") view=|| view! { <Frame><GrantsPage /></Frame> } />
                     <Route path=path!("/nlzx/:code") view=|| view! { <Frame><DetailPage /></Frame> } />
                 </Routes>
             </main>
@@ -47,6 +52,7 @@ fn Frame(children: ChildrenFn) -> impl IntoView {
                     <nav class="menus" aria-label="乐企菜单">
                         <div class="menu"><h3><a href="/leqi" rel="external">"乐企首页"</a></h3></div>
                         <div class="menu"><h3><A href="/nlzx">"能力中心"</A></h3></div>
+                        <div class="menu"><h3><A href="/nlzx/grants">"能力授权"</A></h3></div>
                     </nav>
                     <div class="content">{children()}</div>
                 </div>
@@ -84,6 +90,7 @@ fn ListPage() -> impl IntoView {
             <FormMsg error />
             {center.view(move |c: CapabilityCenter| view! {
                 <p class="muted unit-line">{c.enterprise_name}" · "{c.credit_code}{c.qualification_end.map(|q| format!(" · 乐企资格有效期至{q}"))}</p>
+                <p><A href="/nlzx/grants">"能力授权（授权使用单位使用已开通的能力）"</A></p>
                 <table class="list capability-list">
                     <thead><tr><th>"能力名称"</th><th>"能力分组"</th><th>"能力类型"</th><th>"开通状态"</th><th>"有效期"</th><th>"操作"</th></tr></thead>
                     <tbody>
@@ -251,5 +258,117 @@ fn DetailPage() -> impl IntoView {
             (None, Some(Err(e))) => crate::components::failed(&e),
             (None, _) => crate::components::loading(),
         }}
+    }
+}
+
+/// One grant's row, with the side's actions (typed; the server decides which).
+#[component]
+fn GrantRows(rows: Vec<GrantView>, direct: bool, act: crate::components::Submit<(i64, i64, GrantAction)>) -> impl IntoView {
+    view! {
+        <table class="list grant-list">
+            <thead><tr><th>"能力名称"</th><th>{if direct { "使用单位" } else { "直连单位" }}</th><th>"授权状态"</th><th>"更新时间"</th><th>"操作"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|g| {
+                    let (id, version) = (g.id, g.version);
+                    let unit = if direct { format!("{}（{}）", g.use_name, g.use_code) } else { format!("{}（{}）", g.direct_name, g.direct_code) };
+                    view! {
+                        <tr class="grant-row" data-code=g.capability_code.clone() data-unit=if direct { g.use_code.clone() } else { g.direct_code.clone() }>
+                            <td data-label="能力名称">{g.capability_name.clone()}</td>
+                            <td data-label=if direct { "使用单位" } else { "直连单位" }>{unit}</td>
+                            <td data-label="授权状态"><span class="status">{g.status.label()}</span>{g.status.reason().map(|r| format!("（{r}）"))}{g.usable.then_some(" · 可使用")}</td>
+                            <td data-label="更新时间">{g.since.clone()}</td>
+                            <td data-label="操作" class="actions">
+                                {g.actions.iter().copied().map(|a| view! {
+                                    <button class=if a == GrantAction::Confirm { "primary" } else { "secondary" } disabled=move || act.busy() on:click=move |_| act.run((id, version, a))>{a.label()}</button>
+                                }).collect_view()}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// 能力授权 (guideline-sichuan 第四章 四): a direct unit grants an opened capability to bound
+/// use units (one or several at once; each refused with its reason when it does not fit)
+/// and revokes; a use unit sees which capabilities it may use through which direct unit,
+/// 【确认授权】/【拒绝】 and revokes.
+#[component]
+fn GrantsPage() -> impl IntoView {
+    let center = use_load(capability_grants);
+    let error = RwSignal::new(None::<AppError>);
+    let code = RwSignal::new(String::new());
+    let chosen = RwSignal::new(Vec::<i64>::new());
+    let results = RwSignal::new(Vec::<GrantRowResult>::new());
+    let give = use_submit(
+        error,
+        move |_: ()| capability_grant(code.get_untracked(), chosen.get_untracked()),
+        move |r: Vec<GrantRowResult>| {
+            results.set(r);
+            chosen.set(vec![]);
+            center.reload();
+        },
+    );
+    let act = use_submit(error, |(id, version, a): (i64, i64, GrantAction)| capability_grant_act(id, version, a, String::new()), move |_: GrantView| center.reload());
+    view! {
+        <section class="card grant-center">
+            <h2>"能力授权"</h2>
+            <FormMsg error />
+            {center.view(move |c: GrantCenter| {
+                if code.get_untracked().is_empty() {
+                    if let Some((first, _)) = c.grantable.first() {
+                        code.set(first.clone());
+                    }
+                }
+                view! {
+                    {(!c.grantable.is_empty()).then(|| view! {
+                        <h3>"授权使用单位"</h3>
+                        <label class="field"><span>"能力"</span>
+                            <select name="capability" prop:value=move || code.get() on:change=move |ev| code.set(event_target_value(&ev))>
+                                {c.grantable.iter().map(|(k, n)| view! { <option value=k.clone()>{n.clone()}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        {if c.bound.is_empty() {
+                            view! { <p class="muted">"暂无已绑定（接入邀请确认通过）的使用单位。"</p> }.into_any()
+                        } else {
+                            view! {
+                                <fieldset class="bound-units"><legend>"已绑定的使用单位（可多选）"</legend>
+                                    {c.bound.iter().map(|b| {
+                                        let id = b.invitation_id;
+                                        view! {
+                                            <label class="check"><input type="checkbox" value=id
+                                                prop:checked=move || chosen.with(|c| c.contains(&id))
+                                                on:change=move |ev| { let on = event_target_checked(&ev); chosen.update(|c| { c.retain(|x| *x != id); if on { c.push(id) } }) } />
+                                                {format!("{}（{}）", b.name, b.credit_code)}</label>
+                                        }
+                                    }).collect_view()}
+                                </fieldset>
+                                <FieldMsg error field="use_units" />
+                                <p><button class="primary" disabled=move || give.busy() on:click=move |_| { results.set(vec![]); give.run(()) }>"授权"</button></p>
+                            }.into_any()
+                        }}
+                        {move || (!results.with(|r| r.is_empty())).then(|| view! {
+                            <ul class="grant-results" role="status">
+                                {results.get().into_iter().map(|r| match r.refusal {
+                                    None => view! { <li class="ok">{r.name}"：已授权，待使用单位确认"</li> }.into_any(),
+                                    Some(m) => view! { <li class="form-error">{r.name}"："{m}</li> }.into_any(),
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    })}
+                    {(!c.made.is_empty()).then(|| view! {
+                        <h3>"已发起的能力授权"</h3>
+                        <GrantRows rows=c.made.clone() direct=true act />
+                    })}
+                    <h3>"本单位可使用的能力"</h3>
+                    {if c.received.is_empty() {
+                        view! { <p class="muted">"暂无直连单位向本单位发起的能力授权。"</p> }.into_any()
+                    } else {
+                        view! { <GrantRows rows=c.received.clone() direct=false act /> }.into_any()
+                    }}
+                }
+            })}
+        </section>
     }
 }

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::capability::{CapabilityStatus, SandboxInvoice};
+use crate::domain::capability_grant::GrantStatus;
 use crate::domain::Timestamp;
 
 /// A unit's subscription to one 非公用 capability.
@@ -36,7 +37,51 @@ pub struct CapabilityChange<'a> {
     pub audit: &'a AuditRecord,
     pub new_round: bool,
     pub report: Option<&'a str>,
+    /// The capability is no longer open: the unit's active grants of it end (已终止) in the
+    /// same transaction, each with this timeline entry.
+    pub end_grants: Option<&'a GrantEnding>,
     /// 【消息中心】: who is told of this step.
+    pub messages: &'a [crate::domain::message::NewMessage],
+}
+
+/// 能力授权: a direct unit's grant of a capability to a bound use unit (through the
+/// binding's invitation).
+#[derive(Debug, Clone)]
+pub struct StoredGrant {
+    pub id: i64,
+    pub invitation_id: i64,
+    pub direct_enterprise_id: i64,
+    pub use_enterprise_id: i64,
+    pub capability_code: String,
+    pub status: GrantStatus,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A grant to insert (待确认) with its first timeline entry.
+#[derive(Debug, Clone)]
+pub struct NewGrant {
+    pub invitation_id: i64,
+    pub direct_enterprise_id: i64,
+    pub use_enterprise_id: i64,
+    pub capability_code: String,
+    pub event: ApplicationEvent,
+}
+
+/// The system's ending of active grants: the status (已终止) and the timeline entry of each.
+#[derive(Debug, Clone)]
+pub struct GrantEnding {
+    pub to: GrantStatus,
+    pub event: ApplicationEvent,
+}
+
+/// One step of a grant: the new status, its timeline entry and audit record.
+pub struct GrantChange<'a> {
+    pub to: &'a GrantStatus,
+    pub event: &'a ApplicationEvent,
+    pub audit: &'a AuditRecord,
+    /// 【消息中心】: the other side is told.
     pub messages: &'a [crate::domain::message::NewMessage],
 }
 
@@ -75,4 +120,16 @@ pub trait CapabilityStore: Send + Sync {
     async fn sandbox_invoices(&self, enterprise_id: i64) -> StoreResult<Vec<SandboxInvoice>>;
     /// The 行业资质 a unit holds.
     async fn unit_qualifications(&self, enterprise_id: i64) -> StoreResult<Vec<String>>;
+
+    /// Every grant a direct unit made, newest first.
+    async fn grants_of_direct(&self, direct_enterprise_id: i64) -> StoreResult<Vec<StoredGrant>>;
+    /// Every grant a use unit received, newest first.
+    async fn grants_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredGrant>>;
+    async fn grant(&self, id: i64) -> StoreResult<Option<StoredGrant>>;
+    /// New grants (待确认), each with its timeline entry, the use units' messages and one audit record: one
+    /// transaction (Conflict when an active grant of the same binding and capability exists).
+    async fn create_grants(&self, grants: &[NewGrant], messages: &[crate::domain::message::NewMessage], audit: &AuditRecord, now: Timestamp) -> StoreResult<Vec<i64>>;
+    /// A step at `version`; returns the new version.
+    async fn transition_grant(&self, id: i64, version: i64, change: &GrantChange<'_>, now: Timestamp) -> StoreResult<i64>;
+    async fn grant_events(&self, id: i64) -> StoreResult<Vec<ApplicationEvent>>;
 }

@@ -144,6 +144,12 @@ pub struct InvitationChange<'a> {
     pub audit: &'a AuditRecord,
     pub authorization: Option<&'a AuthorizationRecord>,
     pub registrations: &'a [NewRegistration],
+    /// 能力预授权 at binding: pending grants, in the same transaction.
+    pub grants: &'a [NewGrant],
+    /// Further timeline entries of the invitation (e.g. a pre-authorized capability skipped, and why).
+    pub notes: &'a [ApplicationEvent],
+    /// The binding ends: its active grants end (已终止).
+    pub end_grants: Option<&'a GrantEnding>,
     /// 【消息中心】: the parties told of this step.
     pub messages: &'a [crate::domain::message::NewMessage],
 }

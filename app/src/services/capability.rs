@@ -245,7 +245,7 @@ pub async fn act(ctx: &Ctx, code: &str, version: i64, action: CapabilityAction, 
     };
     let event = ApplicationEvent { at: now, actor: unit.actor.clone(), actor_unit: unit.name.clone(), action: action.event_label().into(), from: from.label().into(), to: to.label().into(), reason: None };
     let audit = audit_record(ctx, &unit.actor, &unit.credit_code, action.event_label(), description, AuditOutcome::Success);
-    let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: cap::starts_new_round(action), report: report.as_deref(), messages: &[] };
+    let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: cap::starts_new_round(action), report: report.as_deref(), messages: &[], end_grants: None };
     match &sub {
         None => {
             ctx.store.create_subscription(unit.enterprise_id, unit.tax_office_id, &c.code, &change, now).await?;
@@ -312,7 +312,7 @@ pub async fn decide(ctx: &Ctx, id: i64, version: i64, action: CapabilityAction, 
     let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: action.event_label().into(), from: s.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
     let audit = audit_record(ctx, &o.name, &ent.credit_code.to_string(), action.event_label(), description, AuditOutcome::Success);
     let told = tell_unit(s.enterprise_id, &s.capability_code, MessageKind::Decision, &name, &event);
-    let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: false, report: None, messages: &told };
+    let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: false, report: None, messages: &told, end_grants: None };
     ctx.store.transition_subscription(s.id, version, &change, now).await?;
     let fresh = ctx.store.subscription(id).await?.ok_or(AppError::NotFound)?;
     review_of(ctx, &fresh).await
@@ -412,8 +412,10 @@ pub async fn expire_due(ctx: &Ctx) -> AppResult<u32> {
         let name = cap::find(&s.capability_code).map(|c| c.name).unwrap_or_else(|_| s.capability_code.clone());
         let event = ApplicationEvent { at: now, actor: "系统".into(), actor_unit: String::new(), action: EXPIRY.into(), from: s.status.label().into(), to: to.label().into(), reason: None };
         let audit = audit_record(ctx, "系统", &ent.credit_code.to_string(), EXPIRY, format!("{}（{}）：有效期至{}，已到期", name, s.capability_code, to.valid_until().unwrap_or_default()), AuditOutcome::Success);
+        // Its grants to use units end in the same transaction.
+        let ending = super::capability_grant::expiry_ending(now);
         let told = tell_unit(s.enterprise_id, &s.capability_code, MessageKind::Reminder, &name, &event);
-        let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: false, report: None, messages: &told };
+        let change = CapabilityChange { to: &to, event: &event, audit: &audit, new_round: false, report: None, messages: &told, end_grants: Some(&ending) };
         match ctx.store.transition_subscription(s.id, s.version, &change, now).await {
             Ok(_) => n += 1,
             // The unit moved it meanwhile (e.g. 订阅 again): nothing to do.

@@ -693,6 +693,15 @@ async fn transition(
             }
         }
     };
+    // 能力预授权 (manual §3.4.1.1): at binding, pending grants in this same transaction;
+    // a binding that ends ends its grants.
+    let (grants, notes, said) = if super::capability_grant::binds(&to) && !super::capability_grant::binds(&i.status) && i.pre_authorize {
+        super::capability_grant::pre_authorized(ctx, i, ev.at).await?
+    } else {
+        (vec![], vec![], String::new())
+    };
+    let description = description + &said;
+    let end_grants = (super::capability_grant::binds(&i.status) && !super::capability_grant::binds(&to)).then(|| super::capability_grant::ending(ev.at, crate::domain::capability_grant::ENDED_UNBOUND));
     let record = audit_record(ctx, &actor.name, &actor.unit_code, action.event_label(), description, AuditOutcome::Success);
     // The chosen 开票员 become 开票人员登记 (manual §4.5) of this binding, in the same transaction.
     let registrations: Vec<NewRegistration> = authorization
@@ -707,8 +716,11 @@ async fn transition(
             registered_by: a_by(&authorization),
         })
         .collect();
-    let messages = tell_of_step(ctx, i, viewer, &ev, &to).await?;
-    let change = InvitationChange { to: &to, event: &ev, audit: &record, authorization: authorization.as_ref(), registrations: &registrations, messages: &messages };
+    let mut messages = tell_of_step(ctx, i, viewer, &ev, &to).await?;
+    if !grants.is_empty() {
+        messages.push(super::capability_grant::pre_authorized_message(ctx, i, grants.len(), ev.at).await?);
+    }
+    let change = InvitationChange { to: &to, event: &ev, audit: &record, authorization: authorization.as_ref(), registrations: &registrations, messages: &messages, grants: &grants, notes: &notes, end_grants: end_grants.as_ref() };
     let version = ctx.store.transition_invitation(i.id, version, &change).await?;
     Ok((to, version))
 }

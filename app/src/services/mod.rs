@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod auth_request;
 pub mod capability;
+pub mod capability_grant;
 pub mod invitation;
 pub mod invite_link;
 pub mod invoicers;
