@@ -29,7 +29,7 @@ test('管理措施: 责令限期改正 → 整改反馈 → 整改通过; 暂停
   await officerLogin(office, 'sc_jj_shouli');
   await openUnit(office);
   const file = office.getByTestId('unit-file');
-  await file.getByLabel('措施').selectOption({ label: '责令限期改正' });
+  await file.getByLabel('措施', { exact: true }).selectOption({ label: '责令限期改正' });
   await file.getByLabel('整改期限').selectOption({ label: '1个月' });
   await file.getByRole('button', { name: '下达' }).click();
   await expect(file.locator('.field-error[data-field="note"]')).toBeVisible();
@@ -71,7 +71,7 @@ test('管理措施: 责令限期改正 → 整改反馈 → 整改通过; 暂停
   await officerLogin(province, 'sc_queren');
   await openUnit(province);
   const pfile = province.getByTestId('unit-file');
-  await pfile.getByLabel('措施').selectOption({ label: '暂停新增使用单位' });
+  await pfile.getByLabel('措施', { exact: true }).selectOption({ label: '暂停新增使用单位' });
   await pfile.getByLabel('措施说明').fill(`投诉未处理（${note}）`);
   await pfile.getByRole('button', { name: '下达' }).click();
   const suspension = province.getByTestId('officer-measure').filter({ hasText: `投诉未处理（${note}）` });
