@@ -549,7 +549,10 @@ async fn pre_authorization_skips_what_does_not_fit(store: &SqlStore) {
     let oil = json!({ "buyer_credit_code": "91150203MA0NCY021B", "buyer_name": "包头草原云链储运有限公司",
                       "items": [{ "name": "柴油", "amount": "1000.00", "tax_rate": "0.13", "tax": "130.00" }],
                       "total_amount": "1000.00", "total_tax": "130.00" });
-    open(&r, &cy, &mut sys, "refined_oil_invoice", &[("refined_oil_blue", oil)], "nm_sh_shouli", "2027-06-30").await;
+    // 有效期: at most the unit's 乐企资格有效期 (the demo's 草原云链 is within 3 months of its end).
+    let center: CapabilityCenter = call_typed(&r, CapabilityList::PATH, &[], &cy).await.unwrap();
+    let until = center.qualification_end.clone().unwrap();
+    open(&r, &cy, &mut sys, "refined_oil_invoice", &[("refined_oil_blue", oil)], "nm_sh_shouli", &until).await;
     let id = invite(&r, &cy, BT_FGS, "国家税务总局内蒙古自治区税务局", "总分公司关系", true).await;
     let user = login(&r, BT_FGS.0, "额尔敦", "LegalRepresentative").await.unwrap();
     let bound = bind(&r, id, &user, ("nm_bt_shouli", "nm_bt_fuhe")).await;
