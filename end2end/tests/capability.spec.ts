@@ -91,7 +91,7 @@ test('能力中心: subscribe, the 测试中心 updates as the system runs the c
   await page.emulateMedia({ media: 'screen' });
   const validity = page.locator('input[name="valid_until"]');
   const last = await validity.getAttribute('max');
-  expect(last).toMatch(/^\d{4}-12-31$/);
+  expect(last).toMatch(/^\d{4}-\d{2}-\d{2}$/); // the unit's 乐企资格有效期至
   await page.getByRole('button', { name: '提交税务机关确认' }).click();
   await expect(page.locator('.capability-detail .status').first()).toHaveText('待确认');
 
