@@ -45,14 +45,17 @@ fn actor_of(t: &TaxpayerSession) -> String {
 }
 
 /// The capability is open (as of today) for `enterprise_id` as a direct unit: a
-/// 公用基础能力 for its qualification term, a 非公用 one while 已开通.
+/// 公用基础能力 while the unit is a direct unit — its qualification term and, after
+/// 资格有效期至 without an extension, the 限制并发 grace until the scheduler's 到期终止 ends
+/// it (issue #13) — and a 非公用 one while 已开通. A unit that left and joined again is
+/// a direct unit like any other (its past exit record does not count).
 pub async fn is_open_for(ctx: &Ctx, enterprise_id: i64, c: &Capability, today: &str) -> AppResult<bool> {
     let Some(profile) = ctx.store.registry_profile(enterprise_id).await? else { return Ok(false) };
-    if profile.direct_unit.is_none() || profile.exit.is_some() {
+    if profile.direct_unit.is_none() {
         return Ok(false);
     }
     if c.public {
-        return Ok(profile.qualification_end.as_deref().is_none_or(|end| end >= today));
+        return Ok(true);
     }
     Ok(ctx.store.subscription_by_code(enterprise_id, &c.code).await?.is_some_and(|s| s.status.as_of(today).is_open()))
 }
