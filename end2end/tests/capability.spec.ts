@@ -46,7 +46,7 @@ test('能力中心: subscribe, the 测试中心 updates as the system runs the c
   const queryRow = page.locator('tr.capability-row[data-code="invoice_query"]');
   await expect(queryRow.locator('td.status')).toHaveText('已开通');
   await expect(queryRow).toContainText('公用基础能力');
-  await expect(queryRow).toContainText(/\d{4}-12-31/);
+  await expect(queryRow).toContainText(/\d{4}-\d{2}-\d{2}/); // the unit's 乐企资格有效期至
 
   // 【订阅】 → 待测试.
   await blueRow.getByRole('button', { name: '订阅' }).click();
