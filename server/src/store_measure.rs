@@ -101,17 +101,6 @@ impl MeasureStore for SqlStore {
             .fetch_all(self.pool())
             .await
             .map_err(unavailable)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ApplicationEvent {
-                at: Timestamp(r.get("at")),
-                actor: r.get("actor"),
-                actor_unit: r.get("actor_unit"),
-                action: r.get("action"),
-                from: r.get("from_status"),
-                to: r.get("to_status"),
-                reason: r.get("reason"),
-            })
-            .collect())
+        Ok(rows.iter().map(crate::store_access::event).collect())
     }
 }
