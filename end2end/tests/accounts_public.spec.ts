@@ -26,7 +26,10 @@ const fieldMsg = (page: Page, field: string) => page.locator(`[data-field="${fie
 /** Without a session each send takes the captcha shown next to it. */
 async function fillCaptcha(page: Page) {
   const captcha = input(page, 'captcha');
-  if (await captcha.isVisible()) await captcha.fill(CAPTCHA);
+  if (!(await captcha.isVisible())) return;
+  // The image (and so the captcha's id) arrives after the page: an answer typed before it belongs to no captcha.
+  await expect(page.locator('img.captcha')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await captcha.fill(CAPTCHA);
 }
 
 /** Clicks 获取验证码 (with the captcha when one is shown) and waits for the notice. */
