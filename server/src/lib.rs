@@ -25,6 +25,7 @@ pub mod store_lifecycle;
 pub mod store_materials;
 pub mod store_measure;
 pub mod store_message;
+pub mod store_relationship_report;
 pub mod store_security;
 pub mod store_upgrade_notice;
 pub mod store_rules;

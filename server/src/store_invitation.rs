@@ -371,6 +371,9 @@ impl InvitationStore for SqlStore {
         if let Some(ending) = c.end_grants {
             crate::store_capability_grant::end_in(change.conn(), crate::store_capability_grant::EndScope::Invitation(id), ending).await?;
         }
+        if let Some(report) = c.relationship_report {
+            crate::store_relationship_report::insert_in(change.conn(), report, c.event.at).await?;
+        }
         change.messages(c.messages).await?;
         change.commit(c.audit).await?;
         Ok(expected_version + 1)

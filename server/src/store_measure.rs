@@ -1,6 +1,7 @@
 //! Storage of 税务管理措施 (see `app::ports::MeasureStore`): taking a measure and each of its
 //! steps is one `StateChange` (row at its version, timeline, messages, audit record).
 
+use app::domain::materials::MaterialOwner;
 use app::domain::measure::{MeasureKind, MeasureStatus};
 use app::domain::Timestamp;
 use app::ports::*;
@@ -58,7 +59,12 @@ impl MeasureStore for SqlStore {
         .map_err(unavailable)?
         .get("id");
         sc.event(Timeline::Measure, id, c.event).await?;
-        sc.messages(c.messages).await?;
+        let mut told = c.messages.to_vec();
+        if let Some(end) = c.ends_service {
+            // 责令退出 takes effect: the unit exits, its bindings end, its use units are told.
+            crate::store_lifecycle::end_service_in(&mut sc, m.enterprise_id, &end.exit, &end.actor, &end.reason, Some(&end.to_use_units), &mut told).await?;
+        }
+        sc.messages(&told).await?;
         sc.commit(c.audit).await?;
         Ok(id)
     }
@@ -90,7 +96,17 @@ impl MeasureStore for SqlStore {
         )
         .await?;
         sc.event(Timeline::Measure, id, c.event).await?;
-        sc.messages(c.messages).await?;
+        let mut told = c.messages.to_vec();
+        let unit: i64 = sqlx::query("SELECT enterprise_id FROM measures WHERE id = $1").bind(id).fetch_one(sc.conn()).await.map_err(unavailable)?.get("enterprise_id");
+        for material in c.attach {
+            if !crate::store_materials::attach_in(sc.conn(), *material, unit, MaterialOwner::MeasureFeedback(id)).await? {
+                return Err(StoreError::Conflict);
+            }
+        }
+        if let Some(end) = c.ends_service {
+            crate::store_lifecycle::end_service_in(&mut sc, unit, &end.exit, &end.actor, &end.reason, Some(&end.to_use_units), &mut told).await?;
+        }
+        sc.messages(&told).await?;
         sc.commit(c.audit).await?;
         Ok(version + 1)
     }

@@ -3,7 +3,9 @@
 //! 资格有效期至; a 事项变更 of the addresses changes what the API accepts only once
 //! confirmed; a 终止服务备案 stops new use units and ends the bindings on its end
 //! date; the scheduler reminds once each, throttles, terminates, and two instances
-//! do the work once; another unit and another office get 未找到.
+//! do the work once; another unit and another office get 未找到. A binding that ends owes the
+//! direct unit's 关系变化报告 within 3 days: shown with its last day, flagged 已逾期 (to the unit and
+//! its tax office's console) the day after, still taken late.
 
 mod common;
 
@@ -330,7 +332,95 @@ async fn the_scheduler_reminds_once_throttles_and_terminates(store: &SqlStore) {
     assert!(matches!(&e, AppError::Refused(m) if m.contains("还不是乐企直连单位")), "{e:?}");
 }
 
+fn qinghe() -> InviteRowInput {
+    InviteRowInput { credit_code: "91510104MA6CLQ0158".into(), name: "成都青禾餐饮管理有限公司".into(), province: "国家税务总局四川省税务局".into(), relationship: "不具有控制关系".into(), pre_authorize: "否".into() }
+}
+
+async fn invitation_act(r: &Router, who: &str, id: i64, action: &str, reason: &str, invoicers: &[i64], period: &str) {
+    use app::api::invitation::{InvitationAct, InvitationDetail, InvitationView};
+    let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &id.to_string())], who).await.unwrap();
+    let _: Acted = call_json(r, InvitationAct::PATH, json!({ "id": id, "version": v.version, "action": action, "reason": reason, "invoicer_link_ids": invoicers, "period_code": period }), who).await.unwrap();
+}
+
+async fn reports(r: &Router, who: &str) -> Vec<app::api::relationship_report::RelationshipReportView> {
+    call_typed(r, app::api::relationship_report::RelationshipReports::PATH, &[], who).await.unwrap()
+}
+
+async fn flagged(r: &Router, who: &str) -> Result<Vec<app::api::relationship_report::RelationshipReportView>, AppError> {
+    call_typed(r, app::api::relationship_report::FlaggedRelationshipReports::PATH, &[], who).await
+}
+
+async fn report(r: &Router, who: &str, id: i64, version: i64, reason: &str) -> Result<app::api::relationship_report::RelationshipReportView, AppError> {
+    call_json(r, app::api::relationship_report::ReportRelationship::PATH, json!({ "id": id, "version": version, "reason": reason }), who).await
+}
+
+/// 青禾 (bound to 蜀乐科技 by 授权) unbinds: 蜀乐科技 owes its 关系变化报告 within 3 days — on the
+/// last day nothing is flagged; the day after the scheduler flags it once (the unit is told, its
+/// 主管税务机关 锦江 lists it, no other office does); the late report is taken and stays marked.
+async fn a_relationship_change_is_reported_within_three_days(store: &SqlStore) {
+    use app::domain::lifecycle::ReportStatus;
+    let env = setup(store).await;
+    let r = &env.router;
+    set_day(&env.clock, "2026-03-01");
+    let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
+    let out: BatchOutcome = call_json(r, SubmitInvitations::PATH, json!({ "rows": [qinghe()], "proof_material_id": null }), &me).await.unwrap();
+    assert_eq!(out.invited, 1, "{out:?}");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE use_code = $1").bind("91510104MA6CLQ0158").fetch_one(store.pool()).await.unwrap();
+    let he = login(r, "91510104MA6CLQ0158", "何青", "LegalRepresentative").await.unwrap();
+    let opts: app::api::invitation::AuthorizeChoices = call_typed(r, app::api::invitation::AuthorizeOptions::PATH, &[("id", &id.to_string())], &he).await.unwrap();
+    invitation_act(r, &he, id, "Authorize", "", &[opts.invoicers[0].link_id], "7d").await;
+    assert!(reports(r, &me).await.is_empty(), "a new binding owes no report");
+
+    // The use unit unbinds on 2026-03-02: the report is owed by 2026-03-05.
+    set_day(&env.clock, "2026-03-02");
+    let he = login(r, "91510104MA6CLQ0158", "何青", "LegalRepresentative").await.unwrap();
+    invitation_act(r, &he, id, "UnbindDirectUnit", "业务终止", &[], "").await;
+    let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
+    let owed = reports(r, &me).await;
+    assert_eq!(owed.len(), 1);
+    let o = &owed[0];
+    assert_eq!((o.use_unit_name.as_str(), o.what_changed.as_str(), o.changed_on.as_str(), o.due.as_str()), ("成都青禾餐饮管理有限公司", "使用单位解除绑定：业务终止", "2026-03-02", "2026-03-05"));
+    assert_eq!((&o.status, o.may_report), (&ReportStatus::Pending, true));
+    assert!(message_titles(r, &me).await.iter().any(|t| t == "关系变化待报告"));
+    // Nobody else's: another unit sees none and gets 未找到; no office is told yet.
+    let cy = login(r, CAOYUAN, "巴特尔", "LegalRepresentative").await.unwrap();
+    assert!(reports(r, &cy).await.is_empty());
+    assert_eq!(report(r, &cy, o.id, o.version, "x").await.unwrap_err(), AppError::NotFound);
+    let jj = officer(r, "sc_jj_shouli").await;
+    assert!(flagged(r, &jj).await.unwrap().is_empty());
+    assert_eq!(flagged(r, &me).await.unwrap_err(), AppError::Forbidden);
+
+    // The last day: not overdue. The day after: flagged once, the unit told, 锦江 lists it.
+    set_day(&env.clock, "2026-03-05");
+    assert_eq!(scheduler_pass(&env.ctx, "a").await.unwrap().overdue_reports, 0);
+    set_day(&env.clock, "2026-03-06");
+    assert_eq!(scheduler_pass(&env.ctx, "a").await.unwrap().overdue_reports, 1);
+    env.clock.advance_secs(3600);
+    assert_eq!(scheduler_pass(&env.ctx, "b").await.unwrap().overdue_reports, 0, "once");
+    let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
+    let late = reports(r, &me).await.remove(0);
+    assert_eq!((&late.status, late.may_report), (&ReportStatus::Overdue, true));
+    assert_eq!(message_titles(r, &me).await.first().map(String::as_str), Some("关系变化报告已逾期"));
+    let jj = officer(r, "sc_jj_shouli").await;
+    let listed = flagged(r, &jj).await.unwrap();
+    assert_eq!(listed.iter().map(|x| (x.id, x.enterprise_name.as_str(), x.may_report)).collect::<Vec<_>>(), [(late.id, "四川蜀乐科技集团有限公司", false)]);
+    let gx = officer(r, "sc_gx_shouli").await;
+    assert!(flagged(r, &gx).await.unwrap().is_empty(), "another office");
+
+    // 【报告】: a reason is required; a stale version is a conflict; then taken, marked late, once.
+    assert_eq!(report(r, &me, late.id, late.version, " ").await.unwrap_err().message_for("reason").as_deref(), Some("请填写关系变化情况及原因（不超过500字）"));
+    assert_eq!(report(r, &me, late.id, late.version - 1, "x").await.unwrap_err(), AppError::Conflict);
+    let done = report(r, &me, late.id, late.version, "青禾餐饮停止使用本单位开票平台").await.unwrap();
+    assert_eq!(done.status, ReportStatus::Reported { reason: "青禾餐饮停止使用本单位开票平台".into(), late: true });
+    assert!(!done.may_report);
+    assert_eq!(report(r, &me, done.id, done.version, "again").await.unwrap_err(), AppError::Conflict);
+    assert_eq!(flagged(r, &jj).await.unwrap()[0].status.code(), "reported_late");
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE kind IN ('报告关系变化', '关系变化报告逾期')").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(audited, 2);
+}
+
 on_both_backends!(
+    a_relationship_change_is_reported_within_three_days,
     extension_path_gives_a_new_term,
     ip_change_counts_only_once_confirmed,
     termination_stops_invitations_and_ends_bindings,

@@ -33,8 +33,9 @@ pub async fn my_measures() -> Result<UnitMeasures, AppError> {
     svc::mine(&ctx()?).await
 }
 
-/// One step of a measure, by whoever may take it (`MeasureView::actions`).
+/// One step of a measure, by whoever may take it (`MeasureView::actions`); a 整改反馈 with the
+/// ids of its uploaded materials (`/api/materials?kind=rectification_report|other`).
 #[server(endpoint = "measure_act", input = Json)]
-pub async fn measure_act(id: i64, version: i64, action: MeasureAction, text: String, deadline: String) -> Result<MeasureView, AppError> {
-    svc::act(&ctx()?, id, version, action, &text, &deadline).await
+pub async fn measure_act(id: i64, version: i64, action: MeasureAction, text: String, deadline: String, #[server(default)] material_ids: Vec<i64>) -> Result<MeasureView, AppError> {
+    svc::act(&ctx()?, id, version, action, &text, &deadline, &material_ids).await
 }

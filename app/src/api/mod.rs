@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod materials;
 pub mod measure;
 pub mod message;
+pub mod relationship_report;
 pub mod upgrade_notice;
 
 pub use crate::models::Acted;
@@ -26,6 +27,9 @@ pub use crate::models::Acted;
 #[cfg(feature = "ssr")]
 pub fn register_server_fns() {
     use leptos::server_fn::axum::register_explicit;
+    register_explicit::<relationship_report::RelationshipReports>();
+    register_explicit::<relationship_report::ReportRelationship>();
+    register_explicit::<relationship_report::FlaggedRelationshipReports>();
     register_explicit::<auth::SiteInfo>();
     register_explicit::<capability::CapabilityList>();
     register_explicit::<capability::CapabilityDetail>();

@@ -698,6 +698,88 @@ pub fn relationship_report_due(changed_on: Day) -> Day {
     changed_on.plus_days(RELATIONSHIP_REPORT_DAYS)
 }
 
+/// 关系变化报告 (guideline-sichuan 第五章 一: a change in the relationship with a use unit is
+/// reported by the direct unit within 3 days). Owed when a binding (确认通过) ends — 解除绑定 by
+/// either side, or by the API; the unit 【报告】s it with what changed and why; not reported by its
+/// last day, the scheduler flags it 已逾期 to the unit's 主管税务机关 (its console lists it) and tells
+/// the unit; a late report is still taken, and stays marked late.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportStatus {
+    /// 待报告 (until the due day, inclusive)
+    Pending,
+    /// 已逾期: flagged to the tax office, still to report
+    Overdue,
+    /// 已报告 (`late`: after the due day)
+    Reported { reason: String, late: bool },
+}
+
+impl ReportStatus {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReportStatus::Pending => "pending",
+            ReportStatus::Overdue => "overdue",
+            ReportStatus::Reported { late: false, .. } => "reported",
+            ReportStatus::Reported { late: true, .. } => "reported_late",
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            ReportStatus::Pending => "待报告",
+            ReportStatus::Overdue => "已逾期",
+            ReportStatus::Reported { late: false, .. } => "已报告",
+            ReportStatus::Reported { late: true, .. } => "逾期后已报告",
+        }
+    }
+
+    /// Still owed by the unit (the page's 【报告】).
+    pub fn is_open(&self) -> bool {
+        matches!(self, ReportStatus::Pending | ReportStatus::Overdue)
+    }
+
+    /// Of interest to the tax office (its console lists these): overdue, or reported late.
+    pub fn flagged(&self) -> bool {
+        matches!(self, ReportStatus::Overdue | ReportStatus::Reported { late: true, .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error("请填写关系变化情况及原因（不超过500字）")]
+    ReasonRequired,
+    #[error("该关系变化已报告")]
+    AlreadyReported,
+}
+
+/// 【报告】 by the direct unit on `today`.
+pub fn report_relationship(status: &ReportStatus, due: Day, today: Day, reason: &str) -> Result<ReportStatus, ReportError> {
+    if !status.is_open() {
+        return Err(ReportError::AlreadyReported);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(ReportError::ReasonRequired);
+    }
+    Ok(ReportStatus::Reported { reason: reason.to_string(), late: today > due })
+}
+
+/// The relationship change an invitation step makes, if any: a binding (确认通过) that ends
+/// (已解除绑定, by either side or by the API), in words. Not the end of the whole service
+/// (终止服务, 到期终止, 责令退出): the unit has left, and the tax office made or took note of it.
+pub fn relationship_ended(from: &super::invitation::InvitationStatus, to: &super::invitation::InvitationStatus) -> Option<String> {
+    use super::invitation::InvitationStatus as I;
+    match (from, to) {
+        (I::Confirmed, I::Unbound { by, reason }) if reason.trim().is_empty() => Some(format!("{by}解除绑定")),
+        (I::Confirmed, I::Unbound { by, reason }) => Some(format!("{by}解除绑定：{}", reason.trim())),
+        _ => None,
+    }
+}
+
+/// The scheduler on `today`: a report still pending after its due day becomes 已逾期 (once).
+pub fn overdue_report(status: &ReportStatus, due: Day, today: Day) -> Option<ReportStatus> {
+    (*status == ReportStatus::Pending && today > due).then_some(ReportStatus::Overdue)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -800,9 +882,12 @@ mod tests {
         assert_eq!(vol.ban_until(1, 3), Some(d("2028-03-01")));
         assert_eq!(vol.banned_on(d("2028-02-29"), 1, 3), Some(d("2028-03-01")), "1 year − 1 day");
         assert_eq!(vol.banned_on(d("2028-03-01"), 1, 3), None, "exactly 1 year");
+        assert_eq!(vol.banned_on(d("2028-03-02"), 1, 3), None, "1 year + 1 day");
         let ordered = ExitRecord { kind: ExitKind::Ordered, ..vol };
         assert_eq!(ordered.banned_on(d("2030-02-28"), 1, 3), Some(d("2030-03-01")), "3 years − 1 day");
         assert_eq!(ordered.banned_on(d("2030-03-01"), 1, 3), None, "exactly 3 years");
+        assert_eq!(ordered.banned_on(d("2030-03-02"), 1, 3), None, "3 years + 1 day");
+        assert_eq!(ordered.banned_on(d("2028-03-02"), 1, 3), Some(d("2030-03-01")), "ordered out: still banned after 1 year + 1 day");
         let expired = ExitRecord { kind: ExitKind::Expired, ..vol };
         assert_eq!(expired.ban_until(1, 3), None);
     }
@@ -864,6 +949,30 @@ mod tests {
 
     #[test]
     fn relationship_changes_are_reported_within_three_days() {
-        assert_eq!(relationship_report_due(d("2027-05-30")).to_string(), "2027-06-02");
+        let due = relationship_report_due(d("2027-05-30"));
+        assert_eq!(due.to_string(), "2027-06-02");
+        let s = ReportStatus::Pending;
+        // The last day: not overdue yet, reported on time; the day after: overdue, once.
+        assert_eq!(overdue_report(&s, due, d("2027-06-02")), None);
+        assert_eq!(report_relationship(&s, due, d("2027-06-02"), "业务调整，解除绑定"), Ok(ReportStatus::Reported { reason: "业务调整，解除绑定".into(), late: false }));
+        let late = overdue_report(&s, due, d("2027-06-03")).unwrap();
+        assert_eq!((late.label(), late.is_open(), late.flagged()), ("已逾期", true, true));
+        assert_eq!(overdue_report(&late, due, d("2027-06-04")), None, "flagged once");
+        // Still reported after, marked late; a report is made once, with its reason.
+        assert_eq!(report_relationship(&late, due, d("2027-06-04"), " "), Err(ReportError::ReasonRequired));
+        let done = report_relationship(&late, due, d("2027-06-04"), "使用单位注销").unwrap();
+        assert_eq!((done.code(), done.label(), done.is_open(), done.flagged()), ("reported_late", "逾期后已报告", false, true));
+        assert_eq!(report_relationship(&done, due, d("2027-06-04"), "x"), Err(ReportError::AlreadyReported));
+        assert!(!ReportStatus::Pending.flagged() && !report_relationship(&s, due, due, "x").unwrap().flagged());
+    }
+
+    #[test]
+    fn only_a_binding_that_ends_owes_a_report() {
+        use crate::domain::invitation::InvitationStatus as I;
+        let by_use = I::Unbound { by: "使用单位".into(), reason: "业务终止".into() };
+        assert_eq!(relationship_ended(&I::Confirmed, &by_use).as_deref(), Some("使用单位解除绑定：业务终止"));
+        assert_eq!(relationship_ended(&I::Confirmed, &I::Unbound { by: "直连单位".into(), reason: " ".into() }).as_deref(), Some("直连单位解除绑定"));
+        assert_eq!(relationship_ended(&I::AwaitingAuthorization, &I::Declined { reason: "x".into() }), None, "never bound");
+        assert_eq!(relationship_ended(&I::PendingConfirmation, &I::Confirmed), None, "a new binding is the tax office's own decision");
     }
 }

@@ -340,6 +340,8 @@ pub enum MaterialOwner {
     InvitationBatch(i64),
     /// A 事项变更 request (the newly signed 服务协议书)
     Request(i64),
+    /// A 税务管理措施's 整改反馈 (the unit's 整改情况报告 and other materials)
+    MeasureFeedback(i64),
 }
 
 impl MaterialOwner {
@@ -350,6 +352,7 @@ impl MaterialOwner {
             MaterialOwner::Application(id) => ("application", Some(id)),
             MaterialOwner::InvitationBatch(id) => ("invitation_batch", Some(id)),
             MaterialOwner::Request(id) => ("lifecycle_request", Some(id)),
+            MaterialOwner::MeasureFeedback(id) => ("measure_feedback", Some(id)),
         }
     }
 
@@ -359,6 +362,7 @@ impl MaterialOwner {
             ("application", Some(id)) => Some(MaterialOwner::Application(id)),
             ("invitation_batch", Some(id)) => Some(MaterialOwner::InvitationBatch(id)),
             ("lifecycle_request", Some(id)) => Some(MaterialOwner::Request(id)),
+            ("measure_feedback", Some(id)) => Some(MaterialOwner::MeasureFeedback(id)),
             _ => None,
         }
     }
@@ -432,7 +436,7 @@ mod tests {
         }
         assert_eq!(MaterialKind::RelationshipProof.label(), "单位关系证明材料");
         assert_eq!(MaterialKind::from_code("exe"), None);
-        for o in [MaterialOwner::Unattached, MaterialOwner::Application(7), MaterialOwner::InvitationBatch(9)] {
+        for o in [MaterialOwner::Unattached, MaterialOwner::Application(7), MaterialOwner::InvitationBatch(9), MaterialOwner::Request(3), MaterialOwner::MeasureFeedback(5)] {
             let (k, id) = o.to_parts();
             assert_eq!(MaterialOwner::from_parts(k, id), Some(o));
         }

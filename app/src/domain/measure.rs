@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lifecycle::{ExitKind, ExitRecord};
 use super::upgrade_notice::beijing_date;
 use super::Timestamp;
 
@@ -194,7 +195,17 @@ pub enum MeasureError {
     WrongStatus(&'static str),
     #[error("该措施已在生效中")]
     AlreadyInForce,
+    #[error("整改反馈最多附{0}份材料")]
+    TooManyMaterials(usize),
+    #[error("只有整改反馈可以附材料")]
+    MaterialsNotExpected,
 }
+
+/// At most this many materials go with one 整改反馈.
+pub const MAX_FEEDBACK_MATERIALS: usize = 5;
+
+/// The kinds of material a 整改反馈 carries: the 整改情况报告, and anything else the office asked for.
+pub const FEEDBACK_MATERIAL_KINDS: [super::materials::MaterialKind; 2] = [super::materials::MaterialKind::RectificationReport, super::materials::MaterialKind::Other];
 
 /// "YYYY-MM-DD" + `months` calendar months (the day clamped to the month's last day).
 pub fn add_months(date: &str, months: u32) -> Option<String> {
@@ -256,6 +267,8 @@ pub struct StepInput {
     pub text: String,
     /// 延期: the new deadline "YYYY-MM-DD".
     pub deadline: String,
+    /// 提交整改反馈: how many uploaded materials go with it.
+    pub materials: usize,
 }
 
 /// One step: the new status, or why not. `issued` is when the measure was taken.
@@ -264,6 +277,12 @@ pub fn apply(kind: MeasureKind, s: &MeasureStatus, viewer: MeasureViewer, action
         return Err(MeasureError::WrongStatus(s.label()));
     }
     let text = input.text.trim();
+    if input.materials > 0 && action != MeasureAction::SubmitFeedback {
+        return Err(MeasureError::MaterialsNotExpected);
+    }
+    if input.materials > MAX_FEEDBACK_MATERIALS {
+        return Err(MeasureError::TooManyMaterials(MAX_FEEDBACK_MATERIALS));
+    }
     match (action, s) {
         (MeasureAction::SubmitFeedback, MeasureStatus::Rectifying { deadline, .. }) => {
             if text.is_empty() || text.chars().count() > 2000 {
@@ -292,6 +311,13 @@ pub fn apply(kind: MeasureKind, s: &MeasureStatus, viewer: MeasureViewer, action
         (MeasureAction::Restore, _) => Ok(MeasureStatus::Lifted),
         _ => Err(MeasureError::WrongStatus(s.label())),
     }
+}
+
+/// 责令退出 takes effect when it is final (it is from the moment the province takes it): the
+/// unit exits — an exit record of kind 责令退出 from that moment, from which the 3-year
+/// re-application ban is derived (`ExitRecord::ban_until`). No other measure ends the service.
+pub fn exit_of(kind: MeasureKind, status: &MeasureStatus, at: Timestamp) -> Option<ExitRecord> {
+    (kind == MeasureKind::OrderExit && *status == MeasureStatus::Final).then_some(ExitRecord { kind: ExitKind::Ordered, filed_at: at, effective_at: at })
 }
 
 /// What the measures in force restrict, where each bites.
@@ -401,6 +427,11 @@ mod tests {
         assert_eq!(back, MeasureStatus::Rectifying { deadline: "2027-01-01".into(), returned: Some("材料不全".into()) });
         let sent = apply(K::Rectify, &back, V::Unit, A::SubmitFeedback, &fb, t).unwrap();
         assert_eq!(apply(K::Rectify, &sent, V::Office, A::AcceptFeedback, &empty, t), Ok(MeasureStatus::Lifted));
+        // Materials go with a 整改反馈 (at most 5), with nothing else.
+        let with = |n: usize| StepInput { text: "见整改情况报告".into(), materials: n, ..Default::default() };
+        assert!(apply(K::Rectify, &back, V::Unit, A::SubmitFeedback, &with(5), t).is_ok());
+        assert_eq!(apply(K::Rectify, &back, V::Unit, A::SubmitFeedback, &with(6), t), Err(MeasureError::TooManyMaterials(5)));
+        assert_eq!(apply(K::Rectify, &sent, V::Office, A::AcceptFeedback, &with(1), t), Err(MeasureError::MaterialsNotExpected));
     }
 
     #[test]
@@ -430,6 +461,22 @@ mod tests {
         let exit = Restrictions::of([(K::OrderExit, &MeasureStatus::Final)]);
         assert!(exit.no_service, "责令退出 ends the service");
         assert_eq!(Restrictions::of([(K::Reminder, &MeasureStatus::Issued), (K::Rectify, &MeasureStatus::Rectifying { deadline: "x".into(), returned: None })]), Restrictions::default());
+    }
+
+    #[test]
+    fn an_ordered_exit_is_an_exit_record_with_a_three_year_ban_to_the_day() {
+        use crate::domain::lifecycle::Day;
+        let t = day("2026-12-01");
+        let s = take(K::OrderExit, V::Province, t, 1, "严重违规", &[]).unwrap();
+        let exit = exit_of(K::OrderExit, &s, t).unwrap();
+        assert_eq!((exit.kind, exit.effective_at), (ExitKind::Ordered, t));
+        let d = |s: &str| Day::parse(s).unwrap();
+        assert_eq!(exit.banned_on(d("2029-11-30"), 1, 3), Some(d("2029-12-01")), "3 years − 1 day");
+        assert_eq!(exit.banned_on(d("2029-12-01"), 1, 3), None, "exactly 3 years");
+        assert_eq!(exit.banned_on(d("2029-12-02"), 1, 3), None, "3 years + 1 day");
+        // Only a final 责令退出 ends the service.
+        assert_eq!(exit_of(K::SuspendService, &MeasureStatus::InForce, t), None);
+        assert_eq!(exit_of(K::OrderExit, &MeasureStatus::Lifted, t), None);
     }
 
     #[test]

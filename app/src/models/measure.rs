@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::measure::{MeasureAction, MeasureKind, MeasureStatus, Restrictions};
 use crate::models::access::TimelineEntry;
+use crate::models::materials::MaterialInfo;
 
 /// A measure as its viewer sees it (`actions`: what this viewer may do now).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +22,9 @@ pub struct MeasureView {
     pub overdue: bool,
     pub actions: Vec<MeasureAction>,
     pub timeline: Vec<TimelineEntry>,
+    /// The materials of the unit's 整改反馈 (every round), to open.
+    #[serde(default)]
+    pub materials: Vec<MaterialInfo>,
 }
 
 /// A unit's measures, what they restrict now, and which measures this officer may take.

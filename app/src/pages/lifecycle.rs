@@ -356,7 +356,7 @@ pub fn ZgzlApp() -> impl IntoView {
                             <div class="menu"><h3><a href="/leqi" rel="external">"乐企首页"</a></h3></div>
                             <div class="menu"><h3><a href="/leqi/access/apply" rel="external">"接入申请"</a></h3></div>
                         </nav>
-                        <div class="content"><LifecyclePanel initial=initial /></div>
+                        <div class="content"><LifecyclePanel initial=initial /><crate::pages::relationship_reports::RelationshipReportsPanel /></div>
                     </div>
                 }
                 .into_any(),

@@ -7,6 +7,8 @@ use leptos::task::spawn_local;
 use crate::api::measure::{measure_act, my_measures, MeasureView, UnitMeasures};
 use crate::components::{failed, loading, FieldMsg, FormMsg, Timeline};
 use crate::domain::measure::{MeasureAction, Restrictions};
+use crate::models::materials::MaterialInfo;
+use crate::pages::materials::MaterialsList;
 use crate::error::AppError;
 
 /// What the measures in force restrict, in words (empty: nothing).
@@ -54,12 +56,34 @@ pub fn MeasureCard(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
+    // Uploaded for this 整改反馈, not sent yet (kept across a refused 提交).
+    let uploaded: RwSignal<Vec<MaterialInfo>> = RwSignal::new(vec![]);
     let (id, version) = (m.id, m.version);
+    let pick = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "csr")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            busy.set(true);
+            spawn_local(async move {
+                match crate::pages::materials::send(None, crate::domain::materials::MaterialKind::RectificationReport, file).await {
+                    Ok(m) => uploaded.update(|l| l.push(m)),
+                    Err(e) => error.set(Some(AppError::field("materials", e.to_string()))),
+                }
+                busy.set(false);
+            });
+        }
+        #[cfg(not(feature = "csr"))]
+        let _ = ev;
+    };
     let send = move |_| {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match measure_act(id, version, MeasureAction::SubmitFeedback, text.get_untracked(), String::new()).await {
+            let ids = uploaded.get_untracked().iter().map(|m| m.id).collect();
+            match measure_act(id, version, MeasureAction::SubmitFeedback, text.get_untracked(), String::new(), ids).await {
                 Ok(_) => on_done.run(()),
                 Err(e) => error.set(Some(e)),
             }
@@ -82,10 +106,22 @@ pub fn MeasureCard(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
                     <label class="field"><span>"整改反馈"</span>
                         <textarea name="text" rows="3" maxlength="2000" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea></label>
                     <FieldMsg error field="text" />
+                    <label class="field"><span>"整改材料（整改情况报告等，PDF、JPG或PNG）"</span>
+                        <input type="file" name="materials" accept=".pdf,.jpg,.jpeg,.png" on:change=pick /></label>
+                    <ul class="materials-list pending">
+                        {move || uploaded.get().into_iter().map(|f| { let fid = f.id; view! {
+                            <li class="material-file" data-kind=f.kind.code()>
+                                <span class="name">{f.file_name.clone()}</span>" "
+                                <button type="button" class="link" on:click=move |_| uploaded.update(|l| l.retain(|x| x.id != fid))>"移除"</button>
+                            </li>
+                        } }).collect_view()}
+                    </ul>
+                    <FieldMsg error field="materials" />
                     <FormMsg error />
                     <button class="primary" disabled=move || busy.get() on:click=send>{MeasureAction::SubmitFeedback.label()}</button>
                 </div>
             })}
+            {(!m.materials.is_empty()).then(|| view! { <div class="feedback-materials"><h4>"整改反馈材料"</h4><MaterialsList materials=m.materials.clone() /></div> })}
             <Timeline entries=m.timeline.clone() />
         </article>
     }

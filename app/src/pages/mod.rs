@@ -20,6 +20,7 @@ pub mod notices;
 pub mod me;
 pub mod outbox;
 pub mod portal;
+pub mod relationship_reports;
 pub mod print;
 pub mod register;
 pub mod forgot;

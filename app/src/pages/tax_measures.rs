@@ -42,6 +42,7 @@ pub fn TaxMeasuresPage() -> impl IntoView {
                 Some(Ok(q)) => q.into_iter().map(|m| view! { <OfficerMeasure m on_done=refresh /> }).collect_view().into_any(),
             }}
         </section>
+        <crate::pages::relationship_reports::FlaggedReportsList />
         <section class="card measure-lookup" aria-label="单位管理措施">
             <h2>"单位管理措施"</h2>
             <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); lookup(); }>
@@ -128,7 +129,7 @@ fn OfficerMeasure(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match measure_act(id, version, action, text.get_untracked(), deadline.get_untracked()).await {
+            match measure_act(id, version, action, text.get_untracked(), deadline.get_untracked(), vec![]).await {
                 Ok(_) => on_done.run(()),
                 Err(e) => error.set(Some(e)),
             }
@@ -147,6 +148,7 @@ fn OfficerMeasure(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
             <p class="muted">{m.enterprise_name.clone()}" · "{m.issued_by.clone()}" · "{m.issued_at.clone()}{m.status.deadline().map(|d| format!(" · 整改期限：{d}"))}</p>
             <p class="note">{m.note.clone()}</p>
             {feedback.map(|f| view! { <p class="feedback-text">"整改反馈："{f}</p> })}
+            {(!m.materials.is_empty()).then(|| view! { <div class="feedback-materials"><h4>"整改反馈材料"</h4><crate::pages::materials::MaterialsList materials=m.materials.clone() /></div> })}
             {needs_text.then(|| view! {
                 <label class="field"><span>"不通过原因"</span>
                     <textarea name="text" rows="2" maxlength="500" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea></label>

@@ -152,6 +152,8 @@ pub struct InvitationChange<'a> {
     pub end_grants: Option<&'a GrantEnding>,
     /// 【消息中心】: the parties told of this step.
     pub messages: &'a [crate::domain::message::NewMessage],
+    /// A binding ended: the direct unit owes its 关系变化报告 (written in the same transaction).
+    pub relationship_report: Option<&'a NewRelationshipReport>,
 }
 
 /// The 邀请通知 each invited use unit gets (its link is the invitation's 【响应邀请】 page).

@@ -35,6 +35,17 @@ pub enum RequestEffect {
     TerminationWithdrawn,
 }
 
+/// The end of a unit's service (到期终止, the end date of a 终止服务备案, 责令退出): the exit
+/// record, who ended it and why, and the message every use unit whose binding ends is told
+/// (its `enterprise_id` is set per use unit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceEnd {
+    pub exit: ExitRecord,
+    pub actor: String,
+    pub reason: String,
+    pub to_use_units: NewMessage,
+}
+
 /// A unit the scheduler looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifecycleUnit {
@@ -82,4 +93,49 @@ pub trait LifecycleStore: Send + Sync {
     /// `messages` tell the unit; `to_use_units` is sent to the use unit of every ended
     /// invitation (its `enterprise_id` replaced), all in the same transaction.
     async fn end_service(&self, enterprise_id: i64, exit: &ExitRecord, actor: &str, reason: &str, audit: &AuditRecord, messages: &[NewMessage], to_use_units: Option<&NewMessage>) -> StoreResult<u32>;
+}
+
+/// 关系变化报告 owed when a binding ends (`domain::lifecycle::ReportStatus`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRelationshipReport {
+    /// The direct unit that reports, and its 主管税务机关.
+    pub enterprise_id: i64,
+    pub tax_office_id: i64,
+    pub invitation_id: i64,
+    pub use_unit_name: String,
+    pub use_credit_code: String,
+    /// What changed, e.g. "使用单位解除绑定：…".
+    pub what_changed: String,
+    pub changed_on: String,
+    pub due: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRelationshipReport {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub tax_office_id: i64,
+    pub invitation_id: i64,
+    pub use_unit_name: String,
+    pub use_credit_code: String,
+    pub what_changed: String,
+    pub changed_on: String,
+    pub due: String,
+    pub status: crate::domain::lifecycle::ReportStatus,
+    pub reported_by: Option<String>,
+    pub version: i64,
+    pub updated_at: Timestamp,
+}
+
+#[async_trait]
+pub trait RelationshipReportStore: Send + Sync {
+    async fn relationship_report(&self, id: i64) -> StoreResult<Option<StoredRelationshipReport>>;
+    /// The unit's reports, open ones first, then newest first.
+    async fn relationship_reports_of(&self, enterprise_id: i64, limit: u32) -> StoreResult<Vec<StoredRelationshipReport>>;
+    /// 待报告 whose due day is before `day` ("YYYY-MM-DD"), oldest first (the scheduler).
+    async fn relationship_reports_overdue(&self, day: &str, limit: u32) -> StoreResult<Vec<StoredRelationshipReport>>;
+    /// The office's flagged reports (已逾期, 逾期后已报告), newest first.
+    async fn relationship_reports_flagged(&self, tax_office_id: i64, limit: u32) -> StoreResult<Vec<StoredRelationshipReport>>;
+    /// One step (【报告】, 已逾期) at its version, with its messages and audit record.
+    async fn transition_relationship_report(&self, id: i64, version: i64, to: &crate::domain::lifecycle::ReportStatus, reported_by: Option<&str>, at: Timestamp, audit: &AuditRecord, messages: &[NewMessage]) -> StoreResult<i64>;
 }

@@ -47,6 +47,11 @@ pub struct MeasureChange<'a> {
     pub event: &'a ApplicationEvent,
     pub audit: &'a AuditRecord,
     pub messages: &'a [NewMessage],
+    /// 责令退出 taking effect: the unit's service ends in the same transaction.
+    pub ends_service: Option<&'a ServiceEnd>,
+    /// 提交整改反馈: the unit's unattached uploads, attached to the measure
+    /// (`MaterialOwner::MeasureFeedback`) in the same transaction; `Conflict` when one is not.
+    pub attach: &'a [i64],
 }
 
 #[async_trait]

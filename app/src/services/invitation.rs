@@ -81,8 +81,9 @@ async fn check_proof(ctx: &Ctx, enterprise_id: i64, material_id: i64) -> AppResu
 
 /// 上传单位关系证明材料 (unattached until an invitation or a replacement uses it).
 pub async fn upload_proof(ctx: &Ctx, who: &Principal, kind: MaterialKind, file_name: &str, bytes: Vec<u8>) -> AppResult<crate::models::materials::MaterialInfo> {
-    // A 单位关系证明材料 for an invitation, or the newly signed 服务协议书 of a 事项变更.
-    if !matches!(kind, MaterialKind::RelationshipProof | MaterialKind::ServiceAgreement) {
+    // A 单位关系证明材料 for an invitation, the newly signed 服务协议书 of a 事项变更, or the
+    // materials of a 整改反馈 (整改情况报告, 其他材料).
+    if !matches!(kind, MaterialKind::RelationshipProof | MaterialKind::ServiceAgreement) && !crate::domain::measure::FEEDBACK_MATERIAL_KINDS.contains(&kind) {
         return Err(AppError::Refused("请选择接入申请后再上传申请材料".into()));
     }
     let m = super::materials::upload(ctx, who, kind, file_name, bytes).await?;
@@ -131,6 +132,9 @@ pub async fn inviter_for(ctx: &Ctx, enterprise_id: i64, actor: &str) -> AppResul
     let profile = ctx.store.registry_profile(enterprise_id).await?.ok_or(AppError::NotFound)?;
     let ent = ctx.store.enterprise_by_id(enterprise_id).await?.ok_or(AppError::NotFound)?;
     let Some(access_type) = profile.direct_unit else {
+        if profile.exit.is_some_and(|e| e.kind == crate::domain::lifecycle::ExitKind::Ordered) {
+            return Err(AppError::Refused("本单位已被税务机关责令退出乐企，不能新增使用单位".into()));
+        }
         return Err(AppError::Refused("本单位还不是乐企直连单位，请先完成接入申请".into()));
     };
     if let Some(end) = &profile.terminating_on {
@@ -720,7 +724,12 @@ async fn transition(
     if !grants.is_empty() {
         messages.push(super::capability_grant::pre_authorized_message(ctx, i, grants.len(), ev.at).await?);
     }
-    let change = InvitationChange { to: &to, event: &ev, audit: &record, authorization: authorization.as_ref(), registrations: &registrations, messages: &messages, grants: &grants, notes: &notes, end_grants: end_grants.as_ref() };
+    // A binding that ends: the direct unit owes its 关系变化报告 within 3 days (written with the step).
+    let report = super::relationship_report::owed_by(ctx, i, &to, ev.at).await?.map(|(report, told)| {
+        messages.push(told);
+        report
+    });
+    let change = InvitationChange { to: &to, event: &ev, audit: &record, authorization: authorization.as_ref(), registrations: &registrations, messages: &messages, grants: &grants, notes: &notes, end_grants: end_grants.as_ref(), relationship_report: report.as_ref() };
     let version = ctx.store.transition_invitation(i.id, version, &change).await?;
     Ok((to, version))
 }

@@ -30,7 +30,7 @@ fn to_unit(enterprise_id: i64, kind: MessageKind, title: String, body: String, a
 }
 
 /// The template told to every use unit whose binding ended (its `enterprise_id` is set per unit).
-fn to_use_units(direct_name: &str, why: &str, at: Timestamp) -> NewMessage {
+pub(crate) fn to_use_units(direct_name: &str, why: &str, at: Timestamp) -> NewMessage {
     NewMessage {
         enterprise_id: 0,
         module: Module::LeqiAccess,
@@ -300,6 +300,8 @@ pub struct LifecyclePass {
     pub throttled: u32,
     pub terminated: u32,
     pub ended: u32,
+    /// 关系变化报告 flagged 已逾期.
+    pub overdue_reports: u32,
 }
 
 /// One pass of the lifecycle scheduler, under a lease so one server process runs
@@ -368,5 +370,6 @@ pub async fn scheduler_pass(ctx: &Ctx, holder: &str) -> AppResult<LifecyclePass>
             }
         }
     }
+    pass.overdue_reports = super::relationship_report::flag_overdue(ctx, now).await?;
     Ok(pass)
 }

@@ -96,6 +96,8 @@ pub async fn may_read(ctx: &Ctx, who: &Principal, m: &StoredMaterial) -> AppResu
                 Ok(ctx.store.application(id).await?.is_some_and(|a| a.enterprise_id == m.enterprise_id && super::access::officer_may_see(o, &a)))
             }
             MaterialOwner::Request(id) => Ok(!o.role.is_provincial() && ctx.store.request(id).await?.is_some_and(|r| r.enterprise_id == m.enterprise_id && o.tax_office_id == Some(r.tax_office_id))),
+            // A 整改反馈's materials: the officers who see the measure (its office, its province).
+            MaterialOwner::MeasureFeedback(id) => Ok(ctx.store.measure(id).await?.is_some_and(|x| x.enterprise_id == m.enterprise_id && super::measure::officer_viewer(o, x.tax_office_id, &x.province_code).is_some())),
             MaterialOwner::Unattached | MaterialOwner::InvitationBatch(_) => Ok(false),
         },
     }
@@ -132,6 +134,7 @@ pub async fn delete(ctx: &Ctx, who: &Principal, id: i64) -> AppResult<()> {
                     Some(a) if a.status != ApplicationStatus::Draft => format!("申请已{}，材料不能删除", a.status.label()),
                     _ => "申请已提交，材料不能删除".to_string(),
                 },
+                MaterialOwner::MeasureFeedback(_) => "该材料已随整改反馈提交，不能删除".to_string(),
                 _ => "该材料已随邀请提交，不能删除".to_string(),
             };
             return Err(AppError::Refused(why));

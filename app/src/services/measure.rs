@@ -5,6 +5,7 @@
 //! invitations (form, import, API) and the signed API ask it.
 
 use crate::domain::accounts::Module;
+use crate::domain::materials::MaterialOwner;
 use crate::domain::audit::AuditOutcome;
 use crate::domain::measure::{self as m, MeasureAction, MeasureError, MeasureKind, MeasureStatus, MeasureViewer, Restrictions, StepInput};
 use crate::domain::message::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
@@ -13,7 +14,7 @@ use crate::domain::{CreditCode, OfficerSession, Principal};
 use crate::error::{AppError, AppResult};
 use crate::models::access::TimelineEntry;
 use crate::models::measure::*;
-use crate::ports::{ApplicationEvent, Ctx, MeasureChange, NewMeasure, StoredMeasure};
+use crate::ports::{ApplicationEvent, Ctx, MeasureChange, NewMeasure, ServiceEnd, StoredMeasure};
 
 use super::accounts::require_module;
 use super::auth::{audit_record, require_principal};
@@ -24,6 +25,7 @@ fn refused(e: MeasureError) -> AppError {
         MeasureError::ExtendTooFar(_) | MeasureError::ExtendNotLater(_) => AppError::field("deadline", e.to_string()),
         MeasureError::FeedbackRequired | MeasureError::ReasonRequired => AppError::field("text", e.to_string()),
         MeasureError::NoteRequired => AppError::field("note", e.to_string()),
+        MeasureError::TooManyMaterials(_) | MeasureError::MaterialsNotExpected => AppError::field("materials", e.to_string()),
         MeasureError::WrongStatus(_) => AppError::Conflict,
         other => AppError::Refused(other.to_string()),
     }
@@ -36,7 +38,7 @@ pub async fn restrictions(ctx: &Ctx, enterprise_id: i64) -> AppResult<Restrictio
 }
 
 /// An officer's standing toward a unit of `tax_office_id` in `province_code`, if any.
-fn officer_viewer(o: &OfficerSession, tax_office_id: i64, province_code: &str) -> Option<MeasureViewer> {
+pub(crate) fn officer_viewer(o: &OfficerSession, tax_office_id: i64, province_code: &str) -> Option<MeasureViewer> {
     if o.role.is_provincial() {
         (o.province_code == province_code).then_some(MeasureViewer::Province)
     } else {
@@ -61,7 +63,9 @@ async fn view(ctx: &Ctx, x: StoredMeasure, viewer: MeasureViewer) -> AppResult<M
         .into_iter()
         .map(|e| TimelineEntry { at: e.at.beijing_time(), actor: e.actor, actor_unit: e.actor_unit, action: e.action, to: e.to, reason: e.reason })
         .collect();
+    let materials = ctx.store.materials_of(MaterialOwner::MeasureFeedback(x.id)).await?.iter().map(super::materials::info).collect();
     Ok(MeasureView {
+        materials,
         id: x.id,
         version: x.version,
         kind: x.kind,
@@ -112,7 +116,18 @@ pub async fn take(ctx: &Ctx, code: &str, kind: MeasureKind, months: u32, note: &
     let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: kind.label().into(), from: String::new(), to: status.label().into(), reason: Some(note.trim().to_string()) };
     let deadline = status.deadline().map(|d| format!("，整改期限至{d}")).unwrap_or_default();
     let audit = audit_record(ctx, &o.name, &o.unit_name, kind.label(), format!("{}（{}）：{}{deadline}；{}", unit.name, unit.credit_code, kind.label(), note.trim()), AuditOutcome::Success);
-    let told = tell_unit(unit.enterprise_id, &format!("税务管理措施：{}", kind.label()), &format!("{}对贵单位作出{}{deadline}。说明：{}", o.unit_name, kind.label(), note.trim()), now);
+    // 责令退出 takes effect at once: the exit record (the ban derived from it), the bindings end.
+    let ends_service = match m::exit_of(kind, &status, now) {
+        Some(exit) => {
+            let years = ctx.store.province_rules(&unit.province_code).await?.map(|r| r.reapply_after_ordered_exit_years).unwrap_or(3);
+            let until = exit.ban_until(0, years).map(|d| format!("，{d}前不得重新申请接入")).unwrap_or_default();
+            let reason = format!("税务机关责令退出：{}", note.trim());
+            Some((ServiceEnd { exit, actor: o.name.clone(), reason, to_use_units: super::lifecycle::to_use_units(&unit.name, "已被税务机关责令退出乐企", now) }, until))
+        }
+        None => None,
+    };
+    let consequence = ends_service.as_ref().map(|(_, until)| format!("使用单位的绑定关系已解除，本单位已退出乐企{until}；重新申请接入时须提交整改情况报告。")).unwrap_or_default();
+    let told = tell_unit(unit.enterprise_id, &format!("税务管理措施：{}", kind.label()), &format!("{}对贵单位作出{}{deadline}。说明：{}{}", o.unit_name, kind.label(), note.trim(), if consequence.is_empty() { String::new() } else { format!("。{consequence}") }), now);
     let new = NewMeasure {
         enterprise_id: unit.enterprise_id,
         tax_office_id: unit.tax_office_id,
@@ -123,7 +138,7 @@ pub async fn take(ctx: &Ctx, code: &str, kind: MeasureKind, months: u32, note: &
         issued_by: format!("{}（{}）", o.name, o.unit_name),
         issued_at: now,
     };
-    let id = ctx.store.create_measure(&new, &MeasureChange { to: &status, event: &event, audit: &audit, messages: &told }).await?;
+    let id = ctx.store.create_measure(&new, &MeasureChange { to: &status, event: &event, audit: &audit, messages: &told, ends_service: ends_service.as_ref().map(|(e, _)| e), attach: &[] }).await?;
     let x = ctx.store.measure(id).await?.ok_or(AppError::Internal)?;
     view(ctx, x, viewer).await
 }
@@ -151,7 +166,9 @@ pub async fn mine(ctx: &Ctx) -> AppResult<UnitMeasures> {
 }
 
 /// One step: 提交整改反馈 (the unit), 整改通过 / 整改不通过 / 延期 (the office), 恢复 (the province).
-pub async fn act(ctx: &Ctx, id: i64, version: i64, action: MeasureAction, text: &str, deadline: &str) -> AppResult<MeasureView> {
+/// A 整改反馈 carries `material_ids`: the unit's own unattached uploads of a feedback kind
+/// (整改情况报告, 其他材料), attached to the measure with the step.
+pub async fn act(ctx: &Ctx, id: i64, version: i64, action: MeasureAction, text: &str, deadline: &str, material_ids: &[i64]) -> AppResult<MeasureView> {
     let x = ctx.store.measure(id).await?.ok_or(AppError::NotFound)?;
     let (viewer, actor, actor_unit, audit_unit) = match require_principal(ctx).await? {
         Principal::Taxpayer(t) if t.enterprise_id == x.enterprise_id && t.may_use(Module::LeqiAccess) => (MeasureViewer::Unit, t.person_name, t.enterprise_name, t.credit_code),
@@ -161,8 +178,19 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: MeasureAction, text: 
         },
         _ => return Err(AppError::NotFound),
     };
-    let input = StepInput { text: text.to_string(), deadline: deadline.to_string() };
+    let mut material_ids = material_ids.to_vec();
+    material_ids.sort_unstable();
+    material_ids.dedup();
+    let input = StepInput { text: text.to_string(), deadline: deadline.to_string(), materials: material_ids.len() };
     let to = m::apply(x.kind, &x.status, viewer, action, &input, x.issued_at).map_err(refused)?;
+    let mut attached = Vec::new();
+    for mid in &material_ids {
+        match ctx.store.material(*mid).await? {
+            Some(mat) if mat.enterprise_id == x.enterprise_id && mat.owner == MaterialOwner::Unattached && m::FEEDBACK_MATERIAL_KINDS.contains(&mat.kind) => attached.push(format!("《{}》{}", mat.kind.label(), mat.file_name)),
+            _ => return Err(AppError::field("materials", "材料不存在或已提交，请重新上传")),
+        }
+    }
+    let material_ids = &material_ids[..];
     if x.version != version {
         return Err(AppError::Conflict);
     }
@@ -174,13 +202,14 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: MeasureAction, text: 
     };
     let event = ApplicationEvent { at: now, actor: actor.clone(), actor_unit, action: action.label().into(), from: x.status.label().into(), to: to.label().into(), reason: reason.clone() };
     let ent = ctx.store.enterprise_by_id(x.enterprise_id).await?.ok_or(AppError::NotFound)?;
-    let audit = audit_record(ctx, &actor, &audit_unit, action.label(), format!("{}（{}）的{}：{}", ent.name, ent.credit_code, x.kind.label(), to.label()), AuditOutcome::Success);
+    let with = if attached.is_empty() { String::new() } else { format!("，附材料{}", attached.join("、")) };
+    let audit = audit_record(ctx, &actor, &audit_unit, action.label(), format!("{}（{}）的{}：{}{with}", ent.name, ent.credit_code, x.kind.label(), to.label()), AuditOutcome::Success);
     // The unit hears of the tax office's steps; the office sees the unit's 整改反馈 in its queue.
     let told = match viewer {
         MeasureViewer::Unit => vec![],
         _ => tell_unit(x.enterprise_id, &status_title(x.kind.label(), to.label()), &format!("{}{}。", x.kind.label(), status_change_text(x.status.label(), to.label(), reason.as_deref())), now),
     };
-    ctx.store.transition_measure(id, version, &MeasureChange { to: &to, event: &event, audit: &audit, messages: &told }).await?;
+    ctx.store.transition_measure(id, version, &MeasureChange { to: &to, event: &event, audit: &audit, messages: &told, ends_service: None, attach: material_ids }).await?;
     let x = ctx.store.measure(id).await?.ok_or(AppError::NotFound)?;
     view(ctx, x, viewer).await
 }
