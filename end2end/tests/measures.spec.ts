@@ -1,9 +1,10 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { loginByPassword, officerLogin, SHULE } from './helpers';
+import { FIXTURES, loginByPassword, officerLogin, SHULE } from './helpers';
 
 // 税务管理措施 (issue #13), desktop and 360 px: the 主管税务机关 orders 责令限期改正 in the tax console;
 // the unit sees it (and a 管理措施 message) and sends 整改反馈 (an empty one is refused at its
-// field); the office finds it in 整改反馈待审核 and 整改通过 lifts it; the province's 暂停新增使用单位
+// field) with its 整改情况报告 uploaded; the office finds it in 整改反馈待审核, opens the material, and
+// 整改通过 lifts it; the province's 暂停新增使用单位
 // shows on the unit's page until 恢复. Every measure ends lifted, so the other specs can invite.
 
 async function newPage(browser: Browser, viewport: { width: number; height: number } | null | undefined): Promise<Page> {
@@ -51,14 +52,25 @@ test('管理措施: 责令限期改正 → 整改反馈 → 整改通过; 暂停
   await expect(card).toHaveAttribute('data-status', 'rectifying');
   await card.getByRole('button', { name: '提交整改反馈' }).click();
   await expect(card.locator('.field-error[data-field="text"]')).toContainText('请填写整改反馈');
-  await card.getByLabel('整改反馈').fill('已建立发票交付复核机制，并完成自查。');
+  await card.getByLabel('整改反馈', { exact: true }).fill('已建立发票交付复核机制，并完成自查。');
+  await card.locator('input[name="materials"]').setInputFiles(FIXTURES.pdf);
+  await expect(card.locator('.materials-list.pending .material-file')).toHaveCount(1);
   await card.getByRole('button', { name: '提交整改反馈' }).click();
-  await expect(unit.getByTestId('measure').filter({ hasText: note })).toHaveAttribute('data-status', 'feedback');
+  const answered = unit.getByTestId('measure').filter({ hasText: note });
+  await expect(answered).toHaveAttribute('data-status', 'feedback');
+  await expect(answered.locator('.feedback-materials .material-file')).toHaveCount(1);
 
   // The office: 整改反馈待审核 → 整改通过 → 已解除.
   await office.reload();
   const waiting = office.getByRole('region', { name: '整改反馈待审核' }).getByTestId('officer-measure').filter({ hasText: note });
   await expect(waiting).toContainText('已建立发票交付复核机制');
+  // The officer opens the 整改情况报告 before deciding.
+  const material = waiting.locator('.feedback-materials .material-file');
+  await expect(material).toHaveAttribute('data-kind', 'rectification_report');
+  const href = await material.getByRole('link', { name: '查看' }).getAttribute('href');
+  const opened = await office.request.get(href!);
+  expect(opened.status()).toBe(200);
+  expect(opened.headers()['content-type']).toContain('application/pdf');
   await waiting.getByRole('button', { name: '整改通过' }).click();
   await expect(office.getByRole('region', { name: '整改反馈待审核' }).getByTestId('officer-measure').filter({ hasText: note })).toHaveCount(0);
   await openUnit(office);
