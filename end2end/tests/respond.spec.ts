@@ -107,6 +107,7 @@ test('自用类: 响应邀请 → 确认 (主管税务机关 and relationship sh
 });
 
 test('联用类: 授权 with 开票人员 and 验证时间, 开票人员登记 and 解除登记, 解除绑定; others kept out', async ({ browser }, info) => {
+  test.setTimeout(120_000);
   const viewport = info.project.use.viewport;
   const he = await newPage(browser, viewport);
   await loginByPassword(he, QINGHE, '何青', '法定代表人');
@@ -195,6 +196,19 @@ test('联用类: 授权 with 开票人员 and 验证时间, 开票人员登记 a
   await unbind.getByRole('button', { name: '确认解除' }).click();
   await expect(he.locator('.facts .status')).toHaveText('已解除绑定');
   await directSees(direct, QINGHE.code, '已解除绑定', '合作结束');
+
+  // 关系变化报告 (issue #13): the direct unit owes it within 3 days and 【报告】s it on 【资格管理】.
+  await direct.goto('/zgzl');
+  const owed = direct.locator('li.report[data-status="pending"]', { hasText: QINGHE.name }).first();
+  await expect(owed).toContainText('使用单位解除绑定：合作结束');
+  await expect(owed.locator('.due')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+  await owed.getByRole('button', { name: '报告' }).click();
+  await owed.getByRole('button', { name: '提交报告' }).click();
+  await expect(owed.locator('.field-error[data-field="reason"]')).toContainText('请填写关系变化情况及原因');
+  const reported = `与青禾餐饮合作结束，已停止为其开具发票（${info.project.name}）`;
+  await owed.getByLabel('关系变化情况及原因').fill(reported);
+  await owed.getByRole('button', { name: '提交报告' }).click();
+  await expect(direct.locator('li.report[data-status="reported"]', { hasText: reported })).toContainText('已报告');
   await he.goto('/jrgl/invoicers');
   await expect(he.locator('.refused .form-error')).toContainText('仅适用于');
 });
