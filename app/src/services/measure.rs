@@ -119,14 +119,18 @@ pub async fn take(ctx: &Ctx, code: &str, kind: MeasureKind, months: u32, note: &
     // 责令退出 takes effect at once: the exit record (the ban derived from it), the bindings end.
     let ends_service = match m::exit_of(kind, &status, now) {
         Some(exit) => {
-            let years = ctx.store.province_rules(&unit.province_code).await?.map(|r| r.reapply_after_ordered_exit_years).unwrap_or(3);
-            let until = exit.ban_until(0, years).map(|d| format!("，{d}前不得重新申请接入")).unwrap_or_default();
+            let rules = ctx.store.province_rules(&unit.province_code).await?;
+            let years = rules.as_ref().map(|r| r.reapply_after_ordered_exit_years).unwrap_or(3);
+            // The 整改情况报告 is named only where the province asks for it (`MaterialRules::resolved`).
+            let report = rules.is_some_and(|r| r.materials.when_reapplying_after_ordered_exit.contains(&crate::domain::materials::MaterialKind::RectificationReport));
+            let until = exit.ban_until(0, years).map(|d| format!("，{d}前不得重新申请接入")).unwrap_or_default()
+                + if report { "；重新申请接入时须提交整改情况报告" } else { "" };
             let reason = format!("税务机关责令退出：{}", note.trim());
             Some((ServiceEnd { exit, actor: o.name.clone(), reason, to_use_units: super::lifecycle::to_use_units(&unit.name, "已被税务机关责令退出乐企", now) }, until))
         }
         None => None,
     };
-    let consequence = ends_service.as_ref().map(|(_, until)| format!("使用单位的绑定关系已解除，本单位已退出乐企{until}；重新申请接入时须提交整改情况报告。")).unwrap_or_default();
+    let consequence = ends_service.as_ref().map(|(_, until)| format!("使用单位的绑定关系已解除，本单位已退出乐企{until}。")).unwrap_or_default();
     let told = tell_unit(unit.enterprise_id, &format!("税务管理措施：{}", kind.label()), &format!("{}对贵单位作出{}{deadline}。说明：{}{}", o.unit_name, kind.label(), note.trim(), if consequence.is_empty() { String::new() } else { format!("。{consequence}") }), now);
     let new = NewMeasure {
         enterprise_id: unit.enterprise_id,
