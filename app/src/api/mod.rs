@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod materials;
 pub mod measure;
 pub mod message;
+pub mod tax_desk;
 pub mod upgrade_notice;
 
 pub use crate::models::Acted;
@@ -108,6 +109,10 @@ pub fn register_server_fns() {
     register_explicit::<measure::MeasureQueue>();
     register_explicit::<measure::MyMeasures>();
     register_explicit::<measure::MeasureAct>();
+    register_explicit::<tax_desk::TaxDone>();
+    register_explicit::<tax_desk::TaxUnitSearch>();
+    register_explicit::<tax_desk::TaxUnitFile>();
+    register_explicit::<tax_desk::TaxUnitSection>();
     register_explicit::<upgrade_notice::NoticePublish>();
     register_explicit::<upgrade_notice::NoticeList>();
     register_explicit::<upgrade_notice::NoticeDetail>();

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::TransitionError;
-use super::measure::{MeasureKind, MeasureStatus, Restrictions};
+use super::measure::Restrictions;
 use super::time::{civil_from_days, days_from_civil};
 use super::{OfficerRole, Timestamp};
 
@@ -887,6 +887,8 @@ mod tests {
         assert_eq!(unit_status(&back, d("2029-01-01")).0, UnitStatus::Normal);
         assert!(unit_status(&back, d("2029-01-01")).0.may_invite());
     }
+
+    use crate::domain::measure::{MeasureKind, MeasureStatus};
 
     fn suspended(kinds: &[MeasureKind]) -> Restrictions {
         Restrictions::of(kinds.iter().map(|k| (*k, &MeasureStatus::InForce)))

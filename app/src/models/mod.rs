@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod materials;
 pub mod measure;
 pub mod message;
+pub mod tax_desk;
 pub mod upgrade_notice;
 
 use serde::{Deserialize, Serialize};
