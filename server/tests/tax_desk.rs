@@ -8,7 +8,9 @@
 
 mod common;
 
+use app::api::access::{AccessAct, ApplicationView, ConfirmUnit, SubmitAccessApplication, UnitCheck};
 use app::api::invitation::{BatchOutcome, SubmitInvitations};
+use app::domain::access::AccessAction;
 use app::api::lifecycle::{FileTermination, OfficerRequests, RequestAct, RequestQueueItem, RequestView};
 use app::api::measure::{MeasureAct, MeasureTake, MeasureView};
 use app::api::tax_desk::*;
@@ -28,6 +30,8 @@ const SHULE: (&str, &str) = ("91510104MA6CLQ001T", "四川蜀乐科技集团有�
 const WUYE: (&str, &str) = ("91510104MA6CLQ0132", "四川蜀乐物业服务有限公司");
 /// 成都蜀乐软件: 高新 (another office of the same province).
 const SOFT: &str = "91510100MA6CLQ0125";
+/// 四川天府数智商贸: not joined yet, at 高新.
+const TIANFU_SM: &str = "91510100MA6CLQ0301";
 
 async fn officer(r: &Router, username: &str) -> String {
     let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
@@ -221,6 +225,31 @@ async fn desk(store: &SqlStore) {
     for s in FileSection::ALL {
         section(r, &jj, SHULE.0, s, None, 5).await.unwrap();
     }
+
+    // An access application 受理 at 高新: in 高新受理's 已办, linking to its case page.
+    let gao = login(r, TIANFU_SM, "高远", "LegalRepresentative").await.unwrap();
+    let check: UnitCheck = call_typed(r, ConfirmUnit::PATH, &[("access_type", "Joint"), ("gov_or_association", "false"), ("confirmed", "true")], &gao).await.unwrap();
+    let draft = check.draft.expect("the check passes");
+    common::http::upload_required(r, &gao, &draft).await;
+    let form = json!({
+        "access_type": "Joint", "gov_or_association": false,
+        "contact": "高远", "phone": "13908000020", "email": "it@tianfu-sm.example", "address": "成都市高新区天府大道100号",
+        "qualifications": { "1": "1", "2": "AAA", "3": "开票30000张，受票0张，开票金额4000万元", "4": "5500", "5": "是", "6": "否",
+                             "7": "查账征收", "8": "12%", "9": "5000万元", "10": "80", "11": "否", "12": "无" },
+        "use_units": [ { "credit_code": "91510100MA6CLQ014B", "name": "四川天府数字交通投资有限公司", "relationship": "同一监管部门" } ],
+        "system_name": "天府数智发票管理系统", "built_by_authorized": false, "builder_code": "", "builder_name": "",
+        "deployment": "成都高新区数据中心", "test_ips": "10.1.2.3", "production_ips": "203.0.113.10",
+        "protocol": "HTTPS", "port": "443", "period": "long"
+    });
+    let sent: ApplicationView = call_json(r, SubmitAccessApplication::PATH, json!({ "id": draft.id, "version": draft.version, "form": form }), &gao).await.unwrap();
+    let _: app::api::Acted = call_json(r, AccessAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": AccessAction::Accept, "reason": "" }), &gx).await.unwrap();
+    let gx_done = all_done(r, &gx, 10).await;
+    assert_eq!(gx_done.len(), 1);
+    assert_eq!((gx_done[0].kind, gx_done[0].item_id, gx_done[0].enterprise_name.as_str()), (DoneKind::Application, sent.id, "四川天府数智商贸有限公司"));
+    assert_eq!(gx_done[0].link.as_deref(), Some(format!("/tax/case/{}", sent.id).as_str()));
+    assert_eq!(all_done(r, &jj, 50).await.len(), 7, "锦江's 已办 is unchanged");
+    let apps = whole_section(r, &gx, TIANFU_SM, FileSection::Applications, 5).await;
+    assert_eq!((apps.len(), apps[0].status.as_str()), (1, "待复核"));
 }
 
 on_both_backends!(desk);
