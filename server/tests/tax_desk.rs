@@ -8,10 +8,10 @@
 
 mod common;
 
-use app::api::access::{AccessAct, ApplicationView, ConfirmUnit, SubmitAccessApplication, UnitCheck};
+use app::api::access::{AccessAct, ApplicationView, CaseFile, ConfirmUnit, OfficerCase, SubmitAccessApplication, UnitCheck};
 use app::api::invitation::{BatchOutcome, SubmitInvitations};
 use app::domain::access::AccessAction;
-use app::api::lifecycle::{FileTermination, OfficerRequests, RequestAct, RequestQueueItem, RequestView};
+use app::api::lifecycle::{FileTermination, LifecycleOverview, OfficerRequests, RequestAct, RequestQueueItem, RequestView, UnitLifecycle};
 use app::api::measure::{MeasureAct, MeasureTake, MeasureView};
 use app::api::tax_desk::*;
 use app::domain::invitation::InviteRowInput;
@@ -175,6 +175,12 @@ async fn desk(store: &SqlStore) {
     assert_eq!((deadline.what.as_str(), deadline.day.as_str()), ("终止服务", end.as_str()));
     assert_eq!(h.sections, FileSection::ALL);
     assert_eq!(head(r, &province, SHULE.0).await.unwrap().lifecycle.status, UnitStatus::SuspendedNewUseUnits);
+    // The same status on the unit's 【接入申请】 and on the officer's case page (its unit card).
+    let mine: UnitLifecycle = call_typed(r, LifecycleOverview::PATH, &[], &wang).await.unwrap();
+    assert_eq!(mine.status, UnitStatus::SuspendedNewUseUnits);
+    let demo_app = whole_section(r, &jj, SHULE.0, FileSection::Applications, 5).await[0].id;
+    let case: CaseFile = call_typed(r, OfficerCase::PATH, &[("id", &demo_app.to_string())], &jj).await.unwrap();
+    assert_eq!(case.lifecycle.map(|l| l.status), Some(UnitStatus::SuspendedNewUseUnits));
     // Outside the jurisdiction: 未找到.
     assert_eq!(head(r, &gx, SHULE.0).await.unwrap_err(), AppError::NotFound);
     assert_eq!(head(r, &nm, SHULE.0).await.unwrap_err(), AppError::NotFound);
@@ -185,6 +191,8 @@ async fn desk(store: &SqlStore) {
     // 恢复 lifts the 暂停: 终止备案中 again; then the unit invites (its 终止服务备案 is 退回 first).
     let _: MeasureView = call_json(r, MeasureAct::PATH, json!({ "id": suspend.id, "version": suspend.version, "action": A::Restore, "text": "", "deadline": "" }), &province).await.unwrap();
     assert_eq!(head(r, &jj, SHULE.0).await.unwrap().lifecycle.status, UnitStatus::Terminating);
+    let mine: UnitLifecycle = call_typed(r, LifecycleOverview::PATH, &[], &wang).await.unwrap();
+    assert_eq!(mine.status, UnitStatus::Terminating);
 
     // Each section, newest first, paged.
     let measures = whole_section(r, &jj, SHULE.0, FileSection::Measures, 2).await;
