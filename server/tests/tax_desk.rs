@@ -9,7 +9,8 @@
 mod common;
 
 use app::api::access::{AccessAct, ApplicationView, CaseFile, ConfirmUnit, OfficerCase, SubmitAccessApplication, UnitCheck};
-use app::api::invitation::{BatchOutcome, SubmitInvitations};
+use app::api::invitation::{BatchOutcome, InvitationAct, InvitationDetail, InvitationView, SubmitInvitations};
+use app::domain::invitation::InvitationAction;
 use app::domain::access::AccessAction;
 use app::api::lifecycle::{FileTermination, LifecycleOverview, OfficerRequests, RequestAct, RequestQueueItem, RequestView, UnitLifecycle};
 use app::api::measure::{MeasureAct, MeasureTake, MeasureView};
@@ -233,6 +234,23 @@ async fn desk(store: &SqlStore) {
     for s in FileSection::ALL {
         section(r, &jj, SHULE.0, s, None, 5).await.unwrap();
     }
+    // The use unit confirms, its office (昆都仑) 受理s: an invitation in that officer's 已办.
+    let iid = as_use[0].id;
+    let erdun = login(r, "91150203MA0NCY041D", "额尔敦", "LegalRepresentative").await.unwrap();
+    let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &iid.to_string())], &erdun).await.unwrap();
+    let _: app::api::Acted = call_json(r, InvitationAct::PATH, json!({ "id": iid, "version": v.version, "action": InvitationAction::Confirm, "reason": "", "invoicer_link_ids": [], "period_code": "" }), &erdun).await.unwrap();
+    let bt = officer(r, "nm_bt_shouli").await;
+    let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &iid.to_string())], &bt).await.unwrap();
+    let _: app::api::Acted = call_json(r, InvitationAct::PATH, json!({ "id": iid, "version": v.version, "action": InvitationAction::Accept, "reason": "", "invoicer_link_ids": [], "period_code": "" }), &bt).await.unwrap();
+    let bt_done = all_done(r, &bt, 10).await;
+    assert_eq!(bt_done.len(), 1, "{bt_done:#?}");
+    assert_eq!((bt_done[0].kind, bt_done[0].item_id, bt_done[0].action.as_str()), (DoneKind::Invitation, iid, "受理"));
+    assert_eq!(bt_done[0].credit_code, "91150203MA0NCY041D", "the use unit whose office decides");
+    assert_eq!(bt_done[0].link.as_deref(), Some(format!("/tax/invitation/{iid}").as_str()));
+    assert!(all_done(r, &caoyuan_nm, 10).await.is_empty(), "赛罕 decided nothing");
+    let received = whole_section(r, &bt, "91150203MA0NCY041D", FileSection::InvitationsReceived, 5).await;
+    assert_eq!(received[0].link.as_deref(), Some(format!("/tax/invitation/{iid}").as_str()), "its office may open the case");
+    assert_eq!(whole_section(r, &caoyuan_nm, "91150105MA0NCY0024", FileSection::InvitationsSent, 5).await[0].link, None, "the direct unit's office may not");
 
     // An access application 受理 at 高新: in 高新受理's 已办, linking to its case page.
     let gao = login(r, TIANFU_SM, "高远", "LegalRepresentative").await.unwrap();
