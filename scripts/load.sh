@@ -2,6 +2,7 @@
 # Load benchmark (issue #16; not part of the test command): the release server
 # (--profile server-release) on loopback with the demo data, logged-in sessions, a
 # closed-loop generator (wrk, Debian's package) on the same machine:
+#   (0) /healthz           the no-op ceiling of axum + wrk on these cores, measured in the same run
 #   (a) list_invitations   the 邀请列表 page's call, as 王建国 of 四川蜀乐科技
 #   (b) received_invitations   the H5 待确认 list, as 何青 of 成都青禾餐饮 (a use unit)
 #   (c) invitation_act UnbindUseUnit   a transition with its timeline event and audit record,
@@ -82,7 +83,9 @@ EOF
 results="$work/results.txt"
 run_wrk() { # $1 db label, $2 request label, $3 clients
   local out
-  out="$(wrk -t2 -c"$3" -d"${secs}s" --latency -s "$work/req.lua" "$base$LOAD_PATH" 2>&1)"
+  local script=(-s "$work/req.lua")
+  [ "${LOAD_PLAIN:-0}" = 1 ] && script=()
+  out="$(wrk -t2 -c"$3" -d"${secs}s" --latency "${script[@]}" "$base$LOAD_PATH" 2>&1)"
   echo "$out" >> "$work/wrk.log"
   python3 - "$1" "$2" "$3" "$out" >> "$results" <<'EOF'
 import re, sys
@@ -125,6 +128,10 @@ bench_db() { # $1 sqlite|postgres
   local direct use
   direct="$(login 91510104MA6CLQ001T 王建国 LegalRepresentative)"
   use="$(login 91510104MA6CLQ0158 何青 LegalRepresentative)"
+  # The ceiling on these cores: a GET that touches neither the session nor the database.
+  for c in $clients; do
+    LOAD_PLAIN=1 LOAD_PATH=/healthz run_wrk "$label" "(0) /healthz (no-op ceiling)" "$c"
+  done
   for c in $clients; do
     LOAD_COOKIE="$direct" LOAD_PATH=/api/list_invitations LOAD_BODY='{"query":{"status":"","search":"","before_id":null}}' LOAD_SPAN=0 \
       run_wrk "$label" "(a) list_invitations" "$c"

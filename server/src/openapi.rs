@@ -345,7 +345,7 @@ impl From<InvitationRow> for InvitationOut {
 struct PageOut {
     rows: Vec<InvitationOut>,
     total: u32,
-    /// `total` stopped counting here (shown as "10000+").
+    /// `total` stopped counting here (shown as "1000+").
     total_cap: u32,
     next_before_id: Option<i64>,
 }

@@ -465,50 +465,55 @@ impl SessionStore for SqlStore {
         Ok(())
     }
 
+    /// One statement for every signed-in call: the session with its officer or its
+    /// person's link (identity and grants read fresh, so a revocation counts at once).
     async fn session(&self, token_hash: &str) -> StoreResult<Option<(Principal, SessionClock)>> {
-        let Some(s) = sqlx::query("SELECT kind, link_id, officer_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(unavailable)?
+        let Some(r) = sqlx::query(
+            "SELECT s.kind, s.created_at, s.last_seen_at, \
+                    ep.id AS link_id, e.id AS enterprise_id, e.name AS enterprise_name, e.credit_code, p.id AS person_id, \
+                    p.name AS person_name, ep.identity, ep.grants, \
+                    o.id, o.name, o.role, o.tax_office_id, o.province_code, t.name AS office_name, pr.bureau_name \
+             FROM sessions s \
+             LEFT JOIN enterprise_people ep ON ep.id = s.link_id AND ep.bound = 1 \
+             LEFT JOIN enterprises e ON e.id = ep.enterprise_id LEFT JOIN people p ON p.id = ep.person_id \
+             LEFT JOIN officers o ON o.id = s.officer_id LEFT JOIN provinces pr ON pr.code = o.province_code \
+             LEFT JOIN tax_offices t ON t.id = o.tax_office_id \
+             WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(unavailable)?
         else {
             return Ok(None);
         };
-        let clock = SessionClock { created_at: Timestamp(s.get("created_at")), last_seen_at: Timestamp(s.get("last_seen_at")) };
-        let kind: String = s.get("kind");
+        let clock = SessionClock { created_at: Timestamp(r.get("created_at")), last_seen_at: Timestamp(r.get("last_seen_at")) };
+        let kind: String = r.get("kind");
         let principal = if kind == "officer" {
-            let row = sqlx::query(&format!("{OFFICER_SELECT} WHERE o.id = $1"))
-                .bind(s.get::<Option<i64>, _>("officer_id"))
-                .fetch_optional(self.pool())
-                .await
-                .map_err(unavailable)?;
-            row.map(|r| officer_session(&r).map(Principal::Officer)).transpose()?
+            // An officer removed meanwhile (or a province gone): no principal.
+            match (r.get::<Option<i64>, _>("id"), r.get::<Option<String>, _>("bureau_name")) {
+                (Some(_), Some(_)) => Some(Principal::Officer(officer_session(&r)?)),
+                _ => None,
+            }
         } else {
-            let row = sqlx::query(
-                "SELECT ep.id AS link_id, e.id AS enterprise_id, e.name AS enterprise_name, e.credit_code, p.id AS person_id, \
-                        p.name AS person_name, ep.identity, ep.grants \
-                 FROM enterprise_people ep JOIN enterprises e ON e.id = ep.enterprise_id JOIN people p ON p.id = ep.person_id \
-                 WHERE ep.id = $1 AND ep.bound = 1",
-            )
-            .bind(s.get::<Option<i64>, _>("link_id"))
-            .fetch_optional(self.pool())
-            .await
-            .map_err(unavailable)?;
-            row.map(|r| -> StoreResult<Principal> {
-                let identity: String = r.get("identity");
-                let identity = Identity::from_code(&identity).ok_or_else(|| StoreError::Unavailable(format!("identity {identity}")))?;
-                Ok(Principal::Taxpayer(TaxpayerSession {
-                    link_id: r.get("link_id"),
-                    grants: effective_grants(identity, &Grants::from_codes(&r.get::<String, _>("grants"))),
-                    enterprise_id: r.get("enterprise_id"),
-                    enterprise_name: r.get("enterprise_name"),
-                    credit_code: r.get("credit_code"),
-                    person_id: r.get("person_id"),
-                    person_name: r.get("person_name"),
-                    identity,
-                }))
-            })
-            .transpose()?
+            match r.get::<Option<i64>, _>("link_id") {
+                // Unbound (or the link gone): the session no longer stands for anyone.
+                None => None,
+                Some(link_id) => {
+                    let identity: String = r.get("identity");
+                    let identity = Identity::from_code(&identity).ok_or_else(|| StoreError::Unavailable(format!("identity {identity}")))?;
+                    Some(Principal::Taxpayer(TaxpayerSession {
+                        link_id,
+                        grants: effective_grants(identity, &Grants::from_codes(&r.get::<String, _>("grants"))),
+                        enterprise_id: r.get("enterprise_id"),
+                        enterprise_name: r.get("enterprise_name"),
+                        credit_code: r.get("credit_code"),
+                        person_id: r.get("person_id"),
+                        person_name: r.get("person_name"),
+                        identity,
+                    }))
+                }
+            }
         };
         Ok(principal.map(|p| (p, clock)))
     }

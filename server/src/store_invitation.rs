@@ -339,6 +339,22 @@ impl InvitationStore for SqlStore {
         rows.into_iter().map(invitation).collect()
     }
 
+    async fn received_invitations(&self, use_enterprise_id: i64) -> StoreResult<Vec<(StoredInvitation, String, String)>> {
+        let columns: Vec<String> = INV_COLUMNS.split(',').map(|c| format!("i.{}", c.trim())).collect();
+        let sql = format!(
+            "SELECT {}, d.credit_code AS direct_code, d.name AS direct_name FROM invitations i JOIN enterprises d ON d.id = i.direct_enterprise_id \
+             WHERE i.use_enterprise_id = $1 ORDER BY i.id DESC LIMIT 500",
+            columns.join(", ")
+        );
+        let rows = sqlx::query(&sql).bind(use_enterprise_id).fetch_all(self.pool()).await.map_err(unavailable)?;
+        rows.into_iter()
+            .map(|r| {
+                let (code, name): (String, String) = (r.get("direct_code"), r.get("direct_name"));
+                Ok((invitation(r)?, code, name))
+            })
+            .collect()
+    }
+
     async fn transition_invitation(&self, id: i64, expected_version: i64, c: &InvitationChange<'_>) -> StoreResult<i64> {
         let authorization = c.authorization.map(|a| serde_json::to_string(a).map_err(|e| corrupt("authorization", e))).transpose()?;
         let mut change = StateChange::begin(self).await?;

@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use app::api::access::{AccessOverview, AccessSummary};
 use app::api::api_credentials::{IssueApiCredential, IssuedSecret};
-use app::api::invitation::{BatchOutcome, SubmitInvitations};
+use app::api::invitation::{BatchOutcome, ListInvitations, SubmitInvitations};
+use app::models::invitation::InvitationPage;
 use app::domain::invitation::InviteRowInput;
 use app::api::lifecycle::*;
 use app::api::Acted;
@@ -250,6 +251,9 @@ async fn termination_stops_invitations_and_ends_bindings(store: &SqlStore) {
     assert_eq!(e, AppError::Refused("本单位已进行终止服务备案（2026-03-31终止服务），不能新增使用单位".into()));
     let (status, body) = api(r, &issued, env.clock.now().0, [127, 0, 0, 1], "POST", "/openapi/v1/invitations", Some(json!({ "rows": [] }))).await;
     assert!(status.is_client_error() && body["message"].as_str().is_some_and(|m| m.contains("终止服务备案")), "{status} {body}");
+    // Its invitations stay listed: only 新增 is refused.
+    let listed: InvitationPage = call_json(r, ListInvitations::PATH, json!({ "query": { "status": "", "search": "", "before_id": null } }), &me).await.unwrap();
+    assert_eq!((listed.total, listed.rows.len()), (1, 1));
     // The day before the end date nothing ends; on it every binding ends and the unit has left.
     set_day(&env.clock, "2026-03-30");
     assert_eq!(scheduler_pass(&env.ctx, "a").await.unwrap().ended, 0);
@@ -266,6 +270,8 @@ async fn termination_stops_invitations_and_ends_bindings(store: &SqlStore) {
     let access: AccessSummary = call_typed(r, AccessOverview::PATH, &[], &me).await.unwrap();
     assert_eq!((access.can_apply, access.ban_until.as_deref(), access.unit.direct_unit.as_deref()), (false, Some("2027-03-31"), None));
     assert_eq!(message_titles(r, &me).await.first().map(String::as_str), Some("已终止服务"));
+    let listed: InvitationPage = call_json(r, ListInvitations::PATH, json!({ "query": { "status": "", "search": "", "before_id": null } }), &me).await.unwrap();
+    assert_eq!(listed.rows.len(), 1, "a unit that has left still sees the invitations it sent");
     // The use unit is told its binding ended.
     let wuye = login(r, "91510104MA6CLQ0132", "陈静", "LegalRepresentative").await.unwrap();
     assert!(message_titles(r, &wuye).await.iter().any(|t| t == "绑定关系已解除"), "{:?}", message_titles(r, &wuye).await);

@@ -120,6 +120,8 @@ pub trait InvitationStore: Send + Sync {
     async fn count_invitations(&self, direct_enterprise_id: i64, filter: &InvitationFilter, cap: u32) -> StoreResult<u32>;
     async fn invitation(&self, id: i64) -> StoreResult<Option<StoredInvitation>>;
     async fn invitations_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredInvitation>>;
+    /// The same, each with its direct unit's (credit code, name): the H5 待确认 list in one statement.
+    async fn received_invitations(&self, use_enterprise_id: i64) -> StoreResult<Vec<(StoredInvitation, String, String)>>;
     /// Moves the invitation if it is still at `expected_version`, with its event, its
     /// audit record and (授权) the authorization and the 开票员's registrations, in
     /// one transaction. Returns the new version.
