@@ -11,6 +11,10 @@ use crate::api::tax_desk::{tax_done, tax_unit_file, tax_unit_search, tax_unit_se
 use crate::components::{failed, loading, FieldMsg};
 use crate::error::AppError;
 
+/// The rows' look, inline: `style/main.css` is shared by every bundle (the H5 login's is at its budget).
+const ROWS: &str = "list-style:none;margin:0;padding:0";
+const ROW: &str = "padding:.5rem 0;border-bottom:1px solid var(--border);overflow-wrap:anywhere";
+
 /// A link to a case page of the tax console (its own bundle: a full page load).
 fn case_link(href: Option<String>, text: String) -> AnyView {
     match href {
@@ -44,9 +48,9 @@ pub fn TaxDonePage() -> impl IntoView {
         <section class="card done-list" aria-label="已办">
             <h2>"已办"</h2>
             {move || (state.get().is_some() && items.with(|l| l.is_empty())).then(|| view! { <p class="empty">"暂无已办事项"</p> })}
-            <ul class="desk-rows">
+            <ul class="desk-rows" style=ROWS>
                 <For each=move || items.get() key=|d| d.id let:d>
-                    <li class="done-item" data-kind=format!("{:?}", d.kind)>
+                    <li class="done-item" style=ROW data-kind=format!("{:?}", d.kind)>
                         <p><span class="tag">{d.kind.label()}</span>" "{case_link(d.link.clone(), d.enterprise_name.clone())}" "<span class="muted">{d.credit_code.clone()}</span></p>
                         <p>{format!("{} → ", d.action)}<strong class="status">{d.to.clone()}</strong>{d.reason.clone().map(|r| format!("（{r}）"))}" · "<span class="muted">{d.at.clone()}</span></p>
                     </li>
@@ -96,9 +100,9 @@ pub fn TaxUnitsPage() -> impl IntoView {
                 view! { <p class="empty">"未找到"</p> }.into_any()
             } else {
                 view! {
-                    <ul class="desk-rows unit-hits">
+                    <ul class="desk-rows unit-hits" style=ROWS>
                         {h.into_iter().map(|u| view! {
-                            <li class="unit-hit">
+                            <li class="unit-hit" style=ROW>
                                 <A href=format!("/tax/units?code={}", u.credit_code)>{u.enterprise_name.clone()}</A>
                                 <p class="muted">{u.credit_code.clone()}" · "{u.tax_office_name.clone()}{u.direct_unit.clone().map(|t| format!(" · 直连单位（{t}）"))}</p>
                             </li>
@@ -167,9 +171,9 @@ fn Section(code: String, section: FileSection) -> impl IntoView {
         <section class="card file-section" data-section=format!("{section:?}") aria-label=section.label()>
             <h3>{section.label()}</h3>
             {move || (state.get().is_some() && rows.with(|l| l.is_empty())).then(|| view! { <p class="empty">"暂无记录"</p> })}
-            <ul class="desk-rows">
+            <ul class="desk-rows" style=ROWS>
                 <For each=move || rows.get() key=|r| r.id let:r>
-                    <li class="file-row">
+                    <li class="file-row" style=ROW>
                         <p>{case_link(r.link.clone(), r.title.clone())}" · "<strong class="status">{r.status.clone()}</strong></p>
                         <p class="muted">{(!r.detail.is_empty()).then(|| format!("{} · ", r.detail))}{r.at.clone()}</p>
                     </li>
