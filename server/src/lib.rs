@@ -27,6 +27,7 @@ pub mod store_measure;
 pub mod store_message;
 pub mod store_relationship_report;
 pub mod store_security;
+pub mod store_tax_desk;
 pub mod store_upgrade_notice;
 pub mod store_rules;
 mod store_transition;

@@ -114,6 +114,8 @@ async fn each_address_gets_its_bundle() {
         ("/tax/notices", "tax_admin"),
         ("/tax/notices/3", "tax_admin"),
         ("/tax/measures", "tax_admin"),
+        ("/tax/done", "tax_admin"),
+        ("/tax/units", "tax_admin"),
     ] {
         let (status, h, body) = get(&s.router, path, &[]).await;
         assert_eq!(status, StatusCode::OK, "{path}");

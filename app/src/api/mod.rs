@@ -18,6 +18,7 @@ pub mod materials;
 pub mod measure;
 pub mod message;
 pub mod relationship_report;
+pub mod tax_desk;
 pub mod upgrade_notice;
 
 pub use crate::models::Acted;
@@ -112,6 +113,10 @@ pub fn register_server_fns() {
     register_explicit::<measure::MeasureQueue>();
     register_explicit::<measure::MyMeasures>();
     register_explicit::<measure::MeasureAct>();
+    register_explicit::<tax_desk::TaxDone>();
+    register_explicit::<tax_desk::TaxUnitSearch>();
+    register_explicit::<tax_desk::TaxUnitFile>();
+    register_explicit::<tax_desk::TaxUnitSection>();
     register_explicit::<upgrade_notice::NoticePublish>();
     register_explicit::<upgrade_notice::NoticeList>();
     register_explicit::<upgrade_notice::NoticeDetail>();

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::TransitionError;
+use super::measure::Restrictions;
 use super::time::{civil_from_days, days_from_civil};
 use super::{OfficerRole, Timestamp};
 
@@ -501,6 +502,12 @@ pub enum UnitStatus {
     Throttled,
     /// 终止备案中
     Terminating,
+    /// 暂停新增使用单位 (a tax measure in force)
+    SuspendedNewUseUnits,
+    /// 暂停使用乐企能力 (a tax measure in force)
+    SuspendedCapabilities,
+    /// 暂停接入服务 (a tax measure in force)
+    SuspendedService,
     /// 已退出 (主动退出 or 责令退出)
     Left,
     /// 已终止 (到期终止)
@@ -516,14 +523,52 @@ impl UnitStatus {
             UnitStatus::ExpiringSoon => "即将到期",
             UnitStatus::Throttled => "限制并发",
             UnitStatus::Terminating => "终止备案中",
+            UnitStatus::SuspendedNewUseUnits => "暂停新增使用单位",
+            UnitStatus::SuspendedCapabilities => "暂停使用乐企能力",
+            UnitStatus::SuspendedService => "暂停接入服务",
             UnitStatus::Left => "已退出",
             UnitStatus::Terminated => "已终止",
             UnitStatus::NotJoined => "未接入",
         }
     }
-    /// New use units may be invited (form, import, API) and capabilities subscribed.
+    /// New use units may be invited (form, import, API) and capabilities subscribed, as far as
+    /// the status tells (the invitations ask `measure::Restrictions` for every measure in force).
     pub fn may_invite(self) -> bool {
-        matches!(self, UnitStatus::Normal | UnitStatus::ExpiringSoon | UnitStatus::Throttled)
+        matches!(self, UnitStatus::Normal | UnitStatus::ExpiringSoon | UnitStatus::Throttled | UnitStatus::SuspendedCapabilities)
+    }
+
+    /// The order in which statuses win when several hold (the strongest is shown): the end of
+    /// the qualification first, then the tax measures (暂停接入服务 over 暂停使用乐企能力 over
+    /// 暂停新增使用单位: each stops more), then the unit's own 终止备案中, then the term's course.
+    pub const BY_STRENGTH: [UnitStatus; 10] = [
+        UnitStatus::Terminated,
+        UnitStatus::Left,
+        UnitStatus::SuspendedService,
+        UnitStatus::SuspendedCapabilities,
+        UnitStatus::SuspendedNewUseUnits,
+        UnitStatus::Terminating,
+        UnitStatus::Throttled,
+        UnitStatus::ExpiringSoon,
+        UnitStatus::Normal,
+        UnitStatus::NotJoined,
+    ];
+
+    /// Higher is stronger (see [`UnitStatus::BY_STRENGTH`]).
+    pub fn strength(self) -> usize {
+        Self::BY_STRENGTH.len() - Self::BY_STRENGTH.iter().position(|s| *s == self).unwrap_or(Self::BY_STRENGTH.len() - 1)
+    }
+
+    /// The strongest 暂停 the measures in force impose, if any.
+    pub fn suspension(r: &Restrictions) -> Option<UnitStatus> {
+        if r.no_service {
+            Some(UnitStatus::SuspendedService)
+        } else if r.no_capabilities {
+            Some(UnitStatus::SuspendedCapabilities)
+        } else if r.no_new_use_units {
+            Some(UnitStatus::SuspendedNewUseUnits)
+        } else {
+            None
+        }
     }
 }
 
@@ -549,6 +594,8 @@ pub struct UnitFacts {
     pub extension_pending: bool,
     /// The province's bans (years after 主动退出, after 责令退出).
     pub ban_years: (u32, u32),
+    /// What the tax measures in force restrict (暂停…).
+    pub restrictions: Restrictions,
 }
 
 /// Which of the lifecycle requests the unit may file now (the page's buttons).
@@ -579,8 +626,21 @@ impl UnitAction {
     }
 }
 
-/// The unit's status and its next deadline, today.
+/// The unit's status and its next deadline, today: the course of its qualification, unless a
+/// stronger 暂停 is in force (then that, with the qualification's next deadline).
 pub fn unit_status(f: &UnitFacts, today: Day) -> (UnitStatus, Option<Deadline>) {
+    let (status, deadline) = qualification_status(f, today);
+    if !f.direct {
+        return (status, deadline);
+    }
+    match UnitStatus::suspension(&f.restrictions) {
+        Some(s) if s.strength() > status.strength() => (s, deadline),
+        _ => (status, deadline),
+    }
+}
+
+/// The course of the qualification alone (term, 终止服务备案, exit), measures aside.
+fn qualification_status(f: &UnitFacts, today: Day) -> (UnitStatus, Option<Deadline>) {
     let deadline = |what: &str, day: Day| Some(Deadline { what: what.into(), day: day.to_string() });
     if !f.direct {
         return match f.exit {
@@ -611,7 +671,7 @@ pub fn unit_status(f: &UnitFacts, today: Day) -> (UnitStatus, Option<Deadline>) 
 /// The requests the unit may file now: none pending of the same kind; 资格延续 inside its
 /// window; nothing new once a 终止服务备案 is filed.
 pub fn unit_actions(f: &UnitFacts, today: Day, pending: &[RequestKind]) -> Vec<UnitAction> {
-    let (status, _) = unit_status(f, today);
+    let (status, _) = qualification_status(f, today);
     if !matches!(status, UnitStatus::Normal | UnitStatus::ExpiringSoon | UnitStatus::Throttled) {
         return vec![];
     }
@@ -911,6 +971,53 @@ mod tests {
         let back = UnitFacts { direct: true, term_end: Some(d("2031-12-31")), ..left };
         assert_eq!(unit_status(&back, d("2029-01-01")).0, UnitStatus::Normal);
         assert!(unit_status(&back, d("2029-01-01")).0.may_invite());
+    }
+
+    use crate::domain::measure::{MeasureKind, MeasureStatus};
+
+    fn suspended(kinds: &[MeasureKind]) -> Restrictions {
+        Restrictions::of(kinds.iter().map(|k| (*k, &MeasureStatus::InForce)))
+    }
+
+    #[test]
+    fn a_suspension_in_force_shows_as_the_status_with_the_terms_next_deadline() {
+        let f = UnitFacts { restrictions: suspended(&[MeasureKind::SuspendNewUseUnits]), ..facts("2027-12-31") };
+        assert_eq!(unit_status(&f, d("2027-09-30")), (UnitStatus::SuspendedNewUseUnits, Some(Deadline { what: "可申请资格延续".into(), day: "2027-10-01".into() })));
+        assert!(!UnitStatus::SuspendedNewUseUnits.may_invite());
+        let f = UnitFacts { restrictions: suspended(&[MeasureKind::SuspendCapabilities]), ..facts("2027-12-31") };
+        assert_eq!(unit_status(&f, d("2027-12-31")), (UnitStatus::SuspendedCapabilities, Some(Deadline { what: "资格有效期至".into(), day: "2027-12-31".into() })));
+        let f = UnitFacts { restrictions: suspended(&[MeasureKind::SuspendService]), ..facts("2027-12-31") };
+        assert_eq!(unit_status(&f, d("2028-01-01")), (UnitStatus::SuspendedService, Some(Deadline { what: "终止接入资格".into(), day: "2028-01-31".into() })));
+        assert!(!UnitStatus::SuspendedService.may_invite());
+        // Lifted (恢复): the term's own status again.
+        let lifted = Restrictions::of([(MeasureKind::SuspendService, &MeasureStatus::Lifted)]);
+        assert_eq!(unit_status(&UnitFacts { restrictions: lifted, ..facts("2027-12-31") }, d("2027-09-30")).0, UnitStatus::Normal);
+        // 提示提醒 and 责令限期改正 restrict nothing, so they do not change the status.
+        let rectify = Restrictions::of([(MeasureKind::Rectify, &MeasureStatus::Rectifying { deadline: "2027-10-01".into(), returned: None })]);
+        assert_eq!(unit_status(&UnitFacts { restrictions: rectify, ..facts("2027-12-31") }, d("2027-09-30")).0, UnitStatus::Normal);
+    }
+
+    #[test]
+    fn the_strongest_status_wins() {
+        let at = "2027-09-30";
+        // Several 暂停 at once: 暂停接入服务 > 暂停使用乐企能力 > 暂停新增使用单位.
+        let both = UnitFacts { restrictions: suspended(&[MeasureKind::SuspendNewUseUnits, MeasureKind::SuspendCapabilities]), ..facts("2027-12-31") };
+        assert_eq!(unit_status(&both, d(at)).0, UnitStatus::SuspendedCapabilities);
+        let all = UnitFacts { restrictions: suspended(&[MeasureKind::SuspendNewUseUnits, MeasureKind::SuspendCapabilities, MeasureKind::SuspendService]), ..facts("2027-12-31") };
+        assert_eq!(unit_status(&all, d(at)).0, UnitStatus::SuspendedService);
+        // A 暂停 is stronger than the unit's own 终止备案中 and than 限制并发; the 终止服务 date stays the deadline.
+        let term = UnitFacts { terminating_on: Some(d("2027-11-30")), ..both.clone() };
+        assert_eq!(unit_status(&term, d(at)), (UnitStatus::SuspendedCapabilities, Some(Deadline { what: "终止服务".into(), day: "2027-11-30".into() })));
+        assert!(UnitStatus::SuspendedNewUseUnits.strength() > UnitStatus::Terminating.strength());
+        assert!(UnitStatus::SuspendedNewUseUnits.strength() > UnitStatus::Throttled.strength());
+        // The end of the qualification is stronger than any 暂停.
+        assert_eq!(unit_status(&all, d("2028-01-31")).0, UnitStatus::Terminated);
+        let left = UnitFacts { direct: false, exit: Some(ExitRecord { kind: ExitKind::Ordered, filed_at: d("2027-05-01").start(), effective_at: d("2027-05-01").start() }), ..all.clone() };
+        assert_eq!(unit_status(&left, d(at)).0, UnitStatus::Left, "a unit that left is 已退出 whatever measure stays on file");
+        let order: Vec<usize> = UnitStatus::BY_STRENGTH.iter().map(|s| s.strength()).collect();
+        assert!(order.windows(2).all(|w| w[0] > w[1]), "BY_STRENGTH is strictly ordered");
+        // The unit may still file its requests while a 暂停 is in force (事项变更 is how it rectifies).
+        assert_eq!(unit_actions(&both, d(at), &[]), [UnitAction::RequestChange, UnitAction::FileTermination]);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod measure;
 pub mod message;
 pub mod people;
 mod sample_pack;
+pub mod tax_desk;
 pub mod taxpayer_number;
 pub mod time;
 pub mod upgrade_notice;

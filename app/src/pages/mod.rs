@@ -26,6 +26,7 @@ pub mod register;
 pub mod forgot;
 pub mod tax;
 pub mod tax_admin;
+pub mod tax_desk;
 pub mod tax_measures;
 pub mod tax_notices;
 pub mod xxzx;

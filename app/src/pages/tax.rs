@@ -40,6 +40,8 @@ pub fn TaxApp() -> impl IntoView {
                     <Route path=path!("/tax/measures") view=crate::pages::account::LeaveHere />
                     <Route path=path!("/tax/notices") view=crate::pages::account::LeaveHere />
                     <Route path=path!("/tax/notices/:id") view=crate::pages::account::LeaveHere />
+                    <Route path=path!("/tax/done") view=crate::pages::account::LeaveHere />
+                    <Route path=path!("/tax/units") view=crate::pages::account::LeaveHere />
                     <Route path=path!("/tax/request/:id") view=|| view! { <OfficerOnly><crate::pages::lifecycle::OfficerRequestPage /></OfficerOnly> } />
                     <Route path=path!("/tax/audit") view=|| view! { <OfficerOnly><p class="back"><A href="/tax">"返回待办列表"</A></p><crate::pages::audit::AuditLogView /></OfficerOnly> } />
                 </Routes>
@@ -94,7 +96,7 @@ pub fn OfficerQueue() -> impl IntoView {
         <OfficerOnly>
             <section class="card queue">
                 <h2>{move || heading().0}</h2>
-                <p class="muted">{move || heading().1}" · "<A href="/tax/audit">"审计日志"</A>" · "<A href="/tax/notices">"版本升级通知"</A>" · "<A href="/tax/measures">"管理措施"</A></p>
+                <p class="muted">{move || heading().1}" · "<A href="/tax/done">"已办"</A>" · "<A href="/tax/units">"单位查询"</A>" · "<A href="/tax/audit">"审计日志"</A>" · "<A href="/tax/notices">"版本升级通知"</A>" · "<A href="/tax/measures">"管理措施"</A></p>
                 <h3>"接入申请"</h3>
                 <QueueList />
             </section>

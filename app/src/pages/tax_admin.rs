@@ -1,5 +1,5 @@
 //! The tax console's less frequent pages as their own bundle (`tax_admin.html`, assets at
-//! `/tax_admin/`): 版本升级通知 and 管理措施, so the daily queues (the `tax` bundle) stay small.
+//! `/tax_admin/`): 版本升级通知, 管理措施, 已办 and 单位查询 → 单位档案, so the daily queues (the `tax` bundle) stay small.
 //! Same addresses ([`TAX_ADMIN_PAGES`]); see `pages::account` for how the bundles hand over.
 
 use leptos::prelude::*;
@@ -11,7 +11,7 @@ use crate::pages::account::LeaveHere;
 use crate::pages::tax::OfficerOnly;
 
 /// The paths this bundle shows, as axum routes (`{id}`: a number).
-pub const TAX_ADMIN_PAGES: [&str; 3] = ["/tax/notices", "/tax/notices/{id}", "/tax/measures"];
+pub const TAX_ADMIN_PAGES: [&str; 5] = ["/tax/notices", "/tax/notices/{id}", "/tax/measures", "/tax/done", "/tax/units"];
 
 #[component]
 pub fn TaxAdminApp() -> impl IntoView {
@@ -25,6 +25,8 @@ pub fn TaxAdminApp() -> impl IntoView {
                     <Route path=path!("/tax/notices") view=|| view! { <OfficerOnly><crate::pages::tax_notices::TaxNoticesPage /></OfficerOnly> } />
                     <Route path=path!("/tax/notices/:id") view=|| view! { <OfficerOnly><crate::pages::tax_notices::TaxNoticePage /></OfficerOnly> } />
                     <Route path=path!("/tax/measures") view=|| view! { <OfficerOnly><crate::pages::tax_measures::TaxMeasuresPage /></OfficerOnly> } />
+                    <Route path=path!("/tax/done") view=|| view! { <OfficerOnly><crate::pages::tax_desk::TaxDonePage /></OfficerOnly> } />
+                    <Route path=path!("/tax/units") view=|| view! { <OfficerOnly><crate::pages::tax_desk::TaxUnitsPage /></OfficerOnly> } />
                 </Routes>
             </main>
         </Router>

@@ -21,6 +21,7 @@ mod message;
 mod outside;
 mod rules;
 mod security;
+mod tax_desk;
 mod upgrade_notice;
 
 pub use access::*;
@@ -38,6 +39,7 @@ pub use message::*;
 pub use outside::*;
 pub use rules::*;
 pub use security::*;
+pub use tax_desk::*;
 pub use upgrade_notice::*;
 
 use std::sync::Arc;
@@ -56,8 +58,8 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything persistent, behind one object.
-pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + LifecycleStore + MessageStore + UpgradeNoticeStore + MeasureStore + RelationshipReportStore {}
-impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + LifecycleStore + MessageStore + UpgradeNoticeStore + MeasureStore + RelationshipReportStore> Store for T {}
+pub trait Store: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + LifecycleStore + MessageStore + UpgradeNoticeStore + MeasureStore + DeskStore + RelationshipReportStore {}
+impl<T: AccountStore + ChallengeStore + SessionStore + AuditStore + OutboxStore + FlowStore + RulesStore + ApplicationStore + InvitationStore + InvoicerStore + ApiCredentialStore + MaterialStore + InviteLinkStore + SecurityStore + AuthRequestStore + CapabilityStore + LifecycleStore + MessageStore + UpgradeNoticeStore + MeasureStore + DeskStore + RelationshipReportStore> Store for T {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -66,6 +66,7 @@ async fn facts(ctx: &Ctx, profile: &RegistryProfile, requests: &[StoredRequest])
         terminating_on: profile.terminating_on.as_deref().and_then(Day::parse),
         extension_pending: requests.iter().any(|r| r.body.kind() == RequestKind::Extension && r.status.is_open()),
         ban_years: ban_years(ctx, &profile.province_code).await?,
+        restrictions: super::measure::restrictions(ctx, profile.enterprise_id).await?,
     })
 }
 
@@ -326,6 +327,8 @@ pub async fn scheduler_pass(ctx: &Ctx, holder: &str) -> AppResult<LifecyclePass>
             terminating_on: u.terminating_on.as_deref().and_then(Day::parse),
             extension_pending: requests.iter().any(|r| r.body.kind() == RequestKind::Extension && r.status.is_open()),
             ban_years: (1, 3),
+            // The scheduler's duties follow the term alone (a 暂停 does not stop its clock).
+            restrictions: Default::default(),
         };
         let term_end = u.qualification_end.clone().unwrap_or_default();
         let sent: Vec<Reminder> = {

@@ -18,6 +18,7 @@ pub mod materials;
 pub mod measure;
 pub mod message;
 pub mod relationship_report;
+pub mod tax_desk;
 pub mod upgrade_notice;
 pub mod web;
 
