@@ -47,6 +47,11 @@ env "${client_env[@]}" trunk build h5.html --release --dist dist/kkjrh5 --public
 log "building the H5 login (dist/kkjrh5/login/)"
 env "${client_env[@]}" trunk build h5login.html --release --dist dist/kkjrh5/login --public-url /kkjrh5/login/
 if [ -f dist/kkjrh5/login/h5login.html ]; then mv dist/kkjrh5/login/h5login.html dist/kkjrh5/login/index.html; fi
+# One invitation (确认 / 拒绝 / 授权) at /kkjrh5/invitation/ID: its own bundle, so the
+# H5 home and the invitation each stay under issue #16's 120 KB.
+log "building the H5 invitation page (dist/kkjrh5/invite/)"
+env "${client_env[@]}" trunk build h5invite.html --release --dist dist/kkjrh5/invite --public-url /kkjrh5/invite/
+if [ -f dist/kkjrh5/invite/h5invite.html ]; then mv dist/kkjrh5/invite/h5invite.html dist/kkjrh5/invite/index.html; fi
 log "building the tax console (dist/tax/)"
 env "${client_env[@]}" trunk build tax.html --release --dist dist/tax --public-url /tax/
 log "building 接入管理 (invitations, responses, invoicing staff: dist/jrgl/)"

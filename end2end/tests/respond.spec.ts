@@ -260,7 +260,7 @@ test.describe('H5 接入确认 at 360 px', () => {
     expect(await zhou.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 
     // 待确认 no longer lists it; 全部 does, with its status.
-    await zhou.getByRole('button', { name: '‹ 返回待确认' }).tap();
+    await zhou.getByRole('link', { name: '‹ 返回待确认' }).tap();
     await expect(zhou).toHaveURL(/\/kkjrh5\/$/);
     await expect(zhou.locator(`.h5-item[data-id="${selfId}"]`)).toHaveCount(0);
     await zhou.getByRole('tab', { name: '全部' }).tap();

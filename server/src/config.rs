@@ -33,6 +33,10 @@ pub struct Config {
     pub notifier_secs: u64,
     /// Days the audit log is kept (`LEQI_AUDIT_RETENTION_DAYS`, default 365, never below 183).
     pub audit_retention_days: i64,
+    /// How long this process keeps a looked-up session (`LEQI_SESSION_CACHE_MS`, default
+    /// 1000, at most 10000, 0 = off): a 退出 or revocation made through another server
+    /// process takes effect here within this time (through this one: at once).
+    pub session_cache_ms: u64,
 }
 
 /// Demo mode's master key when none is configured: public, so demo credentials are not secret.
@@ -56,6 +60,8 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("LEQI_INVITE_LINK_DAYS must be a whole number of days from 1 to 90, not `{0}`")]
     LinkDays(String),
+    #[error("LEQI_SESSION_CACHE_MS must be a whole number of milliseconds from 0 to 10000, not `{0}`")]
+    SessionCache(String),
 }
 
 impl Config {
@@ -106,6 +112,10 @@ impl Config {
             Some(d) => d.trim().parse().ok().filter(|n| (1..=90).contains(n)).ok_or(ConfigError::LinkDays(d))?,
         };
         let notifier_secs = get("LEQI_NOTIFIER_SECS").and_then(|s| s.parse().ok()).filter(|n| *n > 0).unwrap_or(2);
+        let session_cache_ms = match get("LEQI_SESSION_CACHE_MS") {
+            None => 1000,
+            Some(ms) => ms.trim().parse().ok().filter(|n| *n <= 10_000).ok_or(ConfigError::SessionCache(ms))?,
+        };
         Ok(Config {
             mode,
             addr,
@@ -122,6 +132,7 @@ impl Config {
             invite_link_days,
             notifier_secs,
             audit_retention_days,
+            session_cache_ms,
         })
     }
 }
@@ -139,6 +150,11 @@ mod tests {
     #[test]
     fn demo_defaults_to_sqlite_in_the_data_folder_on_loopback() {
         let c = cfg(&[("LEQI_MODE", "demo")]).unwrap();
+        assert_eq!(c.session_cache_ms, 1000);
+        assert_eq!(cfg(&[("LEQI_MODE", "demo"), ("LEQI_SESSION_CACHE_MS", "0")]).unwrap().session_cache_ms, 0);
+        for bad in ["-1", "10001", "1s"] {
+            assert!(matches!(cfg(&[("LEQI_MODE", "demo"), ("LEQI_SESSION_CACHE_MS", bad)]), Err(ConfigError::SessionCache(_))), "{bad}");
+        }
         assert_eq!(c.database_url, "sqlite://data/leqi.db");
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.mode, Mode::Demo);

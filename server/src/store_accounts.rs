@@ -200,11 +200,13 @@ impl AccountStore for SqlStore {
         .fetch_one(self.pool())
         .await
         .map_err(unavailable)?;
+        // A link bound again, with its identity's grants: sessions read it.
+        self.session_cache().invalidate();
         Ok(row.get("id"))
     }
 
     async fn apply_grants(&self, enterprise_id: i64, link_id: i64, outcome: &GrantOutcome) -> StoreResult<bool> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut tx = self.begin_write().await?;
         let (grants, bound) = match outcome {
             GrantOutcome::Granted(g) => (g.to_codes(), 1i64),
             GrantOutcome::Unbound => (String::new(), 0i64),
@@ -221,6 +223,7 @@ impl AccountStore for SqlStore {
             sqlx::query("DELETE FROM sessions WHERE link_id = $1").bind(link_id).execute(&mut *tx).await.map_err(unavailable)?;
         }
         tx.commit().await.map_err(unavailable)?;
+        self.session_cache().invalidate();
         Ok(done.rows_affected() == 1)
     }
 
@@ -465,57 +468,19 @@ impl SessionStore for SqlStore {
         Ok(())
     }
 
-    /// One statement for every signed-in call: the session with its officer or its
-    /// person's link (identity and grants read fresh, so a revocation counts at once).
+    /// The session with its principal: from this process's [`crate::store::SessionCache`]
+    /// when it has it (for at most its lifetime), else one statement.
     async fn session(&self, token_hash: &str) -> StoreResult<Option<(Principal, SessionClock)>> {
-        let Some(r) = sqlx::query(
-            "SELECT s.kind, s.created_at, s.last_seen_at, \
-                    ep.id AS link_id, e.id AS enterprise_id, e.name AS enterprise_name, e.credit_code, p.id AS person_id, \
-                    p.name AS person_name, ep.identity, ep.grants, \
-                    o.id, o.name, o.role, o.tax_office_id, o.province_code, t.name AS office_name, pr.bureau_name \
-             FROM sessions s \
-             LEFT JOIN enterprise_people ep ON ep.id = s.link_id AND ep.bound = 1 \
-             LEFT JOIN enterprises e ON e.id = ep.enterprise_id LEFT JOIN people p ON p.id = ep.person_id \
-             LEFT JOIN officers o ON o.id = s.officer_id LEFT JOIN provinces pr ON pr.code = o.province_code \
-             LEFT JOIN tax_offices t ON t.id = o.tax_office_id \
-             WHERE s.token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(unavailable)?
-        else {
-            return Ok(None);
-        };
-        let clock = SessionClock { created_at: Timestamp(r.get("created_at")), last_seen_at: Timestamp(r.get("last_seen_at")) };
-        let kind: String = r.get("kind");
-        let principal = if kind == "officer" {
-            // An officer removed meanwhile (or a province gone): no principal.
-            match (r.get::<Option<i64>, _>("id"), r.get::<Option<String>, _>("bureau_name")) {
-                (Some(_), Some(_)) => Some(Principal::Officer(officer_session(&r)?)),
-                _ => None,
-            }
-        } else {
-            match r.get::<Option<i64>, _>("link_id") {
-                // Unbound (or the link gone): the session no longer stands for anyone.
-                None => None,
-                Some(link_id) => {
-                    let identity: String = r.get("identity");
-                    let identity = Identity::from_code(&identity).ok_or_else(|| StoreError::Unavailable(format!("identity {identity}")))?;
-                    Some(Principal::Taxpayer(TaxpayerSession {
-                        link_id,
-                        grants: effective_grants(identity, &Grants::from_codes(&r.get::<String, _>("grants"))),
-                        enterprise_id: r.get("enterprise_id"),
-                        enterprise_name: r.get("enterprise_name"),
-                        credit_code: r.get("credit_code"),
-                        person_id: r.get("person_id"),
-                        person_name: r.get("person_name"),
-                        identity,
-                    }))
-                }
-            }
-        };
-        Ok(principal.map(|p| (p, clock)))
+        let cache = self.session_cache();
+        if let Some(hit) = cache.get(token_hash) {
+            return Ok(Some(hit));
+        }
+        let generation = cache.generation();
+        let found = session_from_db(self, token_hash).await?;
+        if let Some((p, clock)) = &found {
+            cache.put(token_hash, generation, p, *clock);
+        }
+        Ok(found)
     }
 
     async fn touch_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()> {
@@ -525,11 +490,13 @@ impl SessionStore for SqlStore {
             .execute(self.pool())
             .await
             .map_err(unavailable)?;
+        self.session_cache().touched(token_hash, now);
         Ok(())
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.pool()).await.map_err(unavailable)?;
+        self.session_cache().invalidate();
         Ok(())
     }
 
@@ -561,6 +528,7 @@ impl SessionStore for SqlStore {
             .execute(self.pool())
             .await
             .map_err(unavailable)?;
+        self.session_cache().invalidate();
         Ok(())
     }
 
@@ -570,14 +538,68 @@ impl SessionStore for SqlStore {
             .execute(self.pool())
             .await
             .map_err(unavailable)?;
+        self.session_cache().invalidate();
         Ok(())
     }
+}
+
+/// One statement for every signed-in call: the session with its officer or its
+/// person's link (identity and grants read fresh, so a revocation counts at once).
+async fn session_from_db(store: &SqlStore, token_hash: &str) -> StoreResult<Option<(Principal, SessionClock)>> {
+    let Some(r) = sqlx::query(
+        "SELECT s.kind, s.created_at, s.last_seen_at, \
+                ep.id AS link_id, e.id AS enterprise_id, e.name AS enterprise_name, e.credit_code, p.id AS person_id, \
+                p.name AS person_name, ep.identity, ep.grants, \
+                o.id, o.name, o.role, o.tax_office_id, o.province_code, t.name AS office_name, pr.bureau_name \
+         FROM sessions s \
+         LEFT JOIN enterprise_people ep ON ep.id = s.link_id AND ep.bound = 1 \
+         LEFT JOIN enterprises e ON e.id = ep.enterprise_id LEFT JOIN people p ON p.id = ep.person_id \
+         LEFT JOIN officers o ON o.id = s.officer_id LEFT JOIN provinces pr ON pr.code = o.province_code \
+         LEFT JOIN tax_offices t ON t.id = o.tax_office_id \
+         WHERE s.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(store.pool())
+    .await
+    .map_err(unavailable)?
+    else {
+        return Ok(None);
+    };
+    let clock = SessionClock { created_at: Timestamp(r.get("created_at")), last_seen_at: Timestamp(r.get("last_seen_at")) };
+    let kind: String = r.get("kind");
+    let principal = if kind == "officer" {
+        // An officer removed meanwhile (or a province gone): no principal.
+        match (r.get::<Option<i64>, _>("id"), r.get::<Option<String>, _>("bureau_name")) {
+            (Some(_), Some(_)) => Some(Principal::Officer(officer_session(&r)?)),
+            _ => None,
+        }
+    } else {
+        match r.get::<Option<i64>, _>("link_id") {
+            // Unbound (or the link gone): the session no longer stands for anyone.
+            None => None,
+            Some(link_id) => {
+                let identity: String = r.get("identity");
+                let identity = Identity::from_code(&identity).ok_or_else(|| StoreError::Unavailable(format!("identity {identity}")))?;
+                Some(Principal::Taxpayer(TaxpayerSession {
+                    link_id,
+                    grants: effective_grants(identity, &Grants::from_codes(&r.get::<String, _>("grants"))),
+                    enterprise_id: r.get("enterprise_id"),
+                    enterprise_name: r.get("enterprise_name"),
+                    credit_code: r.get("credit_code"),
+                    person_id: r.get("person_id"),
+                    person_name: r.get("person_name"),
+                    identity,
+                }))
+            }
+        }
+    };
+    Ok(principal.map(|p| (p, clock)))
 }
 
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, a: &AuditRecord) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut tx = self.begin_write().await?;
         crate::store_audit::insert(&mut tx, a).await.map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
         Ok(())

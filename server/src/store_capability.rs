@@ -158,7 +158,7 @@ impl CapabilityStore for SqlStore {
     }
 
     async fn record_case_result(&self, r: &CaseResult, enterprise_id: i64, issued: Option<&SandboxInvoice>) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO capability_case_results (subscription_id, round, case_code, passed, request_id, request_body, errors, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )

@@ -325,6 +325,36 @@ impl InvitationStore for SqlStore {
         Ok(n as u32)
     }
 
+    /// One statement: the page, each row carrying the capped count (a subquery
+    /// both databases run once). An empty page asks for the count on its own.
+    async fn invitations_page(&self, direct_enterprise_id: i64, f: &InvitationFilter, cap: u32) -> StoreResult<(Vec<StoredInvitation>, u32)> {
+        let page = listing(f, true, self.backend());
+        let count = listing(f, false, self.backend());
+        // The count's placeholders are the page's first ones, in the same order (the cursor is last).
+        debug_assert!(page.from_where.starts_with(&count.from_where));
+        let columns = INV_COLUMNS.split(", ").map(|c| format!("invitations.{c}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT {columns}, (SELECT COUNT(*) FROM (SELECT 1{} LIMIT {}) capped) AS capped_total{} ORDER BY {} DESC LIMIT {}",
+            count.from_where,
+            cap as i64,
+            page.from_where,
+            page.order,
+            f.limit.clamp(1, 500)
+        );
+        let mut q = sqlx::query(&sql).persistent(page.persistent).bind(direct_enterprise_id);
+        for b in page.binds {
+            q = match b {
+                Bind::S(s) => q.bind(s),
+                Bind::I(i) => q.bind(i),
+            };
+        }
+        let rows = q.fetch_all(self.pool()).await.map_err(unavailable)?;
+        let Some(total) = rows.first().map(|r| r.get::<i64, _>("capped_total")) else {
+            return Ok((Vec::new(), self.count_invitations(direct_enterprise_id, f, cap).await?));
+        };
+        Ok((rows.into_iter().map(invitation).collect::<StoreResult<Vec<_>>>()?, total as u32))
+    }
+
     async fn invitation(&self, id: i64) -> StoreResult<Option<StoredInvitation>> {
         let row = sqlx::query(&format!("SELECT {INV_COLUMNS} FROM invitations WHERE id = $1")).bind(id).fetch_optional(self.pool()).await.map_err(unavailable)?;
         row.map(invitation).transpose()

@@ -103,7 +103,7 @@ impl MaterialStore for SqlStore {
     }
 
     async fn delete_material(&self, id: i64) -> StoreResult<Option<String>> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut tx = self.begin_write().await?;
         let Some(row) = sqlx::query("DELETE FROM materials WHERE id = $1 RETURNING object_key").bind(id).fetch_optional(&mut *tx).await.map_err(unavailable)? else {
             return Ok(None);
         };

@@ -100,7 +100,7 @@ impl MessageStore for SqlStore {
     }
 
     async fn mark_read(&self, reader: &Reader, ids: &[i64], now: Timestamp) -> StoreResult<u32> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut tx = self.begin_write().await?;
         let mut n = 0;
         for id in ids {
             let sql = format!(
@@ -126,7 +126,7 @@ impl MessageStore for SqlStore {
     }
 
     async fn post_messages(&self, messages: &[NewMessage]) -> StoreResult<u32> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut tx = self.begin_write().await?;
         let n = insert(&mut tx, messages).await?;
         tx.commit().await.map_err(unavailable)?;
         Ok(n)

@@ -66,6 +66,7 @@ impl SecurityStore for SqlStore {
             .execute(self.pool())
             .await
             .map_err(unavailable)?;
+        self.session_cache().invalidate();
         Ok(done.rows_affected())
     }
 
@@ -83,7 +84,7 @@ impl SecurityStore for SqlStore {
     }
 
     async fn delete_draft_material(&self, id: i64, enterprise_id: i64) -> StoreResult<DraftDelete> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut tx = self.begin_write().await?;
         // The owner's status is checked by the DELETE itself: a 提交 that commits
         // first leaves nothing to delete, and one that comes later sees the row gone.
         let deleted = sqlx::query(
@@ -112,7 +113,7 @@ impl SecurityStore for SqlStore {
     }
 
     async fn purge_unattached_materials(&self, before: Timestamp) -> StoreResult<Vec<String>> {
-        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut tx = self.begin_write().await?;
         let rows = sqlx::query("DELETE FROM materials WHERE owner_kind = 'unattached' AND created_at < $1 RETURNING object_key")
             .bind(before.0)
             .fetch_all(&mut *tx)

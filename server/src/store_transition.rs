@@ -8,9 +8,9 @@
 use app::domain::audit::AuditRecord;
 use app::ports::{ApplicationEvent, StoreError, StoreResult};
 use sqlx::any::AnyArguments;
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::{Any, AnyConnection};
 
-use crate::store::{conflict_or_unavailable, unavailable, SqlStore};
+use crate::store::{conflict_or_unavailable, unavailable, SqlStore, WriteTx};
 
 /// The timeline a workflow keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,16 +60,17 @@ impl Timeline {
     }
 }
 
-/// A state change in progress (an open transaction).
+/// A state change in progress (an open writing transaction, [`SqlStore::begin_write`]).
 pub(crate) struct StateChange<'c> {
-    tx: Transaction<'c, Any>,
+    tx: WriteTx,
+    _c: std::marker::PhantomData<&'c ()>,
 }
 
 pub(crate) type Query<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
 
 impl StateChange<'static> {
     pub async fn begin(store: &SqlStore) -> StoreResult<Self> {
-        Ok(StateChange { tx: store.pool().begin().await.map_err(unavailable)? })
+        Ok(StateChange { tx: store.begin_write().await?, _c: std::marker::PhantomData })
     }
 }
 

@@ -33,8 +33,9 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
     let guard = Arc::new(crate::web_guard::Guard::new(site_dir, ctx.secure_cookies, ctx.api.trust_forwarded_for));
     let state = AppState {
         ctx,
-        portal_worker: Arc::new(service_worker(site_dir, "/", "/index.html")),
-        h5_worker: Arc::new(service_worker(&h5_dir, "/kkjrh5/", "/kkjrh5/index.html")),
+        portal_worker: Arc::new(service_worker(site_dir, "/", &[("/", "")])),
+        // Offline, an invitation's address gets the invitation bundle's shell (which shows 无网络).
+        h5_worker: Arc::new(service_worker(&h5_dir, "/kkjrh5/", &[("/kkjrh5/invitation/", "invite/"), ("/kkjrh5/", "")])),
     };
     let account_dir = site_dir.join("account");
     let mut pages = Router::new();
@@ -85,15 +86,23 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
 }
 
 /// Whether `path` is a page of the H5 app (not one of its files): `/kkjrh5/`,
-/// `/kkjrh5/invitation/7` …, but not `/kkjrh5/h5-….js` or `/kkjrh5/login/…`.
+/// `/kkjrh5/invitation/7` …, but not `/kkjrh5/h5-….js`, `/kkjrh5/login/…` or
+/// `/kkjrh5/invite/…` (the bundles' folders).
 pub fn is_h5_page(path: &str) -> bool {
     let Some(rest) = path.strip_prefix("/kkjrh5") else { return false };
-    (rest.is_empty() || rest.starts_with('/')) && !rest.starts_with("/login/") && !rest.starts_with("/i/") && !rest.rsplit('/').next().unwrap_or("").contains('.')
+    (rest.is_empty() || rest.starts_with('/'))
+        && !rest.starts_with("/login/")
+        && !rest.starts_with("/invite/")
+        && !rest.starts_with("/i/")
+        && !rest.rsplit('/').next().unwrap_or("").contains('.')
 }
 
 /// An H5 page while signed out is answered with the login bundle
-/// (`/kkjrh5/login/index.html`) at the same address; signed in, with the H5
-/// app. Never cached and never answered 304 (one address, two documents).
+/// (`/kkjrh5/login/index.html`) at the same address; signed in, an invitation
+/// (`/kkjrh5/invitation/ID`) with the invitation bundle (`/kkjrh5/invite/`),
+/// any other page with the H5 home. Never cached and never answered 304 (one
+/// address, several documents). `/kkjrh5/?invitation=ID` (older links) is
+/// redirected to the invitation's own address.
 async fn h5_pages(State(ctx): State<Ctx>, mut req: Request, next: Next) -> Response<Body> {
     // Inside the nest the path has lost its `/kkjrh5` prefix.
     let inner = req.uri().path().to_owned();
@@ -105,9 +114,26 @@ async fn h5_pages(State(ctx): State<Ctx>, mut req: Request, next: Next) -> Respo
         Some(t) => matches!(app::services::auth::principal_for(&ctx, &t).await, Ok(Some(_))),
         None => false,
     };
-    if !signed_in {
-        let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
-        if let Ok(uri) = format!("/login/index.html{query}").parse() {
+    let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+    let route = app::pages::h5::H5Route::parse(&inner);
+    let document = if !signed_in {
+        Some("/login/index.html")
+    } else if let app::pages::h5::H5Route::Invitation(_) = route {
+        Some("/invite/index.html")
+    } else {
+        let old_link = query.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("invitation=")?.parse::<i64>().ok());
+        if let Some(id) = old_link {
+            let mut res = Response::new(Body::empty());
+            *res.status_mut() = StatusCode::SEE_OTHER;
+            if let Ok(to) = HeaderValue::from_str(&app::pages::h5::H5Route::Invitation(id).path()) {
+                res.headers_mut().insert(header::LOCATION, to);
+            }
+            return res;
+        }
+        None
+    };
+    if let Some(doc) = document {
+        if let Ok(uri) = format!("{doc}{query}").parse() {
             *req.uri_mut() = uri;
         }
     }
@@ -211,14 +237,27 @@ fn shell_files(site_dir: &Path, prefix: &str) -> Vec<String> {
 
 /// The service worker: caches the app shell under a name derived from the
 /// build's hashed files, and never caches server fns or API responses.
-pub fn service_worker(site_dir: &Path, prefix: &str, shell_page: &str) -> String {
-    let files = shell_files(site_dir, prefix);
+/// `pages` maps an address prefix to the bundle folder (below `site_dir`, `""`
+/// for the app itself) whose `index.html` answers it offline, first match
+/// first; each of those bundles' files is part of the shell.
+pub fn service_worker(site_dir: &Path, prefix: &str, pages: &[(&str, &str)]) -> String {
+    let mut files = Vec::new();
+    let mut offline: Vec<(String, String)> = Vec::new();
+    for (path, folder) in pages {
+        let url = format!("{prefix}{folder}");
+        let page = format!("{url}index.html");
+        if !offline.iter().any(|(_, p)| *p == page) {
+            files.extend(shell_files(&site_dir.join(folder), &url));
+        }
+        offline.push((path.to_string(), page));
+    }
     let version: String = Sha256::digest(files.join("\n").as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
     let list = serde_json::to_string(&files).unwrap_or_else(|_| "[]".into());
+    let pages = serde_json::to_string(&offline).unwrap_or_else(|_| "[]".into());
     include_str!("sw.js.tmpl")
         .replace("__VERSION__", &version)
         .replace("__SHELL__", &list)
-        .replace("__PAGE__", shell_page)
+        .replace("__PAGES__", &pages)
         .replace("__PREFIX__", prefix)
 }
 
@@ -243,14 +282,20 @@ mod tests {
         std::fs::write(dir.path().join("index.html"), "x").unwrap();
         std::fs::write(dir.path().join("portal-0123456789abcdef.js"), "x").unwrap();
         std::fs::write(dir.path().join("kkjrh5/index.html"), "x").unwrap();
-        let sw = service_worker(dir.path(), "/", "/index.html");
+        let sw = service_worker(dir.path(), "/", &[("/", "")]);
         assert!(sw.contains("\"/portal-0123456789abcdef.js\""));
         assert!(!sw.contains("kkjrh5/index.html"), "the portal worker must not cache the H5 app");
         assert!(sw.contains("/api/"), "the worker must exclude the API");
-        let h5 = service_worker(&dir.path().join("kkjrh5"), "/kkjrh5/", "/kkjrh5/index.html");
+        std::fs::create_dir_all(dir.path().join("kkjrh5/invite")).unwrap();
+        std::fs::write(dir.path().join("kkjrh5/invite/index.html"), "x").unwrap();
+        std::fs::write(dir.path().join("kkjrh5/invite/h5invite-0123456789abcdef.js"), "x").unwrap();
+        let h5 = service_worker(&dir.path().join("kkjrh5"), "/kkjrh5/", &[("/kkjrh5/invitation/", "invite/"), ("/kkjrh5/", "")]);
         assert!(h5.contains("\"/kkjrh5/index.html\""));
+        // The invitation bundle is shell too, and answers an invitation's address offline.
+        assert!(h5.contains("\"/kkjrh5/invite/h5invite-0123456789abcdef.js\""));
+        assert!(h5.contains("[\"/kkjrh5/invitation/\",\"/kkjrh5/invite/index.html\"]"), "{h5}");
         std::fs::write(dir.path().join("portal-fedcba9876543210.js"), "x").unwrap();
-        assert_ne!(service_worker(dir.path(), "/", "/index.html"), sw, "a new build must get a new cache");
+        assert_ne!(service_worker(dir.path(), "/", &[("/", "")]), sw, "a new build must get a new cache");
     }
 }
 

@@ -31,7 +31,7 @@ pub struct Guard {
 }
 
 /// The apps whose pages carry trunk's inline loader.
-pub const APPS: [&str; 11] = ["", "kkjrh5", "kkjrh5/login", "tax", "jrgl", "jrgl_admin", "account", "nlzx", "xxzx", "tax_admin", "zgzl"];
+pub const APPS: [&str; 12] = ["", "kkjrh5", "kkjrh5/login", "kkjrh5/invite", "tax", "jrgl", "jrgl_admin", "account", "nlzx", "xxzx", "tax_admin", "zgzl"];
 
 impl Guard {
     pub fn new(site_dir: &Path, secure_cookies: bool, trust_proxy: bool) -> Self {

@@ -23,6 +23,7 @@ async fn site(mode: Mode) -> Site {
         ("portal-0123456789abcdef.js", &js),
         ("kkjrh5/index.html", "<!doctype html><title>h5</title>"),
         ("kkjrh5/login/index.html", "<!doctype html><title>h5login</title>"),
+        ("kkjrh5/invite/index.html", "<!doctype html><title>h5invite</title>"),
         ("jrgl/index.html", "<!doctype html><title>jrgl</title>"),
         ("jrgl_admin/index.html", "<!doctype html><title>jrgl_admin</title>"),
         ("account/index.html", "<!doctype html><title>account</title>"),
@@ -61,12 +62,13 @@ async fn deep_links_fall_back_to_their_app_and_caching_follows_the_file() {
     let (_, h, _) = get(&s.router, "/portal-0123456789abcdef.js", &[("accept-encoding", "gzip")]).await;
     assert_eq!(h[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
     assert_eq!(h[header::CONTENT_ENCODING], "gzip");
-    for (sw, page) in [("/sw.js", "/index.html"), ("/kkjrh5/sw.js", "/kkjrh5/index.html")] {
+    // Each worker names the cached page that answers its addresses offline.
+    for (sw, pages) in [("/sw.js", r#"[["/","/index.html"]]"#), ("/kkjrh5/sw.js", r#"[["/kkjrh5/invitation/","/kkjrh5/invite/index.html"],["/kkjrh5/","/kkjrh5/index.html"]]"#)] {
         let (status, h, body) = get(&s.router, sw, &[]).await;
         assert_eq!(status, StatusCode::OK);
         assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
         assert_eq!(h[header::CACHE_CONTROL], "no-cache");
-        assert!(body.contains(&format!("caches.match('{page}')")));
+        assert!(body.contains(&format!("const PAGES = {pages};")), "{body}");
     }
 }
 
@@ -124,8 +126,9 @@ async fn each_address_gets_its_bundle() {
     }
 }
 
-/// An H5 page is the login bundle while signed out and the H5 app once signed
-/// in — at the same address, so it is never cached nor answered 304.
+/// An H5 page is the login bundle while signed out and, once signed in, the H5
+/// home — or for one invitation the invitation bundle — at the same address, so
+/// it is never cached nor answered 304.
 #[tokio::test]
 async fn h5_pages_are_the_login_until_signed_in() {
     let s = site(Mode::Demo).await;
@@ -140,8 +143,16 @@ async fn h5_pages_are_the_login_until_signed_in() {
     assert!(body.contains("h5login"), "a forged or ended session is signed out");
     let pair = signed_in(&s.router).await;
     let (_, h, body) = get(&s.router, "/kkjrh5/invitation/42", &[("cookie", &pair)]).await;
-    assert!(body.contains("<title>h5</title>"), "{body}");
+    assert!(body.contains("<title>h5invite</title>"), "{body}");
     assert_eq!(h[header::CACHE_CONTROL], "no-store");
+    assert_eq!(h[header::VARY], "Cookie");
+    // Older links (`?invitation=ID`) go to the invitation's own address once signed in.
+    let (status, h, _) = get(&s.router, "/kkjrh5/?invitation=42", &[("cookie", &pair)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(h[header::LOCATION], "/kkjrh5/invitation/42");
+    // The invitation bundle's files are files (the service worker caches them too).
+    let (_, _, body) = get(&s.router, "/kkjrh5/invite/index.html", &[]).await;
+    assert!(body.contains("<title>h5invite</title>"));
     // A conditional reload after the login still gets the app, never a 304 for the login page.
     let (status, _, body) = get(&s.router, "/kkjrh5/", &[("cookie", &pair), ("if-modified-since", "Thu, 01 Jan 2099 00:00:00 GMT")]).await;
     assert_eq!(status, StatusCode::OK);

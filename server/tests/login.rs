@@ -227,3 +227,45 @@ on_both_backends!(
     officers_log_in_with_their_role,
     the_outbox_does_not_exist_in_production,
 );
+
+/// The session cache (issue #16; `LEQI_SESSION_CACHE_MS`): two server processes
+/// on one database are two stores with their own caches. A 退出 or a revocation
+/// made through one takes effect there at once, and in the other within the
+/// cache's lifetime — never later.
+async fn a_session_ended_in_another_process_ends_here_within_the_cache_bound(store: &SqlStore) {
+    use app::domain::accounts::{GrantOutcome, Grants, Module};
+    use app::ports::{AccountStore, SessionStore, SessionSubject};
+    use std::time::Duration;
+    seeded(store).await;
+    let ttl = Duration::from_millis(400);
+    let (a, b) = (store.clone().with_session_cache(ttl), store.clone().with_session_cache(ttl));
+    let shule = a.enterprise_by_code(&app::domain::CreditCode::parse("91510104MA6CLQ001T").unwrap()).await.unwrap().unwrap();
+    let zhang = a.bound_people(shule.id).await.unwrap().into_iter().find(|p| p.name == "张伟").unwrap();
+    let now = app::domain::Timestamp(T0);
+    a.insert_session("hash-zhang", SessionSubject::Taxpayer { link_id: zhang.link_id }, "test", now).await.unwrap();
+    let grants = |s: Option<(Principal, app::domain::auth::SessionClock)>| match s {
+        Some((Principal::Taxpayer(t), _)) => Some(t.grants),
+        _ => None,
+    };
+    assert!(grants(a.session("hash-zhang").await.unwrap()).unwrap().allows(Module::LeqiAccess));
+    assert!(grants(b.session("hash-zhang").await.unwrap()).unwrap().allows(Module::LeqiAccess));
+
+    // 回收 接入管理 through A: A reads the new grants at once; B only after its entry expired.
+    let fewer = Grants::from_codes("leqi_capability,leqi_messages");
+    assert!(a.apply_grants(shule.id, zhang.link_id, &GrantOutcome::Granted(fewer)).await.unwrap());
+    assert!(!grants(a.session("hash-zhang").await.unwrap()).unwrap().allows(Module::LeqiAccess), "the process that made the change");
+    assert!(grants(b.session("hash-zhang").await.unwrap()).unwrap().allows(Module::LeqiAccess), "B still holds its entry: the cache is on");
+    tokio::time::sleep(ttl + Duration::from_millis(100)).await;
+    assert!(!grants(b.session("hash-zhang").await.unwrap()).unwrap().allows(Module::LeqiAccess), "within the bound in the other process");
+
+    // 退出 through B: B refuses at once, A within the bound.
+    assert!(a.session("hash-zhang").await.unwrap().is_some());
+    b.delete_session("hash-zhang").await.unwrap();
+    assert!(b.session("hash-zhang").await.unwrap().is_none());
+    tokio::time::sleep(ttl + Duration::from_millis(100)).await;
+    assert!(a.session("hash-zhang").await.unwrap().is_none());
+    // An unknown token is never remembered as signed in.
+    assert!(a.session("hash-nobody").await.unwrap().is_none());
+}
+
+on_both_backends!(a_session_ended_in_another_process_ends_here_within_the_cache_bound);

@@ -1,32 +1,36 @@
 //! The H5 mobile entry at /kkjrh5/ (manual §4.3.1.2): login, then
 //! 【接入确认】→【待确认】. Built for touch at 360 px.
 //!
-//! Two bundles share these URLs: signed out, the server answers any H5 page
-//! with the login bundle ([`H5LoginApp`], `bin/h5login.rs`, built into
-//! `/kkjrh5/login/`); once the login succeeds the page reloads and the server
-//! answers with this app. So the app bundle carries no login, and the login
-//! bundle none of the invitations (each stays small on a phone).
+//! Three bundles share these URLs, so each stays small on a phone (issue #16:
+//! H5 ≤ 120 KB gzip):
+//! - signed out, the server answers any H5 page with the login bundle
+//!   ([`H5LoginApp`], `bin/h5login.rs`, built into `/kkjrh5/login/`); once the
+//!   login succeeds the page reloads and the server answers with one of the two
+//!   others;
+//! - `/kkjrh5/`: the home ([`H5App`], `bin/h5.rs`): 待确认 list, 未读消息,
+//!   能力授权, 授权申请;
+//! - `/kkjrh5/invitation/ID`: one invitation with 确认 / 拒绝 / 授权
+//!   ([`crate::pages::h5_invite::H5InviteApp`], `bin/h5invite.rs`, built into
+//!   `/kkjrh5/invite/`).
 //!
-//! No leptos_router here: it costs the H5 bundle about 20 KB gzip for what
-//! is a handful of paths. [`H5Route`] is parsed from `location.pathname`,
-//! [`navigate`] pushes a history entry, and a `popstate` listener follows
-//! the back button. To add a page: a variant, a match arm in `parse` and
-//! `path`, and an arm in `H5App`'s view.
+//! The list links to an invitation and the invitation back to the list with a
+//! full page load (plain `<a href>`), so no bundle carries a router.
+//! `/kkjrh5/?invitation=ID` (older links) is redirected by the server.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::auth::{h5_me, logout, H5Who};
 use crate::error::AppError;
-use crate::pages::h5_invite::{InviteDetail, InviteList};
+use crate::pages::h5_invite::InviteList;
 
 /// The pages of the H5 app, below [`H5Route::BASE`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum H5Route {
     /// `/kkjrh5/`: login, then 【接入确认】→【待确认】. Unknown paths land here too.
     Home,
-    /// `/kkjrh5/invitation/ID` (also `/kkjrh5/?invitation=ID`): one invitation;
-    /// opened from a link, it asks for login first and then shows the invitation.
+    /// `/kkjrh5/invitation/ID`: one invitation (its own bundle); opened from a
+    /// link, it asks for login first and then shows the invitation.
     Invitation(i64),
 }
 
@@ -43,7 +47,7 @@ impl H5Route {
         }
     }
 
-    /// The absolute path, for `href` and `history.pushState`.
+    /// The absolute path, for `href`.
     pub fn path(&self) -> String {
         match self {
             H5Route::Home => format!("{}/", Self::BASE),
@@ -55,58 +59,33 @@ impl H5Route {
     pub fn current() -> Self {
         #[cfg(feature = "csr")]
         if let Some(l) = web_sys::window().map(|w| w.location()) {
-            let route = Self::parse(&l.pathname().unwrap_or_default());
-            let query = l.search().unwrap_or_default();
-            let id = query.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("invitation=")).and_then(|v| v.parse().ok());
-            return match (route, id) {
-                (H5Route::Home, Some(id)) => H5Route::Invitation(id),
-                (r, _) => r,
-            };
+            return Self::parse(&l.pathname().unwrap_or_default());
         }
         H5Route::Home
     }
 }
 
-/// The current route, shared through context by [`H5App`].
-#[derive(Clone, Copy)]
-pub struct H5Nav(pub RwSignal<H5Route>);
-
-pub fn use_h5_route() -> RwSignal<H5Route> {
-    expect_context::<H5Nav>().0
-}
-
-/// Goes to `route` inside the H5 app, with a history entry (the back button
-/// returns). Does nothing when already there.
-pub fn navigate(route: H5Route) {
-    let current = use_h5_route();
-    if current.get_untracked() == route {
-        return;
-    }
-    #[cfg(feature = "csr")]
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&route.path()));
-    }
-    current.set(route);
-}
-
+/// The home: 待确认, 未读消息, 能力授权, 我的授权申请.
 #[component]
 pub fn H5App() -> impl IntoView {
+    view! {
+        <H5Shell>
+            <LinkNotice /><UnreadMessages /><InviteList /><GrantLines /><RequestLines />
+        </H5Shell>
+    }
+}
+
+/// What every signed-in H5 page has: the session (`h5_me`), the service
+/// worker, the online flag, the 【接入确认】 bar with 【退出】, and the page
+/// (`children`) for a signed-in taxpayer — or 无网络, or the way back to the login.
+#[component]
+pub fn H5Shell(children: ChildrenFn) -> impl IntoView {
     provide_context(H5Session::load());
     crate::components::register_service_worker("/kkjrh5/sw.js");
-    let route = RwSignal::new(H5Route::current());
-    provide_context(H5Nav(route));
-    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
-        let now = H5Route::current();
-        if route.get_untracked() != now {
-            route.set(now);
-        }
-    });
-    on_cleanup(move || popstate.remove());
     crate::pages::h5_invite::provide_online();
-    // Every route needs a signed-in taxpayer; a deep link logs in first, then shows its page.
     view! {
         <div class="h5">
-            <H5Home />
+            <H5Home page=children />
         </div>
     }
 }
@@ -142,13 +121,14 @@ fn reload_page() {
 }
 
 #[component]
-fn H5Home() -> impl IntoView {
+fn H5Home(page: ChildrenFn) -> impl IntoView {
     let session = use_h5_session();
     move || match session.who.get() {
         None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
         Some(Err(AppError::Network)) => view! { <NoNetwork /> }.into_any(),
         Some(Ok(Some(H5Who { officer: false, enterprise_name, person_name, identity }))) => {
-            view! { <Pending name=enterprise_name identity person=person_name /> }.into_any()
+            let page = page.clone();
+            view! { <Pending name=enterprise_name identity person=person_name>{page()}</Pending> }.into_any()
         }
         Some(Ok(Some(H5Who { officer: true, .. }))) => view! {
             <header class="h5-bar"><h1>"乐企移动端"</h1></header>
@@ -173,7 +153,6 @@ fn H5Home() -> impl IntoView {
 pub fn H5LoginApp() -> impl IntoView {
     crate::components::session::Session::provide_signed_out();
     crate::components::register_service_worker("/kkjrh5/sw.js");
-    provide_context(H5Nav(RwSignal::new(H5Route::Home)));
     let done = Callback::new(move |_: crate::domain::Principal| reload_page());
     view! {
         <div class="h5">
@@ -189,14 +168,13 @@ pub fn H5LoginApp() -> impl IntoView {
 fn LinkNotice() -> impl IntoView {
     use crate::domain::invite_link::LinkRefusal;
     let refusal = RwSignal::new(crate::components::query_param("link").and_then(|c| LinkRefusal::from_code(&c)));
-    let route = use_h5_route();
+    // The notice goes, and the address becomes the list's (the list is already below).
     let to_list = move |_| {
         refusal.set(None);
         #[cfg(feature = "csr")]
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&H5Route::Home.path()));
         }
-        route.set(H5Route::Home);
     };
     move || {
         refusal.get().map(|r| {
@@ -224,7 +202,7 @@ fn NoNetwork() -> impl IntoView {
 }
 
 #[component]
-fn Pending(name: String, identity: String, person: String) -> impl IntoView {
+fn Pending(name: String, identity: String, person: String, children: Children) -> impl IntoView {
     let out = move |_| {
         spawn_local(async move {
             let _ = logout().await;
@@ -237,12 +215,8 @@ fn Pending(name: String, identity: String, person: String) -> impl IntoView {
             <button class="link light" on:click=out>"退出"</button>
         </header>
         <div class="h5-body">
-            <LinkNotice />
             <p class="h5-who" data-testid="who">{name}<br/><small>{person}" · "{identity}</small></p>
-            {move || match use_h5_route().get() {
-                H5Route::Home => view! { <UnreadMessages /><InviteList /><GrantLines /><RequestLines /> }.into_any(),
-                H5Route::Invitation(id) => view! { <InviteDetail id=id /> }.into_any(),
-            }}
+            {children()}
         </div>
     }
 }

@@ -1,6 +1,8 @@
 //! H5 【接入确认】 (manual §4.3.1.2, §4.3.2.2): 【待确认】 (the invitations that wait
 //! for this unit) and 全部, one invitation with its proof material, and 确认 /
-//! 拒绝 / 授权 (开票人员配置, 开票安全验证时间配置). Built lean for the H5 bundle.
+//! 拒绝 / 授权 (开票人员配置, 开票安全验证时间配置). The list is on the H5 home
+//! (`bin/h5.rs`); one invitation is its own bundle ([`H5InviteApp`],
+//! `bin/h5invite.rs`) at `/kkjrh5/invitation/ID`, opened by a full page load.
 //!
 //! Offline: nothing is cached (the service worker never caches `/api/`), and
 //! when the connection drops what is on screen is replaced by 无网络 — a
@@ -9,7 +11,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::h5::{navigate, H5Route};
+use super::h5::{H5Route, H5Shell};
 use crate::api::invitation::*;
 use crate::components::{ConfirmDialog, ReasonDialog};
 use crate::domain::invitation::InvitationAction;
@@ -92,12 +94,12 @@ pub fn InviteList() -> impl IntoView {
                                 let id = r.id;
                                 view! {
                                     <li>
-                                        <button class="h5-item" data-id=id on:click=move |_| navigate(H5Route::Invitation(id))>
+                                        <a class="h5-item" data-id=id href=H5Route::Invitation(id).path()>
                                             <strong>{r.name}</strong>
                                             <small>{r.relationship}"（"{r.category}"）· "{r.updated_at}</small>
                                             <span class="status" data-status=r.status.clone()>{r.status.clone()}</span>
                                             {r.reason.map(|x| view! { <small class="reason">"原因："{x}</small> })}
-                                        </button>
+                                        </a>
                                     </li>
                                 }
                             }).collect_view()}
@@ -106,6 +108,24 @@ pub fn InviteList() -> impl IntoView {
                 }
             }
         }}
+    }
+}
+
+/// The bundle of `/kkjrh5/invitation/ID`: the H5 shell around [`InviteDetail`]
+/// (an address without an id shows the list's link instead).
+#[component]
+pub fn H5InviteApp() -> impl IntoView {
+    let id = match H5Route::current() {
+        H5Route::Invitation(id) => Some(id),
+        H5Route::Home => None,
+    };
+    view! {
+        <H5Shell>
+            {match id {
+                Some(id) => view! { <InviteDetail id=id /> }.into_any(),
+                None => view! { <p><a class="link" href=H5Route::Home.path()>"‹ 返回待确认"</a></p> }.into_any(),
+            }}
+        </H5Shell>
     }
 }
 
@@ -139,7 +159,7 @@ pub fn InviteDetail(id: i64) -> impl IntoView {
     // Offline, nothing can be sent.
     let busy = Signal::derive(move || !online.get() || act.busy());
     view! {
-        <p><button class="link" on:click=move |_| navigate(H5Route::Home)>"‹ 返回待确认"</button></p>
+        <p><a class="link" href=H5Route::Home.path()>"‹ 返回待确认"</a></p>
         {move || match (online.get(), data.get()) {
             (false, _) | (_, Some(Err(AppError::Network))) => view! { <Offline retry=load /> }.into_any(),
             (_, None) => view! { <p class="loading">"正在加载…"</p> }.into_any(),

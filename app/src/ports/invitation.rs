@@ -118,6 +118,12 @@ pub trait InvitationStore: Send + Sync {
     async fn invitations(&self, direct_enterprise_id: i64, filter: &InvitationFilter) -> StoreResult<Vec<StoredInvitation>>;
     /// How many match (ignoring paging), counting at most `cap`.
     async fn count_invitations(&self, direct_enterprise_id: i64, filter: &InvitationFilter, cap: u32) -> StoreResult<u32>;
+    /// 【邀请列表】's page: `invitations` and `count_invitations` together (a store may
+    /// answer both in one statement).
+    async fn invitations_page(&self, direct_enterprise_id: i64, filter: &InvitationFilter, cap: u32) -> StoreResult<(Vec<StoredInvitation>, u32)> {
+        let rows = self.invitations(direct_enterprise_id, filter).await?;
+        Ok((rows, self.count_invitations(direct_enterprise_id, filter, cap).await?))
+    }
     async fn invitation(&self, id: i64) -> StoreResult<Option<StoredInvitation>>;
     async fn invitations_of_use_unit(&self, use_enterprise_id: i64) -> StoreResult<Vec<StoredInvitation>>;
     /// The same, each with its direct unit's (credit code, name): the H5 待确认 list in one statement.

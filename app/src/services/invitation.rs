@@ -403,10 +403,9 @@ pub async fn page_for(ctx: &Ctx, enterprise_id: i64, q: InvitationQuery) -> AppR
         before_id: q.before_id,
         limit: PAGE_SIZE + 1,
     };
-    let mut found = ctx.store.invitations(enterprise_id, &filter).await?;
+    let (mut found, total) = ctx.store.invitations_page(enterprise_id, &filter, COUNT_CAP).await?;
     let more = found.len() > PAGE_SIZE as usize;
     found.truncate(PAGE_SIZE as usize);
-    let total = ctx.store.count_invitations(enterprise_id, &filter, COUNT_CAP).await?;
     Ok(InvitationPage {
         next_before: if more { found.last().map(|i| i.id) } else { None },
         rows: found.iter().map(|i| row_of(i, i.use_code.clone(), i.use_name.clone())).collect(),

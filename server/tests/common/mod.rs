@@ -36,7 +36,13 @@ pub struct TestDb {
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    TestDb { store: SqlStore::connect(&url).await.expect("sqlite store"), _dir: Some(dir) }
+    TestDb { store: with_cache(SqlStore::connect(&url).await.expect("sqlite store")), _dir: Some(dir) }
+}
+
+/// The session cache as the server runs it (`LEQI_SESSION_CACHE_MS` default): every
+/// storage test then also shows that a change through this process counts at once.
+fn with_cache(store: SqlStore) -> SqlStore {
+    store.with_session_cache(std::time::Duration::from_millis(1000))
 }
 
 /// A fresh database on the test PostgreSQL, or None when there is none and
@@ -53,7 +59,7 @@ pub async fn postgres() -> Option<TestDb> {
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
     admin.close().await;
     let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
-    Some(TestDb { store: SqlStore::connect(&url).await.expect("postgres store"), _dir: None })
+    Some(TestDb { store: with_cache(SqlStore::connect(&url).await.expect("postgres store")), _dir: None })
 }
 
 /// The URL of a fresh, empty database on the test PostgreSQL (for a server
