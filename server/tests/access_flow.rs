@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::http::officer;
 use app::api::access::*;
 use app::domain::access::{desk_actions, AccessAction, AccessType, ApplicationStatus, CheckOutcome};
 use app::domain::OfficerRole;
@@ -15,13 +16,6 @@ use serde_json::json;
 
 const TIANFU_SM: &str = "91510100MA6CLQ0301";
 
-async fn officer(r: &axum::Router, username: &str) -> String {
-    let (_, _, body) = common::http::call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = common::http::call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 fn complete_form() -> serde_json::Value {
     json!({

@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::http::officer;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -34,13 +35,6 @@ const SHULE: &str = "91510104MA6CLQ001T";
 const CAOYUAN: &str = "91150105MA0NCY0024";
 const SHULE_SOFT: &str = "91510100MA6CLQ0125";
 
-async fn officer(r: &Router, username: &str) -> String {
-    let (_, _, body) = common::http::call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = common::http::call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 /// The unit's own system calling the 测试中心 with its signed credential.
 struct System {

@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::http::officer;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -230,13 +231,6 @@ async fn sigkill_mid_import_leaves_no_partial_batch_postgres() {
 
 // ---- 100 conflicting decisions ------------------------------------------------
 
-async fn officer(r: &axum::Router, username: &str) -> String {
-    let (_, _, body) = common::http::call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = common::http::call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 fn complete_form() -> serde_json::Value {
     json!({

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::http::officer;
 use app::api::access::*;
 use app::api::auth_request::*;
 use app::api::invitation::*;
@@ -62,13 +63,6 @@ on_both!(
     auth_request_joint_goes_to_authorization_and_refusal_and_withdrawal,
 );
 
-async fn officer(r: &Router, username: &str) -> String {
-    let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 fn row(code: &str, name: &str, province: &str, relationship: &str) -> serde_json::Value {
     json!({ "credit_code": code, "name": name, "province": province, "relationship": relationship, "pre_authorize": "否" })

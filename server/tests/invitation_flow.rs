@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::http::officer;
 use std::collections::HashSet;
 
 use app::api::invitation::*;
@@ -17,7 +18,7 @@ use app::domain::{CreditCode, Timestamp};
 use app::error::AppError;
 use app::ports::{BatchSource, InvitationStore, NewBatch, NewInvitation};
 use axum::Router;
-use common::http::{call, call_json, call_typed, login};
+use common::http::{call_json, call_typed, login};
 use common::*;
 use leptos::server_fn::ServerFn;
 use serde_json::json;
@@ -62,13 +63,6 @@ macro_rules! on_both {
 
 on_both!(rows_are_checked_one_by_one, self_use_every_status_then_batch_unbind, joint_filing_passed_then_authorized, joint_filing_failed_goes_through_the_tax_office, two_officers_at_once, other_units_are_kept_out, filter_search_and_keyset_paging);
 
-async fn officer(r: &Router, username: &str) -> String {
-    let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 fn row(code: &str, name: &str, province: &str, relationship: &str) -> InviteRowInput {
     InviteRowInput { credit_code: code.into(), name: name.into(), province: province.into(), relationship: relationship.into(), pre_authorize: "否".into() }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::http::officer;
 use app::api::invitation::*;
 use app::error::AppError;
 use axum::body::Body;
@@ -26,13 +27,6 @@ async fn proof(r: &axum::Router, cookie: &str, name: &str, bytes: &[u8]) -> (Sta
     (status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null))
 }
 
-async fn officer(r: &axum::Router, username: &str) -> String {
-    let (_, _, body) = common::http::call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = common::http::call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 #[tokio::test]
 async fn proof_material_travels_with_the_invitation() {

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::http::officer;
 use std::sync::Arc;
 
 use app::api::invitation::*;
@@ -35,13 +36,6 @@ async fn router_on(store: &SqlStore) -> axum::Router {
     server::web::router(ctx(store, Arc::new(TestClock(std::sync::atomic::AtomicI64::new(T0))), Mode::Demo), &path)
 }
 
-async fn officer(r: &axum::Router, username: &str) -> String {
-    let (_, _, body) = common::http::call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = common::http::call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 /// 王建国 invites one unit; returns the invitation id.
 async fn invite(r: &axum::Router, direct: &str, code: &str, name: &str, relationship: &str) -> i64 {

@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::http::officer;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -30,8 +31,8 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use common::http::{call, call_json, call_typed, login};
-use common::{TestClock, CAPTCHA};
+use common::http::{call_json, call_typed, login};
+use common::TestClock;
 use http_body_util::BodyExt;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
@@ -66,13 +67,6 @@ fn set_day(clock: &TestClock, day: &str) {
     clock.0.store(Day::parse(day).unwrap().start().0 + 10 * 3600 * 1000, Ordering::SeqCst);
 }
 
-async fn officer(r: &Router, username: &str) -> String {
-    let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 async fn overview(r: &Router, who: &str) -> UnitLifecycle {
     call_typed(r, LifecycleOverview::PATH, &[], who).await.unwrap()

@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::http::officer;
 use std::net::SocketAddr;
 
 use app::api::api_credentials::{IssueApiCredential, IssuedSecret};
@@ -26,7 +27,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
 use axum::Router;
-use common::http::{call, call_json, call_typed, login};
+use common::http::{call_json, call_typed, login};
 use common::*;
 use http_body_util::BodyExt;
 use leptos::server_fn::ServerFn;
@@ -40,13 +41,6 @@ const WUYE: (&str, &str) = ("91510104MA6CLQ0132", "四川蜀乐物业服务有�
 const CAOYUAN_FGS: (&str, &str) = ("91150203MA0NCY041D", "内蒙古草原云链能源股份有限公司包头分公司");
 const NEIMENGGU: &str = "国家税务总局内蒙古自治区税务局";
 
-async fn officer(r: &Router, username: &str) -> String {
-    let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 async fn take(r: &Router, who: &str, kind: K, months: u32, note: &str) -> Result<MeasureView, AppError> {
     call_json(r, MeasureTake::PATH, json!({ "credit_code": SHULE, "kind": kind, "months": months, "note": note }), who).await

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::http::officer;
 use app::api::invitation::*;
 use app::api::message::*;
 use app::api::Acted;
@@ -16,23 +17,16 @@ use app::domain::Timestamp;
 use app::error::AppError;
 use app::ports::{MessageStore, Mode};
 use axum::Router;
-use common::http::{call, call_json, call_typed, login};
+use common::http::{call_json, call_typed, login};
 use common::*;
 use leptos::server_fn::ServerFn;
-use serde_json::{json, Value};
+use serde_json::json;
 use server::store::SqlStore;
 
 const SHULE: &str = "91510104MA6CLQ001T";
 const WUYE: (&str, &str) = ("91510104MA6CLQ0132", "四川蜀乐物业服务有限公司");
 const CAOYUAN: &str = "91150105MA0NCY0024";
 
-async fn officer(r: &Router, username: &str) -> String {
-    let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 async fn messages(r: &Router, who: &str, kind: Option<MessageKind>, unread_only: bool) -> Result<MessagePage, AppError> {
     call_json(r, MessageList::PATH, json!({ "kind": kind, "unread_only": unread_only, "before": null }), who).await

@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::http::officer;
 use app::api::access::{AccessAct, ApplicationView, CaseFile, ConfirmUnit, OfficerCase, SubmitAccessApplication, UnitCheck};
 use app::api::invitation::{BatchOutcome, InvitationAct, InvitationDetail, InvitationView, SubmitInvitations};
 use app::domain::invitation::InvitationAction;
@@ -21,10 +22,10 @@ use app::domain::measure::{MeasureAction as A, MeasureKind as K};
 use app::error::AppError;
 use app::ports::{Clock, Mode};
 use axum::Router;
-use common::http::{call, call_json, call_typed, login};
+use common::http::{call_json, call_typed, login};
 use common::*;
 use leptos::server_fn::ServerFn;
-use serde_json::{json, Value};
+use serde_json::json;
 use server::store::SqlStore;
 
 const SHULE: (&str, &str) = ("91510104MA6CLQ001T", "四川蜀乐科技集团有限公司");
@@ -34,13 +35,6 @@ const SOFT: &str = "91510100MA6CLQ0125";
 /// 四川天府数智商贸: not joined yet, at 高新.
 const TIANFU_SM: &str = "91510100MA6CLQ0301";
 
-async fn officer(r: &Router, username: &str) -> String {
-    let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 async fn take(r: &Router, who: &str, kind: K, note: &str) -> MeasureView {
     call_json(r, MeasureTake::PATH, json!({ "credit_code": SHULE.0, "kind": kind, "months": 1, "note": note }), who).await.unwrap()

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::http::officer;
 use app::api::message::{MessageList, MessagePage};
 use app::api::upgrade_notice::*;
 use app::domain::message::MessageKind;
@@ -13,22 +14,15 @@ use app::domain::upgrade_notice::{NoticeAction, NoticeProgress};
 use app::error::AppError;
 use app::ports::{Clock, Mode};
 use axum::Router;
-use common::http::{call, call_json, call_typed, login};
+use common::http::{call_json, call_typed, login};
 use common::*;
 use leptos::server_fn::ServerFn;
-use serde_json::{json, Value};
+use serde_json::json;
 use server::store::SqlStore;
 
 const SHULE: &str = "91510104MA6CLQ001T";
 const CAOYUAN: &str = "91150105MA0NCY0024";
 
-async fn officer(r: &Router, username: &str) -> String {
-    let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
-    let cid = serde_json::from_str::<Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, headers, body) = call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
-    assert!(status.is_success(), "{body}");
-    headers[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
-}
 
 async fn publish(r: &Router, who: &str, title: &str, content: &str) -> Result<NoticeSummary, AppError> {
     call_typed(r, NoticePublish::PATH, &[("title", title), ("content", content)], who).await

@@ -245,6 +245,15 @@ pub mod http {
         }
     }
 
+    /// Logs an officer in (username, the demo password, the fixed captcha); the cookie pair.
+    pub async fn officer(r: &Router, username: &str) -> String {
+        let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
+        let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
+        let (status, headers, body) = call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", super::CAPTCHA)], None).await;
+        assert!(status.is_success(), "{body}");
+        headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
+    }
+
     /// Logs in by enterprise password + person password; returns the cookie pair.
     pub async fn login(router: &Router, code: &str, person: &str, identity: &str) -> Result<String, app::error::AppError> {
         let (_, _, body) = call(router, app::api::auth::NewCaptcha::PATH, &[], None).await;
