@@ -38,6 +38,8 @@ fi
 # CARGO_ENCODED_RUSTFLAGS set by the user still wins over it, as usual.
 client_env+=(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:+$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS }$wasm_rustflags")
 
+# The H5 bundles' stylesheet: main.css's rules the H5 pages can use (not committed).
+python3 scripts/h5-css.py
 log "building the web portal (dist/)"
 env "${client_env[@]}" trunk build index.html --release --dist dist --public-url /
 log "building the H5 app (dist/kkjrh5/)"

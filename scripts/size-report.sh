@@ -13,7 +13,7 @@ report() {
   if ! compgen -G "$dir/$bin-*_bg.wasm" > /dev/null; then
     printf '%-22s not built (%s/%s-*_bg.wasm missing)\n' "$label" "$dir" "$bin"; over=1; return
   fi
-  for f in "$dir"/"$bin"-*_bg.wasm "$dir"/"$bin"-*.js "$dir"/main-*.css; do
+  for f in "$dir"/"$bin"-*_bg.wasm "$dir"/"$bin"-*.js "$dir"/*.css; do
     b=$(gz "$f"); total=$((total + b))
     printf '  %-45s %8d bytes gzip\n' "$f" "$b"
   done

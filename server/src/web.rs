@@ -191,9 +191,11 @@ fn javascript(body: &str) -> impl IntoResponse {
 }
 
 /// Whether a file name carries trunk's content hash (`name-0123456789abcdef.js`).
+/// trunk prints the 64-bit hash without leading zeros, so one build in sixteen
+/// names a file with 15 hex digits (`h5-99016b00b48fe40_bg.wasm`), fewer yet more rarely.
 pub fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
-    file.split(['-', '.', '_']).any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    file.split(['-', '.', '_']).any(|part| (13..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 async fn cache_headers(req: Request, next: Next) -> Response<Body> {
@@ -270,6 +272,7 @@ mod tests {
         assert!(is_hashed_asset("/portal-3f2a9c0d1e4b5a6c_bg.wasm"));
         assert!(is_hashed_asset("/kkjrh5/h5-3f2a9c0d1e4b5a6c.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/kkjrh5/h5-99016b00b48fe40_bg.wasm"), "a hash with a leading zero dropped");
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/icons/icon-192.png"));
         assert!(!is_hashed_asset("/sw.js"));

@@ -137,7 +137,7 @@ fn H5Home(page: ChildrenFn) -> impl IntoView {
         // Signed out meanwhile (the server sent this app for a live session).
         Some(_) => view! {
             <header class="h5-bar"><h1>"乐企移动端"</h1></header>
-            <div class="h5-body"><LinkNotice />
+            <div class="h5-body">
                 <section class="card"><p>"登录已失效，请重新登录。"</p>
                 <button class="primary" on:click=move |_| reload_page()>"登录"</button></section>
             </div>
