@@ -11,11 +11,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::api::invitation::InvitationQuery;
-use app::domain::invitation::InviteRowInput;
-use app::domain::CreditCode;
-use app::ports::{BatchSource, Ctx, Mode};
-use app::services::invitation as svc;
+use app::invitation::api::InvitationQuery;
+use app::invitation::rules::InviteRowInput;
+use app::kernel::CreditCode;
+use app::invitation::store::BatchSource;
+use app::context::{Ctx, Mode};
+use app::invitation::service as svc;
 use server::adapters::{ConfiguredRealPerson, OsSecrets, OutboxSmsGateway, PngCaptcha, SystemClock};
 use server::store::SqlStore;
 use sqlx::Row;
@@ -27,9 +28,9 @@ fn ctx(store: &SqlStore, blobs: &std::path::Path) -> Ctx {
     let shared = Arc::new(store.clone());
     Ctx {
         store: shared.clone(),
-        blobs: Arc::new(server::store_materials::ObjectBlobStore::local(blobs).unwrap()),
-        api: app::ports::ApiSettings { master_key: b"bench-master-key-bench-master-key".to_vec().into(), trust_forwarded_for: false },
-        links: app::ports::LinkSettings { public_url: "http://127.0.0.1:3000".into(), ttl_days: 7 },
+        blobs: Arc::new(server::store::materials::ObjectBlobStore::local(blobs).unwrap()),
+        api: app::api_credentials::store::ApiSettings { master_key: b"bench-master-key-bench-master-key".to_vec().into(), trust_forwarded_for: false },
+        links: app::invite_link::store::LinkSettings { public_url: "http://127.0.0.1:3000".into(), ttl_days: 7 },
         sms: Arc::new(OutboxSmsGateway { store: shared }),
         captcha: Arc::new(PngCaptcha { fixed_answer: None }),
         secrets: Arc::new(OsSecrets::new()),

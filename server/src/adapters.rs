@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
-use app::domain::{MobilePhone, Timestamp};
-use app::ports::{CaptchaImages, Clock, OutboxSms, OutboxStore, Secrets, SmsError, SmsGateway};
+use app::kernel::{MobilePhone, Timestamp};
+use app::context::outside::{CaptchaImages, Clock, Secrets, SmsError, SmsGateway};
+use app::accounts::store::{OutboxSms, OutboxStore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use async_trait::async_trait;
@@ -130,7 +131,7 @@ pub struct ConfiguredRealPerson {
 }
 
 #[async_trait]
-impl app::ports::RealPersonCheck for ConfiguredRealPerson {
+impl app::context::outside::RealPersonCheck for ConfiguredRealPerson {
     async fn verify(&self, _name: &str, _id_number: &str) -> Result<(), String> {
         if self.demo {
             Ok(())

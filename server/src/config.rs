@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use app::ports::Mode;
+use app::context::Mode;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -101,14 +101,14 @@ impl Config {
         let audit_retention_days = get("LEQI_AUDIT_RETENTION_DAYS")
             .and_then(|d| d.parse::<i64>().ok())
             .unwrap_or(365)
-            .max(app::domain::audit::RETENTION_MIN_DAYS);
+            .max(app::audit::rules::RETENTION_MIN_DAYS);
         let public_url = get("LEQI_PUBLIC_URL").filter(|u| !u.is_empty()).unwrap_or_else(|| format!("http://{addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError::PublicUrl(public_url));
         }
         let public_url = public_url.trim_end_matches('/').to_string();
         let invite_link_days = match get("LEQI_INVITE_LINK_DAYS") {
-            None => app::domain::invite_link::DEFAULT_TTL_DAYS,
+            None => app::invite_link::rules::DEFAULT_TTL_DAYS,
             Some(d) => d.trim().parse().ok().filter(|n| (1..=90).contains(n)).ok_or(ConfigError::LinkDays(d))?,
         };
         let notifier_secs = get("LEQI_NOTIFIER_SECS").and_then(|s| s.parse().ok()).filter(|n| *n > 0).unwrap_or(2);

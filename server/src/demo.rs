@@ -2,12 +2,12 @@
 //! 联用 and a 自用 direct unit, use units in every relationship, and people in
 //! every identity. Credit codes and ID numbers carry valid check characters.
 
-use app::domain::{CreditCode, IdNumber, Identity, OfficerRole};
-use app::ports::Secrets;
+use app::kernel::{CreditCode, IdNumber, Identity, OfficerRole};
+use app::context::outside::Secrets;
 use sqlx::Row;
 
 use crate::store::{unavailable, SqlStore};
-use app::ports::StoreError;
+use app::kernel::storage::StoreError;
 
 pub const DEMO_PASSWORD: &str = "Demo1234";
 
@@ -175,13 +175,13 @@ pub async fn seed(store: &SqlStore, secrets: &dyn Secrets, now_ms: i64) -> Resul
     }
     // The demo direct units' 乐企资格 term: two whole natural years after the seed's year
     // (the project's reading of "初次接入时间为 2 个自然年度"); 能力有效期 is bounded by it.
-    let year: i64 = app::domain::Timestamp(now_ms).beijing_time()[..4].parse().unwrap_or(2026);
+    let year: i64 = app::kernel::Timestamp(now_ms).beijing_time()[..4].parse().unwrap_or(2026);
     sqlx::query("UPDATE enterprises SET qualification_end = $1 WHERE direct_unit_type IS NOT NULL")
         .bind(format!("{}-12-31", year + 2))
         .execute(&mut *tx).await.map_err(unavailable)?;
     // 草原云链's term ends 45 days after the demo data is loaded, inside the 3-month window
     // before 资格有效期至: it shows 即将到期 and offers 【申请延续】 (issue #13).
-    let soon = app::domain::lifecycle::Day::of(app::domain::Timestamp(now_ms)).plus_days(45);
+    let soon = app::lifecycle::rules::Day::of(app::kernel::Timestamp(now_ms)).plus_days(45);
     sqlx::query("UPDATE enterprises SET qualification_end = $1 WHERE id = $2")
         .bind(soon.to_string()).bind(enterprise_ids["caoyuan"])
         .execute(&mut *tx).await.map_err(unavailable)?;
@@ -278,13 +278,13 @@ mod tests {
         for (_, id17, phone, _, _) in PEOPLE {
             let id = id_number(id17);
             assert!(IdNumber::parse(id.as_str()).is_ok());
-            assert!(app::domain::MobilePhone::parse(phone).is_ok());
+            assert!(app::kernel::MobilePhone::parse(phone).is_ok());
         }
     }
 
     #[test]
     fn demo_taxpayer_numbers_parse_and_the_20_character_one_is_its_operators_id() {
-        use app::domain::taxpayer_number::TaxpayerNumber;
+        use app::kernel::taxpayer_number::TaxpayerNumber;
         for (key, number) in TAXPAYER_NUMBERS {
             assert!(matches!(TaxpayerNumber::parse(number), Ok(TaxpayerNumber::Other(_))), "{key} {number}");
         }

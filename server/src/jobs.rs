@@ -6,18 +6,18 @@
 
 use std::time::Duration;
 
-use app::domain::audit::{retention_cutoff, AuditOutcome, AuditRecord};
-use app::ports::Ctx;
+use app::audit::rules::{retention_cutoff, AuditOutcome, AuditRecord};
+use app::context::Ctx;
 
 /// One round of the periodic work; returns the broken link found, if any.
-pub async fn run_once(ctx: &Ctx, retention_days: i64) -> Option<app::ports::BrokenLink> {
+pub async fn run_once(ctx: &Ctx, retention_days: i64) -> Option<app::audit::store::BrokenLink> {
     let now = ctx.clock.now();
-    match app::services::capability::expire_due(ctx).await {
+    match app::capability::service::expire_due(ctx).await {
         Ok(n) if n > 0 => tracing::info!(n, "capabilities expired"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "expiring capabilities"),
     }
-    match app::services::materials::purge_unattached(ctx).await {
+    match app::materials::service::purge_unattached(ctx).await {
         Ok(n) if n > 0 => tracing::info!(n, "unattached uploads removed"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "removing unattached uploads"),

@@ -2,43 +2,18 @@
 //! server fns, with sqlx storage and the SMS / captcha adapters.
 
 pub mod adapters;
-pub mod audit_routes;
+pub mod http;
+pub mod store;
 pub mod captcha;
 pub mod config;
 pub mod demo;
-pub mod invite_routes;
 pub mod invite_xlsx;
 pub mod jobs;
-pub mod openapi;
-pub mod store;
-pub mod store_accounts;
-pub mod store_access;
-pub mod store_api;
-pub mod store_audit;
-pub mod store_auth_request;
-pub mod store_capability;
-pub mod store_capability_grant;
-pub mod store_invitation;
-pub mod store_invite_links;
-pub mod store_invoicers;
-pub mod store_lifecycle;
-pub mod store_materials;
-pub mod store_measure;
-pub mod store_message;
-pub mod store_relationship_report;
-pub mod store_security;
-pub mod store_tax_desk;
-pub mod store_upgrade_notice;
-pub mod store_rules;
-mod store_transition;
-pub mod web;
-pub mod web_invite_links;
-pub mod web_guard;
-pub mod web_materials;
 
 use std::sync::Arc;
 
-use app::ports::{Ctx, Mode, SmsGateway};
+use app::context::{Ctx, Mode};
+use app::context::outside::SmsGateway;
 
 use crate::adapters::{CommandSms, OsSecrets, OutboxSmsGateway, PngCaptcha, SystemClock};
 use crate::config::Config;
@@ -51,7 +26,7 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
     let secrets = Arc::new(OsSecrets::new());
     let clock = Arc::new(SystemClock);
     if config.mode == Mode::Demo {
-        use app::ports::Clock;
+        use app::context::outside::Clock;
         if demo::seed(&store, secrets.as_ref(), clock.now().0).await? {
             tracing::info!("demo data loaded");
         }
@@ -62,7 +37,7 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
         (Mode::Production, Some(program)) => Arc::new(CommandSms { program: program.clone() }),
         _ => Arc::new(OutboxSmsGateway { store: shared.clone() }),
     };
-    let blobs = store_materials::ObjectBlobStore::local(&config.data_dir.join("materials"))?;
+    let blobs = store::materials::ObjectBlobStore::local(&config.data_dir.join("materials"))?;
     let ctx = Ctx {
         store: shared,
         blobs: Arc::new(blobs),
@@ -73,13 +48,13 @@ pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::
         real_person: Arc::new(adapters::ConfiguredRealPerson { demo: config.mode == Mode::Demo }),
         mode: config.mode,
         secure_cookies: config.secure_cookies,
-        api: app::ports::ApiSettings { master_key: config.api_master_key.as_bytes().into(), trust_forwarded_for: config.trust_proxy },
-        links: app::ports::LinkSettings { public_url: config.public_url.as_str().into(), ttl_days: config.invite_link_days },
+        api: app::api_credentials::store::ApiSettings { master_key: config.api_master_key.as_bytes().into(), trust_forwarded_for: config.trust_proxy },
+        links: app::invite_link::store::LinkSettings { public_url: config.public_url.as_str().into(), ttl_days: config.invite_link_days },
     };
     Ok((ctx, store))
 }
 
-/// Runs the notifier (邀请链接 and their SMS, `app::services::invite_link`) every
+/// Runs the notifier (邀请链接 and their SMS, `app::invite_link::service`) every
 /// `every` in the background. Safe with several server processes: a lease in the
 /// database lets one of them run a pass at a time.
 pub fn spawn_notifier(ctx: Ctx, every: std::time::Duration) {
@@ -89,7 +64,7 @@ pub fn spawn_notifier(ctx: Ctx, every: std::time::Duration) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match app::services::invite_link::notifier_pass(&ctx, &holder).await {
+            match app::invite_link::service::notifier_pass(&ctx, &holder).await {
                 Ok(p) if p.links_issued + p.sms_sent + p.sms_failed > 0 => {
                     tracing::info!(links = p.links_issued, queued = p.sms_queued, sent = p.sms_sent, failed = p.sms_failed, "notifier pass")
                 }
@@ -100,7 +75,7 @@ pub fn spawn_notifier(ctx: Ctx, every: std::time::Duration) {
     });
 }
 
-/// Runs the lifecycle scheduler (`app::services::lifecycle::scheduler_pass`:
+/// Runs the lifecycle scheduler (`app::lifecycle::service::scheduler_pass`:
 /// reminders before 资格有效期至, 限制并发, 到期终止, the end of 终止服务备案) every
 /// `every`. Safe with several server processes: a lease in the database lets one
 /// of them run a pass at a time, and every step is guarded in the database.
@@ -111,7 +86,7 @@ pub fn spawn_lifecycle(ctx: Ctx, every: std::time::Duration) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match app::services::lifecycle::scheduler_pass(&ctx, &holder).await {
+            match app::lifecycle::service::scheduler_pass(&ctx, &holder).await {
                 Ok(p) if p.reminders + p.throttled + p.terminated + p.ended > 0 => {
                     tracing::info!(reminders = p.reminders, throttled = p.throttled, terminated = p.terminated, ended = p.ended, "lifecycle pass")
                 }
@@ -125,7 +100,8 @@ pub fn spawn_lifecycle(ctx: Ctx, every: std::time::Duration) {
 /// Loads every `province-*.json` of the rules folder into the database, so the
 /// rules are data: edit the file (or the table) to change a province's conditions.
 pub async fn load_province_rules(store: &SqlStore, dir: &std::path::Path) -> Result<usize, Box<dyn std::error::Error>> {
-    use app::ports::{Clock, RulesStore};
+    use app::context::outside::Clock;
+    use app::access::province_store::RulesStore;
     let mut n = 0;
     let Ok(entries) = std::fs::read_dir(dir) else {
         tracing::warn!(dir = %dir.display(), "no province rules folder: rules already in the database are used");
@@ -137,7 +113,7 @@ pub async fn load_province_rules(store: &SqlStore, dir: &std::path::Path) -> Res
         if !is_rules {
             continue;
         }
-        let rules: app::domain::access::ProvinceRules = serde_json::from_str(&std::fs::read_to_string(&path)?)
+        let rules: app::access::rules::ProvinceRules = serde_json::from_str(&std::fs::read_to_string(&path)?)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         store.put_province_rules(&rules, adapters::SystemClock.now()).await?;
         n += 1;

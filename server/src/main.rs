@@ -31,7 +31,7 @@ async fn main() {
     server::jobs::spawn(ctx.clone(), config.audit_retention_days);
     // The lifecycle scheduler: its deadlines are days, so a pass every 10 minutes is plenty.
     server::spawn_lifecycle(ctx.clone(), std::time::Duration::from_secs(600));
-    let app = server::web::router(ctx, &config.site_dir);
+    let app = server::http::router(ctx, &config.site_dir);
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap_or_else(|e| {
         eprintln!("cannot listen on {}: {e}", config.addr);
         std::process::exit(1);
@@ -45,7 +45,7 @@ async fn main() {
 /// database in `DATABASE_URL` (or `LEQI_DATA_DIR/leqi.db`) and names the first
 /// broken link. Exit status 0: intact; 1: broken; 2: usage or connection error.
 async fn audit_command(args: &[String]) -> i32 {
-    use app::ports::SecurityStore;
+    use app::audit::store::SecurityStore;
     if args.first().map(String::as_str) != Some("verify") {
         eprintln!("usage: leqi-server audit verify");
         return 2;

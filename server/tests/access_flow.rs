@@ -5,9 +5,9 @@
 mod common;
 
 use common::http::officer;
-use app::api::access::*;
-use app::domain::access::{desk_actions, AccessAction, AccessType, ApplicationStatus, CheckOutcome};
-use app::domain::OfficerRole;
+use app::access::api::*;
+use app::access::rules::{desk_actions, AccessAction, AccessType, ApplicationStatus, CheckOutcome};
+use app::kernel::OfficerRole;
 use app::error::AppError;
 use common::http::{call_json, call_typed, login};
 use common::*;
@@ -40,7 +40,7 @@ async fn apply(r: &axum::Router, applicant: &str) -> ApplicationView {
 }
 
 /// `access_act` at `version`.
-async fn act(r: &axum::Router, who: &str, id: i64, version: i64, action: AccessAction, reason: &str) -> Result<app::api::Acted, AppError> {
+async fn act(r: &axum::Router, who: &str, id: i64, version: i64, action: AccessAction, reason: &str) -> Result<app::kernel::Acted, AppError> {
     call_json(r, AccessAct::PATH, json!({ "id": id, "version": version, "action": action, "reason": reason }), who).await
 }
 
@@ -136,7 +136,7 @@ async fn from_apply_through_three_desks_to_confirmed() {
     // The console shows the unit's 资格 status from now on (issue #13).
     let case: CaseFile = call_typed(r, OfficerCase::PATH, &[("id", &sent.id.to_string())], &sc).await.unwrap();
     let l = case.lifecycle.expect("a direct unit has a status");
-    assert_eq!((l.status, l.qualification_end.as_deref()), (app::domain::lifecycle::UnitStatus::Normal, Some("2027-12-31")));
+    assert_eq!((l.status, l.qualification_end.as_deref()), (app::lifecycle::rules::UnitStatus::Normal, Some("2027-12-31")));
     assert_eq!(l.deadline.map(|d| d.day), Some("2027-10-01".to_string()), "next: the extension window opens");
 }
 

@@ -3,14 +3,16 @@
 
 mod common;
 
-use app::domain::access::{decide, submit, ApplicationStatus, CheckOutcome, Decision, DecidingOfficer, Jurisdiction, UnitCategory};
-use app::domain::{OfficerRole, Timestamp};
-use app::ports::*;
+use app::context::store_traits::*;
+use app::access::rules::{decide, submit, ApplicationStatus, CheckOutcome, Decision, DecidingOfficer, Jurisdiction, UnitCategory};
+use app::kernel::{OfficerRole, Timestamp};
+use app::access::store::*;
+use app::kernel::storage::*;
 use common::*;
 use server::store::SqlStore;
 
-fn audit(kind: &str) -> app::domain::audit::AuditRecord {
-    app::domain::audit::AuditRecord::new(Timestamp(T0), "测试", "测试单位", kind, "测试", app::domain::audit::AuditOutcome::Success)
+fn audit(kind: &str) -> app::audit::rules::AuditRecord {
+    app::audit::rules::AuditRecord::new(Timestamp(T0), "测试", "测试单位", kind, "测试", app::audit::rules::AuditOutcome::Success)
 }
 
 fn event(action: &str, from: &ApplicationStatus, to: &ApplicationStatus, at: i64) -> ApplicationEvent {
@@ -24,7 +26,7 @@ async fn rules_registry_and_eligibility(store: &SqlStore) {
     let sc = store.province_rules("51").await.unwrap().expect("四川 rules loaded");
     assert_eq!(sc.province_name, "四川省");
     // 四川天府数智商贸 meets the aggregate thresholds only with use units.
-    let tianfu = store.enterprise_by_code(&app::domain::CreditCode::parse("91510100MA6CLQ0301").unwrap()).await.unwrap().unwrap();
+    let tianfu = store.enterprise_by_code(&app::kernel::CreditCode::parse("91510100MA6CLQ0301").unwrap()).await.unwrap().unwrap();
     let profile = store.registry_profile(tianfu.id).await.unwrap().unwrap();
     assert_eq!(profile.province_code, "51");
     let lines = sc.evaluate(&profile.applicant, None);
@@ -32,15 +34,15 @@ async fn rules_registry_and_eligibility(store: &SqlStore) {
     assert_eq!(by_id("revenue"), CheckOutcome::NeedsUseUnits);
     assert_eq!(by_id("invoices"), CheckOutcome::NeedsUseUnits);
     assert_eq!(by_id("credit"), CheckOutcome::Pass);
-    let (name, figures) = store.figures_by_code(&app::domain::CreditCode::parse("91510100MA6CLQ014B").unwrap()).await.unwrap().unwrap();
+    let (name, figures) = store.figures_by_code(&app::kernel::CreditCode::parse("91510100MA6CLQ014B").unwrap()).await.unwrap().unwrap();
     assert_eq!(name, "四川天府数字交通投资有限公司");
     let lines = sc.evaluate(&profile.applicant, Some(&[figures]));
     assert!(lines.iter().all(|l| l.outcome == CheckOutcome::Pass), "{lines:?}");
     // 包头草原云链储运: C grade, no pilot, a violation → fails, each listed.
-    let bt = store.enterprise_by_code(&app::domain::CreditCode::parse("91150203MA0NCY021B").unwrap()).await.unwrap().unwrap();
+    let bt = store.enterprise_by_code(&app::kernel::CreditCode::parse("91150203MA0NCY021B").unwrap()).await.unwrap().unwrap();
     let p = store.registry_profile(bt.id).await.unwrap().unwrap();
     let nm = store.province_rules("15").await.unwrap().unwrap();
-    let failed: Vec<_> = app::domain::access::failed(&nm.evaluate(&p.applicant, Some(&[]))).into_iter().map(|l| l.rule_id.clone()).collect();
+    let failed: Vec<_> = app::access::rules::failed(&nm.evaluate(&p.applicant, Some(&[]))).into_iter().map(|l| l.rule_id.clone()).collect();
     assert_eq!(failed, ["revenue", "invoices", "credit", "violation"]);
     // 草原云链 is a large state-owned enterprise: relaxed rules apply.
     let cy = store.registry_profile(2).await.unwrap().unwrap();
@@ -96,9 +98,9 @@ async fn confirming_makes_a_direct_unit(store: &SqlStore) {
         v = store.transition(a.id, v, &to, &event("办理", &status, &to, T0), None, &audit("办理"), &[]).await.unwrap();
         status = to;
     }
-    let c = Confirmation { access_type: app::domain::access::AccessType::Joint, qualification_end: "2027-12-31".into() };
+    let c = Confirmation { access_type: app::access::rules::AccessType::Joint, qualification_end: "2027-12-31".into() };
     store.transition(a.id, v, &ApplicationStatus::Confirmed, &event("确认通过", &status, &ApplicationStatus::Confirmed, T0), Some(&c), &audit("确认通过"), &[]).await.unwrap();
-    assert_eq!(store.registry_profile(9).await.unwrap().unwrap().direct_unit, Some(app::domain::access::AccessType::Joint));
+    assert_eq!(store.registry_profile(9).await.unwrap().unwrap().direct_unit, Some(app::access::rules::AccessType::Joint));
     assert_eq!(store.direct_unit_type(9).await.unwrap().as_deref(), Some("lianyong"));
     assert_eq!(store.events(a.id).await.unwrap().len(), 4);
 }

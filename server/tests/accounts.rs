@@ -5,12 +5,13 @@ mod common;
 
 use std::sync::Arc;
 
-use app::api::accounts::*;
-use app::api::leqi::AccessHome;
-use app::domain::Identity;
+use app::accounts::api::*;
+use app::leqi::api::AccessHome;
+use app::kernel::Identity;
 use app::error::AppError;
-use app::ports::{Ctx, Mode};
-use app::services::{accounts as svc, auth};
+use app::context::{Ctx, Mode};
+use app::accounts::service as svc;
+use app::auth::service as auth;
 use common::http::{call_typed, login};
 use common::*;
 use leptos::server_fn::ServerFn;
@@ -33,7 +34,7 @@ async fn code_for(ctx: &Ctx, phone: &str) -> String {
 }
 
 fn id17(n: u32) -> String {
-    app::domain::IdNumber::from_first17(&format!("51010119900101{n:03}")).unwrap().to_string()
+    app::kernel::IdNumber::from_first17(&format!("51010119900101{n:03}")).unwrap().to_string()
 }
 
 fn form(phone: &str, id: &str) -> RegisterForm {
@@ -49,7 +50,7 @@ fn form(phone: &str, id: &str) -> RegisterForm {
 }
 
 /// 【获取验证码】 as the page does it: a captcha first (no session).
-async fn send(ctx: &Ctx, phone: &str, purpose: PhonePurpose) -> Result<app::api::auth::SmsSent, AppError> {
+async fn send(ctx: &Ctx, phone: &str, purpose: PhonePurpose) -> Result<app::auth::api::SmsSent, AppError> {
     let c = auth::new_captcha(ctx).await.unwrap();
     svc::send_phone_code(ctx, phone, purpose, &c.id, CAPTCHA).await
 }
@@ -142,7 +143,7 @@ async fn binding_needs_the_principals_code(store: &SqlStore) {
     let me = sel.people.iter().find(|p| p.name == "赵新人").expect("bound person is listed");
     assert_eq!(me.identity, Identity::TaxClerk);
     let (_, p) = auth::person_login_password(&ctx, &sel.flow_id, me.link_id, "Newpass123").await.unwrap();
-    assert!(matches!(p, app::domain::Principal::Taxpayer(t) if t.grants == app::domain::accounts::Grants::all()), "a new user has all of 我要办税");
+    assert!(matches!(p, app::kernel::Principal::Taxpayer(t) if t.grants == app::accounts::rules::Grants::all()), "a new user has all of 我要办税");
 }
 
 async fn binding_can_register_a_new_person(store: &SqlStore) {
@@ -262,7 +263,7 @@ async fn a_revoked_permission_is_refused_by_the_server_and_removing_all_unbinds(
     let r = &s.router;
     let boss = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     let clerk = login(r, SHULE, "张伟", "TaxClerk").await.unwrap();
-    let home: app::api::leqi::AccessHomeInfo = call_typed(r, AccessHome::PATH, &[], &clerk).await.unwrap();
+    let home: app::leqi::api::AccessHomeInfo = call_typed(r, AccessHome::PATH, &[], &clerk).await.unwrap();
     assert_eq!(home.direct_unit.as_deref(), Some("乐企联用"));
 
     // A clerk cannot manage users.
@@ -278,13 +279,13 @@ async fn a_revoked_permission_is_refused_by_the_server_and_removing_all_unbinds(
     // 回收 接入管理: the server refuses, whatever the menus show.
     let bound: bool = call_typed(r, SetUserGrants::PATH, &[("link_id", &link), ("modules", "leqi_capability,leqi_messages")], &boss).await.unwrap();
     assert!(bound);
-    let e = call_typed::<app::api::leqi::AccessHomeInfo>(r, AccessHome::PATH, &[], &clerk).await.unwrap_err();
+    let e = call_typed::<app::leqi::api::AccessHomeInfo>(r, AccessHome::PATH, &[], &clerk).await.unwrap_err();
     assert_eq!(e, AppError::Refused("您没有【乐企数字开放平台-接入管理】的权限，请联系法定代表人或财务负责人授权".into()));
 
     // Removing every permission unbinds: the session ends and the next login says 未绑定企业.
     let bound: bool = call_typed(r, SetUserGrants::PATH, &[("link_id", &link), ("modules", "")], &boss).await.unwrap();
     assert!(!bound);
-    let e = call_typed::<app::api::leqi::AccessHomeInfo>(r, AccessHome::PATH, &[], &clerk).await.unwrap_err();
+    let e = call_typed::<app::leqi::api::AccessHomeInfo>(r, AccessHome::PATH, &[], &clerk).await.unwrap_err();
     assert_eq!(e, AppError::NotAuthenticated);
     match login(r, SHULE, "张伟", "TaxClerk").await {
         Err(AppError::Refused(m)) => assert!(m.starts_with("未绑定企业"), "{m}"),
@@ -326,15 +327,15 @@ async fn added_users_get_a_password_for_this_enterprise_and_sessions_can_be_ende
     assert_eq!(e.message_for("confirm").as_deref(), Some("两次输入的密码不一致"));
     call_typed::<()>(r, AddUser::PATH, &[("id_number", &zhang_id), ("identity", "InvoiceClerk"), ("password", "Kaipiao88"), ("confirm", "Kaipiao88")], &boss).await.unwrap();
     // He logs in to 草原云链 with that password (not with his own).
-    let (_, _, body) = common::http::call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
+    let (_, _, body) = common::http::call(r, app::auth::api::NewCaptcha::PATH, &[], None).await;
     let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (_, _, body) = common::http::call(r, app::api::auth::EnterpriseLogin::PATH, &[("code", CAOYUAN), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
+    let (_, _, body) = common::http::call(r, app::auth::api::EnterpriseLogin::PATH, &[("code", CAOYUAN), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
     let sel: serde_json::Value = serde_json::from_str(&body).unwrap();
     let link = sel["people"].as_array().unwrap().iter().find(|p| p["name"] == "张伟").unwrap()["link_id"].as_i64().unwrap().to_string();
     let flow = sel["flow_id"].as_str().unwrap().to_string();
-    let (status, _, _) = common::http::call(r, app::api::auth::PersonLoginPassword::PATH, &[("flow_id", &flow), ("link_id", &link), ("password", "Demo1234")], None).await;
+    let (status, _, _) = common::http::call(r, app::auth::api::PersonLoginPassword::PATH, &[("flow_id", &flow), ("link_id", &link), ("password", "Demo1234")], None).await;
     assert!(!status.is_success());
-    let (status, _, _) = common::http::call(r, app::api::auth::PersonLoginPassword::PATH, &[("flow_id", &flow), ("link_id", &link), ("password", "Kaipiao88")], None).await;
+    let (status, _, _) = common::http::call(r, app::auth::api::PersonLoginPassword::PATH, &[("flow_id", &flow), ("link_id", &link), ("password", "Kaipiao88")], None).await;
     assert!(status.is_success());
 
     // Sessions: 其其格 has two; ending the other one logs it out.

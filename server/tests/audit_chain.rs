@@ -5,9 +5,11 @@
 
 mod common;
 
-use app::domain::audit::{retention_cutoff, AuditOutcome, AuditRecord};
-use app::domain::Timestamp;
-use app::ports::{AuditStore, Mode, SecurityStore};
+use app::audit::rules::{retention_cutoff, AuditOutcome, AuditRecord};
+use app::kernel::Timestamp;
+use app::accounts::store::AuditStore;
+use app::context::Mode;
+use app::audit::store::SecurityStore;
 use common::*;
 use server::store::SqlStore;
 
@@ -35,7 +37,7 @@ async fn write_twenty(store: &SqlStore) {
 async fn id_at(store: &SqlStore, stream_day_ms: i64, seq: i64) -> i64 {
     use sqlx::Row;
     sqlx::query("SELECT id FROM audit_log WHERE stream = $1 AND seq = $2")
-        .bind(server::store_audit::stream_of(Timestamp(stream_day_ms)))
+        .bind(server::store::audit::stream_of(Timestamp(stream_day_ms)))
         .bind(seq)
         .fetch_one(store.pool())
         .await
@@ -54,7 +56,7 @@ async fn an_edited_record_is_named(store: &SqlStore) {
     let id = id_at(store, T0, 4).await;
     sqlx::query("UPDATE audit_log SET description = '第4次登录（已改）' WHERE id = $1").bind(id).execute(store.pool()).await.unwrap();
     let b = store.verify_audit().await.unwrap().first_broken.expect("the edit is found");
-    assert_eq!((b.stream.as_str(), b.seq, b.id), (server::store_audit::stream_of(Timestamp(T0)).as_str(), 4, Some(id)));
+    assert_eq!((b.stream.as_str(), b.seq, b.id), (server::store::audit::stream_of(Timestamp(T0)).as_str(), 4, Some(id)));
     assert!(b.reason.contains("已被修改"), "{}", b.reason);
 }
 
@@ -63,7 +65,7 @@ async fn a_deleted_record_is_named(store: &SqlStore) {
     let id = id_at(store, T0 - DAY_MS, 7).await;
     sqlx::query("DELETE FROM audit_log WHERE id = $1").bind(id).execute(store.pool()).await.unwrap();
     let b = store.verify_audit().await.unwrap().first_broken.expect("the deletion is found");
-    assert_eq!((b.stream.as_str(), b.seq, b.id), (server::store_audit::stream_of(Timestamp(T0 - DAY_MS)).as_str(), 7, None));
+    assert_eq!((b.stream.as_str(), b.seq, b.id), (server::store::audit::stream_of(Timestamp(T0 - DAY_MS)).as_str(), 7, None));
     assert!(b.reason.contains("删除"), "{}", b.reason);
 }
 
@@ -79,7 +81,7 @@ async fn a_deleted_last_record_is_named(store: &SqlStore) {
 async fn a_record_rolled_back_with_its_change_leaves_the_chain_intact(store: &SqlStore) {
     write_twenty(store).await;
     let mut tx = store.pool().begin().await.unwrap();
-    server::store_audit::insert(&mut tx, &record(T0 + 100, 99)).await.unwrap();
+    server::store::audit::insert(&mut tx, &record(T0 + 100, 99)).await.unwrap();
     tx.rollback().await.unwrap();
     store.append_audit(&record(T0 + 200, 21)).await.unwrap();
     let v = store.verify_audit().await.unwrap();
@@ -101,7 +103,7 @@ async fn pruning_keeps_six_months_and_the_rest_verifiable(store: &SqlStore) {
     assert_eq!((v.streams, v.records, v.first_broken), (3, 6, None), "the pruned day keeps its head; the rest verifies");
     // A record slipped back into a pruned day is stray.
     use sqlx::Row;
-    let stream = server::store_audit::stream_of(Timestamp(old));
+    let stream = server::store::audit::stream_of(Timestamp(old));
     sqlx::query("INSERT INTO audit_log (at, actor, unit, kind, description, outcome, stream, seq, hash) VALUES ($1, 'x', '', 'x', 'x', 'success', $2, 1, 'x')")
         .bind(old)
         .bind(&stream)

@@ -11,14 +11,15 @@ use common::http::officer;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use app::api::api_credentials::{IssueApiCredential, IssuedSecret};
-use app::api::capability::*;
-use app::domain::api_signing::canonical_string;
-use app::domain::capability::{CapabilityAction as A, CapabilityStatus as S};
-use app::domain::Timestamp;
+use app::api_credentials::api::{IssueApiCredential, IssuedSecret};
+use app::capability::api::*;
+use app::api_credentials::rules::canonical_string;
+use app::capability::rules::{CapabilityAction as A, CapabilityStatus as S};
+use app::kernel::Timestamp;
 use app::error::AppError;
-use app::ports::{Clock, Mode};
-use app::services::api_credentials::{sha256_hex, sign};
+use app::context::outside::Clock;
+use app::context::Mode;
+use app::api_credentials::service::{sha256_hex, sign};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
@@ -131,7 +132,7 @@ async fn subscribe_test_report_confirm(store: &SqlStore) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     let clock = clock();
-    let r = server::web::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
+    let r = server::http::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
     let shule = login(&r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
 
     // 【能力中心】: every capability with 开通状态 and 有效期.
@@ -283,7 +284,7 @@ async fn subscribe_test_report_confirm(store: &SqlStore) {
     // The hourly job stores it as 已到期 with its timeline entry and audit record (once).
     let job = ctx(store, clock.clone(), Mode::Demo);
     assert_eq!(server::jobs::run_once(&job, 365).await, None);
-    assert_eq!(app::services::capability::expire_due(&job).await.unwrap(), 0, "already expired");
+    assert_eq!(app::capability::service::expire_due(&job).await.unwrap(), 0, "already expired");
     let p = page(&r, &shule, "blue_invoice").await;
     assert_eq!(p.timeline.last().map(|t| (t.action.as_str(), t.to.as_str())), Some(("能力到期", "已到期")));
     let expired: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE kind = '能力到期'").fetch_one(store.pool()).await.unwrap();
@@ -302,9 +303,9 @@ on_both_backends!(subscribe_test_report_confirm);
 // 能力授权 to use units and 能力预授权 (guideline-sichuan 第四章 四; manual §3.4.1.1)
 // ---------------------------------------------------------------------------
 
-use app::api::invitation::{BatchOutcome, InvitationAct, InvitationDetail, InvitationView, ListInvitations, SubmitInvitations, UnbindUseUnits, FailedRowView, InvitationPage};
-use app::domain::capability_grant::{GrantAction as G, GrantStatus as GS};
-use app::domain::invitation::{InvitationAction, InvitationStatus, InviteRowInput};
+use app::invitation::api::{BatchOutcome, InvitationAct, InvitationDetail, InvitationView, ListInvitations, SubmitInvitations, UnbindUseUnits, FailedRowView, InvitationPage};
+use app::capability_grant::rules::{GrantAction as G, GrantStatus as GS};
+use app::invitation::rules::{InvitationAction, InvitationStatus, InviteRowInput};
 
 const WUYE: (&str, &str) = ("91510104MA6CLQ0132", "四川蜀乐物业服务有限公司");
 const SOFT: (&str, &str) = (SHULE_SOFT, "成都蜀乐软件有限公司");
@@ -317,7 +318,7 @@ async fn setup(store: &SqlStore) -> (Router, Arc<TestClock>, tempfile::TempDir) 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     let clock = clock();
-    let r = server::web::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
+    let r = server::http::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
     (r, clock, dir)
 }
 
@@ -337,7 +338,7 @@ async fn open(r: &Router, who: &str, sys: &mut System, code: &str, cases: &[(&st
     act(r, who, code, p.row.version, A::SubmitReport, until).await.unwrap();
     let officer = officer(r, desk).await;
     let q: Vec<CapabilityReview> = call_typed(r, CapabilityQueue::PATH, &[], &officer).await.unwrap();
-    let item = q.iter().find(|i| i.capability_name == app::domain::capability::find(code).unwrap().name).unwrap();
+    let item = q.iter().find(|i| i.capability_name == app::capability::rules::find(code).unwrap().name).unwrap();
     decide(r, &officer, item.id, item.version, A::Confirm, "").await.unwrap();
 }
 
@@ -351,7 +352,7 @@ async fn invite(r: &Router, who: &str, unit: (&str, &str), province: &str, relat
 
 async fn inv_act(r: &Router, who: &str, id: i64, action: InvitationAction) {
     let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &id.to_string())], who).await.unwrap();
-    let _: app::api::Acted = call_json(r, InvitationAct::PATH, json!({ "id": id, "version": v.version, "action": action, "reason": "", "invoicer_link_ids": [], "period_code": "" }), who).await.unwrap();
+    let _: app::kernel::Acted = call_json(r, InvitationAct::PATH, json!({ "id": id, "version": v.version, "action": action, "reason": "", "invoicer_link_ids": [], "period_code": "" }), who).await.unwrap();
 }
 
 /// 自用类: the use unit 确认, its office 受理 and 确认通过: bound.

@@ -14,11 +14,12 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use app::api::access::*;
-use app::domain::access::{AccessAction, ApplicationStatus};
-use app::domain::CreditCode;
+use app::access::api::*;
+use app::access::rules::{AccessAction, ApplicationStatus};
+use app::kernel::CreditCode;
 use app::error::AppError;
-use app::ports::{AuditStore, SecurityStore};
+use app::accounts::store::AuditStore;
+use app::audit::store::SecurityStore;
 use common::http::{call_json, call_typed, login};
 use common::*;
 use leptos::server_fn::ServerFn;
@@ -246,7 +247,7 @@ fn complete_form() -> serde_json::Value {
 }
 
 async fn hundred_officers_one_winner(db: TestDb) {
-    let s = site_on(db, app::ports::Mode::Demo, &[("index.html", "x")]).await;
+    let s = site_on(db, app::context::Mode::Demo, &[("index.html", "x")]).await;
     let r = &s.router;
     let me = login(r, "91510100MA6CLQ0301", "高远", "LegalRepresentative").await.unwrap();
     let check: UnitCheck = call_typed(r, ConfirmUnit::PATH, &[("access_type", "Joint"), ("gov_or_association", "false"), ("confirmed", "true")], &me).await.unwrap();
@@ -264,7 +265,7 @@ async fn hundred_officers_one_winner(db: TestDb) {
         // Half accept, half refuse: conflicting decisions on one item.
         let action = if i % 2 == 0 { AccessAction::Accept } else { AccessAction::NotAccept };
         tasks.push(tokio::spawn(async move {
-            call_json::<app::api::Acted>(&r, AccessAct::PATH, json!({ "id": id, "version": version, "action": action, "reason": "材料不齐" }), &gx).await
+            call_json::<app::kernel::Acted>(&r, AccessAct::PATH, json!({ "id": id, "version": version, "action": action, "reason": "材料不齐" }), &gx).await
         }));
     }
     let (mut won, mut conflicts) = (0, 0);

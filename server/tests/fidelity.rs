@@ -6,11 +6,11 @@
 mod common;
 
 use common::http::officer;
-use app::api::access::*;
-use app::api::auth_request::*;
-use app::api::invitation::*;
-use app::domain::auth_request::{RequestAction, RequestStatus};
-use app::domain::invitation::InvitationStatus;
+use app::access::api::*;
+use app::auth_request::api::*;
+use app::invitation::api::*;
+use app::auth_request::rules::{RequestAction, RequestStatus};
+use app::invitation::rules::InvitationStatus;
 use app::error::AppError;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -33,7 +33,7 @@ const TIANFU_SM: &str = "91510100MA6CLQ0301";
 const NEIMENGGU: &str = "国家税务总局内蒙古自治区税务局";
 
 async fn site_on_db(db: TestDb) -> Site {
-    site_on(db, app::ports::Mode::Demo, &[("index.html", "x")]).await
+    site_on(db, app::context::Mode::Demo, &[("index.html", "x")]).await
 }
 
 /// Each scenario on SQLite and on PostgreSQL (skipped without LEQI_TEST_PG_URL).
@@ -101,7 +101,7 @@ async fn unrated_branch_passes_and_self_use_conditions_are_checked_at_invitation
 
     // The use unit confirms; its office's 受理 desk sees the same lines.
     let fgs = login(r, CAOYUAN_FGS.0, "额尔敦", "LegalRepresentative").await.unwrap();
-    let done: app::api::Acted = call_json(r, InvitationAct::PATH, json!({ "id": id, "version": v.version, "action": app::domain::invitation::InvitationAction::Confirm, "reason": "", "invoicer_link_ids": [], "period_code": "" }), &fgs).await.unwrap();
+    let done: app::kernel::Acted = call_json(r, InvitationAct::PATH, json!({ "id": id, "version": v.version, "action": app::invitation::rules::InvitationAction::Confirm, "reason": "", "invoicer_link_ids": [], "period_code": "" }), &fgs).await.unwrap();
     assert_eq!(done.status, "待受理");
     let shouli = officer(r, "nm_bt_shouli").await;
     let seen: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &id.to_string())], &shouli).await.unwrap();
@@ -159,19 +159,19 @@ async fn login_by_15_and_20_character_taxpayer_numbers(s: Site) {
     assert!(code.starts_with("92150105"));
     assert!(login(r, &code, "阿拉坦", "LegalRepresentative").await.is_ok());
     for bad in ["9161252LQ1136652JR", "916155ZL22511194LQ", "315268198025995201"] {
-        let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
+        let (_, _, body) = call(r, app::auth::api::NewCaptcha::PATH, &[], None).await;
         let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-        let (status, _, body) = call(r, app::api::auth::EnterpriseLogin::PATH, &[("code", bad), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
+        let (status, _, body) = call(r, app::auth::api::EnterpriseLogin::PATH, &[("code", bad), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
         assert!(!status.is_success());
         let e: AppError = serde_json::from_str(&body).unwrap();
         assert!(e.message_for("code").is_some(), "{bad}: {e:?}");
     }
     // A well-formed 识别号 nobody has gets the same answer as a wrong password.
-    let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
+    let (_, _, body) = call(r, app::auth::api::NewCaptcha::PATH, &[], None).await;
     let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (_, _, body) = call(r, app::api::auth::EnterpriseLogin::PATH, &[("code", "15010519800808024102"), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
+    let (_, _, body) = call(r, app::auth::api::EnterpriseLogin::PATH, &[("code", "15010519800808024102"), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
     let e: AppError = serde_json::from_str(&body).unwrap();
-    assert_eq!(e, AppError::LoginFailed(app::domain::auth::BAD_ENTERPRISE_CREDENTIALS.into()));
+    assert_eq!(e, AppError::LoginFailed(app::auth::rules::BAD_ENTERPRISE_CREDENTIALS.into()));
 }
 
 /// Item 4: a 内蒙古 unit ordered out 4 years ago (its 3-year ban over) applies again:
@@ -255,7 +255,7 @@ async fn auth_request_self_use_goes_to_the_use_units_tax_office(s: Site) {
     let sent = send(r, &my, SHULE, "总分公司关系", Some(p)).await.unwrap();
     assert_eq!(sent.status, RequestStatus::Pending);
     assert_eq!(sent.actions, [RequestAction::Withdraw]);
-    assert!(sent.checks.iter().all(|l| l.outcome == app::domain::access::CheckOutcome::Pass) && !sent.checks.is_empty());
+    assert!(sent.checks.iter().all(|l| l.outcome == app::access::rules::CheckOutcome::Pass) && !sent.checks.is_empty());
     // One pending request per pair.
     let again = proof(r, &my).await;
     assert_eq!(send(r, &my, SHULE, "总分公司关系", Some(again)).await.unwrap_err(), AppError::Refused("已向该直连单位申请授权，请等待其处理".into()));

@@ -12,8 +12,8 @@ use http_body_util::BodyExt;
 use leptos::server_fn::ServerFn;
 use tower::ServiceExt;
 
-use app::api::auth::{CurrentPrincipal, EnterpriseLogin, Logout, NewCaptcha, PersonLoginPassword, SmsOutbox};
-use app::ports::Mode;
+use app::auth::api::{CurrentPrincipal, EnterpriseLogin, Logout, NewCaptcha, PersonLoginPassword, SmsOutbox};
+use app::context::Mode;
 
 async fn site(mode: Mode) -> Site {
     let js = "export default function init(){}

@@ -10,13 +10,13 @@ mod common;
 use common::http::officer;
 use std::collections::HashSet;
 
-use app::api::invitation::*;
-use app::domain::access::CheckOutcome;
-use app::api::Acted;
-use app::domain::invitation::{InvitationAction, InvitationStatus, InviteRowInput, Relationship};
-use app::domain::{CreditCode, Timestamp};
+use app::invitation::api::*;
+use app::access::rules::CheckOutcome;
+use app::kernel::Acted;
+use app::invitation::rules::{InvitationAction, InvitationStatus, InviteRowInput, Relationship};
+use app::kernel::{CreditCode, Timestamp};
 use app::error::AppError;
-use app::ports::{BatchSource, InvitationStore, NewBatch, NewInvitation};
+use app::invitation::store::{BatchSource, InvitationStore, NewBatch, NewInvitation};
 use axum::Router;
 use common::http::{call_json, call_typed, login};
 use common::*;
@@ -39,7 +39,7 @@ async fn site_on(db: TestDb) -> Site {
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     seeded(&db.store).await;
     server::load_province_rules(&db.store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
-    let router = server::web::router(ctx(&db.store, clock(), app::ports::Mode::Demo), dir.path());
+    let router = server::http::router(ctx(&db.store, clock(), app::context::Mode::Demo), dir.path());
     Site { router, dir, db }
 }
 
@@ -483,7 +483,7 @@ async fn filter_search_and_keyset_paging(s: Site) {
         })
         .collect();
     let batch = NewBatch { direct_enterprise_id: shule.enterprise_id, source: BatchSource::Import, file_name: "分页.xlsx".into(), proof_material_id: None, created_by: "测试".into(), rows_total: 300, failures: vec![] };
-    let audit = app::domain::audit::AuditRecord::new(Timestamp(T0), "测试", SHULE, "发起接入邀请", "分页测试", app::domain::audit::AuditOutcome::Success);
+    let audit = app::audit::rules::AuditRecord::new(Timestamp(T0), "测试", SHULE, "发起接入邀请", "分页测试", app::audit::rules::AuditOutcome::Success);
     store.create_batch(&batch, &invs, Timestamp(T0), &audit, None).await.unwrap();
     let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     invite_one(r, &me, WUYE, "其他控制关系").await;

@@ -6,7 +6,7 @@ mod common;
 
 use std::io::Cursor;
 
-use app::api::invitation::*;
+use app::invitation::api::*;
 use app::error::AppError;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

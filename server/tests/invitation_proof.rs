@@ -5,7 +5,7 @@
 mod common;
 
 use common::http::officer;
-use app::api::invitation::*;
+use app::invitation::api::*;
 use app::error::AppError;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -8,13 +8,14 @@ mod common;
 use common::http::officer;
 use std::sync::Arc;
 
-use app::api::invitation::*;
-use app::api::invoicers::*;
-use app::api::Acted;
-use app::domain::invitation::{InvitationAction, InvitationStatus};
-use app::domain::invoicers::InvoicerAccess;
+use app::invitation::api::*;
+use app::invoicers::api::*;
+use app::kernel::Acted;
+use app::invitation::rules::{InvitationAction, InvitationStatus};
+use app::invoicers::rules::InvoicerAccess;
 use app::error::AppError;
-use app::ports::{AuditStore, Mode};
+use app::accounts::store::AuditStore;
+use app::context::Mode;
 use common::http::{call_json, call_typed, login};
 use common::*;
 use leptos::server_fn::ServerFn;
@@ -33,7 +34,7 @@ async fn router_on(store: &SqlStore) -> axum::Router {
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     // The site folder is read per request; keep it alive for the test.
     let path = dir.keep();
-    server::web::router(ctx(store, Arc::new(TestClock(std::sync::atomic::AtomicI64::new(T0))), Mode::Demo), &path)
+    server::http::router(ctx(store, Arc::new(TestClock(std::sync::atomic::AtomicI64::new(T0))), Mode::Demo), &path)
 }
 
 

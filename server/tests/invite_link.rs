@@ -8,11 +8,12 @@ mod common;
 
 use std::sync::Arc;
 
-use app::api::invitation::*;
-use app::api::invite_link::*;
+use app::invitation::api::*;
+use app::invite_link::api::*;
 use app::error::AppError;
-use app::ports::{Mode, OutboxStore};
-use app::services::invite_link::notifier_pass;
+use app::context::Mode;
+use app::accounts::store::OutboxStore;
+use app::invite_link::service::notifier_pass;
 use axum::http::{header, StatusCode};
 use common::http::{call_json, call_typed, get, login};
 use common::*;
@@ -28,7 +29,7 @@ const ZHOU_PHONE: &str = "13908160009";
 
 struct World {
     router: axum::Router,
-    ctx: app::ports::Ctx,
+    ctx: app::context::Ctx,
     clock: Arc<TestClock>,
     store: SqlStore,
 }
@@ -40,7 +41,7 @@ async fn world(store: &SqlStore) -> World {
     std::fs::write(dir.join("index.html"), "x").unwrap();
     let clock = clock();
     let ctx = ctx(store, clock.clone(), Mode::Demo);
-    World { router: server::web::router(ctx.clone(), &dir), ctx, clock, store: store.clone() }
+    World { router: server::http::router(ctx.clone(), &dir), ctx, clock, store: store.clone() }
 }
 
 async fn sms_to(store: &SqlStore, phone: &str) -> Vec<String> {
@@ -149,7 +150,7 @@ async fn link_lifecycle(store: &SqlStore) {
 
 async fn guessing_is_counted_and_refused(store: &SqlStore) {
     let w = world(store).await;
-    for n in 1..=app::domain::invite_link::MAX_UNKNOWN_PER_HOUR {
+    for n in 1..=app::invite_link::rules::MAX_UNKNOWN_PER_HOUR {
         let guess = format!("{n:0>43}");
         assert_eq!(open(&w.router, &guess).await, "/kkjrh5/?link=invalid");
     }

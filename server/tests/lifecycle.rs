@@ -14,19 +14,20 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use app::api::access::{AccessOverview, AccessSummary};
-use app::api::api_credentials::{IssueApiCredential, IssuedSecret};
-use app::api::invitation::{BatchOutcome, ListInvitations, SubmitInvitations};
-use app::models::invitation::InvitationPage;
-use app::domain::invitation::InviteRowInput;
-use app::api::lifecycle::*;
-use app::api::Acted;
-use app::domain::api_signing::canonical_string;
-use app::domain::lifecycle::{ChangeItem, Day, RequestAction, RequestKind, RequestStatus, UnitAction, UnitStatus, THROTTLED_PER_MINUTE};
+use app::access::api::{AccessOverview, AccessSummary};
+use app::api_credentials::api::{IssueApiCredential, IssuedSecret};
+use app::invitation::api::{BatchOutcome, ListInvitations, SubmitInvitations};
+use app::invitation::model::InvitationPage;
+use app::invitation::rules::InviteRowInput;
+use app::lifecycle::api::*;
+use app::kernel::Acted;
+use app::api_credentials::rules::canonical_string;
+use app::lifecycle::rules::{ChangeItem, Day, RequestAction, RequestKind, RequestStatus, UnitAction, UnitStatus, THROTTLED_PER_MINUTE};
 use app::error::AppError;
-use app::ports::{Clock, Ctx, Mode};
-use app::services::api_credentials::{sha256_hex, sign};
-use app::services::lifecycle::scheduler_pass;
+use app::context::outside::Clock;
+use app::context::{Ctx, Mode};
+use app::api_credentials::service::{sha256_hex, sign};
+use app::lifecycle::service::scheduler_pass;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
@@ -58,7 +59,7 @@ async fn setup(store: &SqlStore) -> Env {
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     let clock = common::clock();
     let ctx = common::ctx(store, clock.clone(), Mode::Demo);
-    let router = server::web::router(ctx.clone(), dir.path());
+    let router = server::http::router(ctx.clone(), dir.path());
     Env { router, clock, ctx, _dir: dir }
 }
 
@@ -105,7 +106,7 @@ fn wuye() -> InviteRowInput {
 
 /// The titles of the person's messages (【消息中心】), newest first.
 async fn message_titles(r: &Router, who: &str) -> Vec<String> {
-    let page: app::api::message::MessagePage = call_json(r, app::api::message::MessageList::PATH, json!({ "kind": null, "unread_only": false, "before": null }), who).await.unwrap();
+    let page: app::message::api::MessagePage = call_json(r, app::message::api::MessageList::PATH, json!({ "kind": null, "unread_only": false, "before": null }), who).await.unwrap();
     page.rows.into_iter().map(|m| m.title).collect()
 }
 
@@ -207,7 +208,7 @@ async fn ip_change_counts_only_once_confirmed(store: &SqlStore) {
     let e = call_json::<RequestView>(r, RequestChange::PATH, json!({ "input": { "items": ["Ips"], "details": "机房迁移", "production_ips": "198.51.100.999", "test_ips": "10.1.2.3", "agreement_material_id": null } }), &me).await.unwrap_err();
     assert!(e.message_for("ips").is_some_and(|m| m.contains("198.51.100.999")), "{e:?}");
     let filed: RequestView = call_json(r, RequestChange::PATH, json!({ "input": { "items": ["Ips"], "details": "机房迁移", "production_ips": "198.51.100.7", "test_ips": "10.1.2.3", "agreement_material_id": null } }), &me).await.unwrap();
-    assert!(matches!(&filed.body, app::domain::lifecycle::RequestBody::Change(c) if c.items == [ChangeItem::Ips]));
+    assert!(matches!(&filed.body, app::lifecycle::rules::RequestBody::Change(c) if c.items == [ChangeItem::Ips]));
     // Filed, not confirmed: the old addresses hold.
     assert_eq!(api(r, &issued, now(), new_ip, "GET", "/openapi/v1/invitations", None).await.0, StatusCode::FORBIDDEN);
     assert_eq!(api(r, &issued, now(), [127, 0, 0, 1], "GET", "/openapi/v1/invitations", None).await.0, StatusCode::OK);
@@ -337,28 +338,28 @@ fn qinghe() -> InviteRowInput {
 }
 
 async fn invitation_act(r: &Router, who: &str, id: i64, action: &str, reason: &str, invoicers: &[i64], period: &str) {
-    use app::api::invitation::{InvitationAct, InvitationDetail, InvitationView};
+    use app::invitation::api::{InvitationAct, InvitationDetail, InvitationView};
     let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &id.to_string())], who).await.unwrap();
     let _: Acted = call_json(r, InvitationAct::PATH, json!({ "id": id, "version": v.version, "action": action, "reason": reason, "invoicer_link_ids": invoicers, "period_code": period }), who).await.unwrap();
 }
 
-async fn reports(r: &Router, who: &str) -> Vec<app::api::relationship_report::RelationshipReportView> {
-    call_typed(r, app::api::relationship_report::RelationshipReports::PATH, &[], who).await.unwrap()
+async fn reports(r: &Router, who: &str) -> Vec<app::relationship_report::api::RelationshipReportView> {
+    call_typed(r, app::relationship_report::api::RelationshipReports::PATH, &[], who).await.unwrap()
 }
 
-async fn flagged(r: &Router, who: &str) -> Result<Vec<app::api::relationship_report::RelationshipReportView>, AppError> {
-    call_typed(r, app::api::relationship_report::FlaggedRelationshipReports::PATH, &[], who).await
+async fn flagged(r: &Router, who: &str) -> Result<Vec<app::relationship_report::api::RelationshipReportView>, AppError> {
+    call_typed(r, app::relationship_report::api::FlaggedRelationshipReports::PATH, &[], who).await
 }
 
-async fn report(r: &Router, who: &str, id: i64, version: i64, reason: &str) -> Result<app::api::relationship_report::RelationshipReportView, AppError> {
-    call_json(r, app::api::relationship_report::ReportRelationship::PATH, json!({ "id": id, "version": version, "reason": reason }), who).await
+async fn report(r: &Router, who: &str, id: i64, version: i64, reason: &str) -> Result<app::relationship_report::api::RelationshipReportView, AppError> {
+    call_json(r, app::relationship_report::api::ReportRelationship::PATH, json!({ "id": id, "version": version, "reason": reason }), who).await
 }
 
 /// 青禾 (bound to 蜀乐科技 by 授权) unbinds: 蜀乐科技 owes its 关系变化报告 within 3 days — on the
 /// last day nothing is flagged; the day after the scheduler flags it once (the unit is told, its
 /// 主管税务机关 锦江 lists it, no other office does); the late report is taken and stays marked.
 async fn a_relationship_change_is_reported_within_three_days(store: &SqlStore) {
-    use app::domain::lifecycle::ReportStatus;
+    use app::lifecycle::rules::ReportStatus;
     let env = setup(store).await;
     let r = &env.router;
     set_day(&env.clock, "2026-03-01");
@@ -367,7 +368,7 @@ async fn a_relationship_change_is_reported_within_three_days(store: &SqlStore) {
     assert_eq!(out.invited, 1, "{out:?}");
     let id: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE use_code = $1").bind("91510104MA6CLQ0158").fetch_one(store.pool()).await.unwrap();
     let he = login(r, "91510104MA6CLQ0158", "何青", "LegalRepresentative").await.unwrap();
-    let opts: app::api::invitation::AuthorizeChoices = call_typed(r, app::api::invitation::AuthorizeOptions::PATH, &[("id", &id.to_string())], &he).await.unwrap();
+    let opts: app::invitation::api::AuthorizeChoices = call_typed(r, app::invitation::api::AuthorizeOptions::PATH, &[("id", &id.to_string())], &he).await.unwrap();
     invitation_act(r, &he, id, "Authorize", "", &[opts.invoicers[0].link_id], "7d").await;
     assert!(reports(r, &me).await.is_empty(), "a new binding owes no report");
 

@@ -1,14 +1,14 @@
-//! The login use cases (app::services::auth) on the real store, with a clock
+//! The login use cases (app::auth::service) on the real store, with a clock
 //! the test moves: lockout, captcha and SMS rules, sessions, officers.
 
 mod common;
 
 use std::sync::Arc;
 
-use app::domain::{Identity, Principal};
+use app::kernel::{Identity, Principal};
 use app::error::AppError;
-use app::ports::{Ctx, Mode};
-use app::services::auth as svc;
+use app::context::{Ctx, Mode};
+use app::auth::service as svc;
 use common::*;
 use server::store::SqlStore;
 
@@ -22,14 +22,14 @@ async fn setup(store: &SqlStore) -> (Ctx, Arc<TestClock>) {
     (ctx(store, clock.clone(), Mode::Demo), clock)
 }
 
-async fn step1(ctx: &Ctx, code: &str, pw: &str) -> Result<app::api::auth::PersonSelection, AppError> {
+async fn step1(ctx: &Ctx, code: &str, pw: &str) -> Result<app::auth::api::PersonSelection, AppError> {
     let c = svc::new_captcha(ctx).await.unwrap();
     assert!(c.image.starts_with("data:image/png;base64,"));
     svc::enterprise_login(ctx, code, pw, &c.id, CAPTCHA).await
 }
 
 async fn failures_in_audit(ctx: &Ctx) -> usize {
-    ctx.store.recent_audit(500).await.unwrap().iter().filter(|r| r.outcome == app::domain::audit::AuditOutcome::Failure).count()
+    ctx.store.recent_audit(500).await.unwrap().iter().filter(|r| r.outcome == app::audit::rules::AuditOutcome::Failure).count()
 }
 
 async fn password_login_end_to_end(store: &SqlStore) {
@@ -197,7 +197,7 @@ async fn officers_log_in_with_their_role(store: &SqlStore) {
     let (_, p) = svc::officer_login(&ctx, "nm_sh_shouli", PW, &c.id, CAPTCHA).await.unwrap();
     match p {
         Principal::Officer(o) => {
-            assert_eq!(o.role, app::domain::OfficerRole::Acceptance);
+            assert_eq!(o.role, app::kernel::OfficerRole::Acceptance);
             assert_eq!(o.unit_name, "国家税务总局呼和浩特市赛罕区税务局");
         }
         other => panic!("{other:?}"),
@@ -233,17 +233,17 @@ on_both_backends!(
 /// made through one takes effect there at once, and in the other within the
 /// cache's lifetime — never later.
 async fn a_session_ended_in_another_process_ends_here_within_the_cache_bound(store: &SqlStore) {
-    use app::domain::accounts::{GrantOutcome, Grants, Module};
-    use app::ports::{AccountStore, SessionStore, SessionSubject};
+    use app::accounts::rules::{GrantOutcome, Grants, Module};
+    use app::accounts::store::{AccountStore, SessionStore, SessionSubject};
     use std::time::Duration;
     seeded(store).await;
     let ttl = Duration::from_millis(400);
     let (a, b) = (store.clone().with_session_cache(ttl), store.clone().with_session_cache(ttl));
-    let shule = a.enterprise_by_code(&app::domain::CreditCode::parse("91510104MA6CLQ001T").unwrap()).await.unwrap().unwrap();
+    let shule = a.enterprise_by_code(&app::kernel::CreditCode::parse("91510104MA6CLQ001T").unwrap()).await.unwrap().unwrap();
     let zhang = a.bound_people(shule.id).await.unwrap().into_iter().find(|p| p.name == "张伟").unwrap();
-    let now = app::domain::Timestamp(T0);
+    let now = app::kernel::Timestamp(T0);
     a.insert_session("hash-zhang", SessionSubject::Taxpayer { link_id: zhang.link_id }, "test", now).await.unwrap();
-    let grants = |s: Option<(Principal, app::domain::auth::SessionClock)>| match s {
+    let grants = |s: Option<(Principal, app::auth::rules::SessionClock)>| match s {
         Some((Principal::Taxpayer(t), _)) => Some(t.grants),
         _ => None,
     };

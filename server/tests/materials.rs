@@ -5,19 +5,20 @@
 mod common;
 
 use common::http::officer;
-use app::api::access::*;
-use app::api::materials::{DeleteMaterial, MaterialInfo};
-use app::domain::materials::{FileType, MaterialKind, MaterialOwner, MAX_FILE_BYTES};
-use app::domain::{CreditCode, Timestamp};
+use app::context::store_traits::*;
+use app::access::api::*;
+use app::materials::api::{DeleteMaterial, MaterialInfo};
+use app::materials::rules::{FileType, MaterialKind, MaterialOwner, MAX_FILE_BYTES};
+use app::kernel::{CreditCode, Timestamp};
 use app::error::AppError;
-use app::ports::*;
+use app::materials::store::*;
 use axum::http::{header, StatusCode};
 use common::http::{call_json, call_typed, get, login, upload, upload_required, NOT_A_PDF, PDF, PNG, TEXT_PNG};
 use common::*;
 use leptos::server_fn::ServerFn;
 use serde_json::json;
 use server::store::SqlStore;
-use server::store_materials::ObjectBlobStore;
+use server::store::materials::ObjectBlobStore;
 
 const TIANFU_SM: &str = "91510100MA6CLQ0301";
 
@@ -188,7 +189,7 @@ async fn upload_view_and_keep_others_out(s: &Site) {
 
     // Every upload and delete left an audit record.
     let audit = s.db.store.recent_audit(200).await.unwrap();
-    let kinds = |k: &str, ok: bool| audit.iter().filter(|a| a.kind == k && (a.outcome == app::domain::audit::AuditOutcome::Success) == ok).count();
+    let kinds = |k: &str, ok: bool| audit.iter().filter(|a| a.kind == k && (a.outcome == app::audit::rules::AuditOutcome::Success) == ok).count();
     assert_eq!(kinds("上传材料", true), 2 + 5);
     assert!(kinds("上传材料", false) >= 3, "refused files are recorded too");
     assert_eq!(kinds("删除材料", true), 1);
@@ -202,6 +203,6 @@ async fn upload_view_and_keep_others_out_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn upload_view_and_keep_others_out_postgres() {
     if let Some(db) = postgres().await {
-        upload_view_and_keep_others_out(&site_on(db, app::ports::Mode::Demo, &[("index.html", "x")]).await).await;
+        upload_view_and_keep_others_out(&site_on(db, app::context::Mode::Demo, &[("index.html", "x")]).await).await;
     }
 }

@@ -12,17 +12,18 @@ mod common;
 use common::http::officer;
 use std::net::SocketAddr;
 
-use app::api::api_credentials::{IssueApiCredential, IssuedSecret};
-use app::api::invitation::{BatchOutcome, SubmitInvitations};
-use app::api::measure::*;
-use app::api::message::{MessageList, MessagePage};
-use app::domain::api_signing::canonical_string;
-use app::domain::invitation::InviteRowInput;
-use app::domain::measure::{MeasureAction as A, MeasureKind as K, MeasureStatus as S};
-use app::domain::message::MessageKind;
+use app::api_credentials::api::{IssueApiCredential, IssuedSecret};
+use app::invitation::api::{BatchOutcome, SubmitInvitations};
+use app::measure::api::*;
+use app::message::api::{MessageList, MessagePage};
+use app::api_credentials::rules::canonical_string;
+use app::invitation::rules::InviteRowInput;
+use app::measure::rules::{MeasureAction as A, MeasureKind as K, MeasureStatus as S};
+use app::message::rules::MessageKind;
 use app::error::AppError;
-use app::ports::{Clock, Mode};
-use app::services::api_credentials::{sha256_hex, sign};
+use app::context::outside::Clock;
+use app::context::Mode;
+use app::api_credentials::service::{sha256_hex, sign};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
@@ -85,7 +86,7 @@ async fn measures_bite_and_are_lifted(store: &SqlStore) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     let clock = clock();
-    let r = &server::web::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
+    let r = &server::http::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
     let office = officer(r, "sc_jj_shouli").await;
     let office2 = officer(r, "sc_jj_fuhe").await;
     let province = officer(r, "sc_queren").await;
@@ -110,7 +111,7 @@ async fn measures_bite_and_are_lifted(store: &SqlStore) {
     let reminder = take(r, &office, K::Reminder, 1, "使用单位反映发票交付不及时").await.unwrap();
     assert_eq!(reminder.status, S::Issued);
     let rectify = take(r, &office, K::Rectify, 1, "请整改发票交付流程").await.unwrap();
-    let deadline = app::domain::measure::rectify_deadline(clock.now(), 1).unwrap();
+    let deadline = app::measure::rules::rectify_deadline(clock.now(), 1).unwrap();
     assert_eq!(rectify.status, S::Rectifying { deadline: deadline.clone(), returned: None });
     assert!(matches!(take(r, &office, K::Rectify, 1, "again").await, Err(AppError::Refused(m)) if m.contains("生效中")));
     let told: MessagePage = call_json(r, MessageList::PATH, json!({ "kind": MessageKind::Measure, "unread_only": false, "before": null }), &wang).await.unwrap();
@@ -146,8 +147,8 @@ async fn measures_bite_and_are_lifted(store: &SqlStore) {
         true => take(r, &office, K::Rectify, 2, "再次整改").await.unwrap(),
         false => unit_file(r, &office).await.unwrap().measures.into_iter().find(|x| x.id == m.id).unwrap(),
     };
-    let latest = app::domain::measure::rectify_deadline(clock.now(), 3).unwrap();
-    let too_far = app::domain::measure::add_months(&latest, 1).unwrap();
+    let latest = app::measure::rules::rectify_deadline(clock.now(), 3).unwrap();
+    let too_far = app::measure::rules::add_months(&latest, 1).unwrap();
     assert!(act(r, &office, &second, A::Extend, "", &too_far).await.unwrap_err().message_for("deadline").is_some());
     let extended = act(r, &office, &second, A::Extend, "", &latest).await.unwrap();
     assert_eq!(extended.status.deadline(), Some(latest.as_str()));
@@ -183,7 +184,7 @@ async fn measures_bite_and_are_lifted(store: &SqlStore) {
 
 /// Moves the clock to 10:00 (Beijing) of a day.
 fn set_day(clock: &TestClock, day: &str) {
-    clock.0.store(app::domain::lifecycle::Day::parse(day).unwrap().start().0 + 10 * 3600 * 1000, std::sync::atomic::Ordering::SeqCst);
+    clock.0.store(app::lifecycle::rules::Day::parse(day).unwrap().start().0 + 10 * 3600 * 1000, std::sync::atomic::Ordering::SeqCst);
 }
 
 async fn open_invitations(store: &SqlStore, code: &str) -> i64 {
@@ -212,14 +213,14 @@ fn application_form() -> Value {
 /// 责令退出), its binding ends and the use unit is told, new invitations are refused; its next
 /// 接入申请 is refused for 3 years with the date the ban ends, then must carry the 整改情况报告.
 async fn ordered_exit_ends_bindings_and_bans(store: &SqlStore) {
-    use app::api::access::{AccessOverview, AccessSummary, ApplicationView, ConfirmUnit, SubmitAccessApplication, UnitCheck};
+    use app::access::api::{AccessOverview, AccessSummary, ApplicationView, ConfirmUnit, SubmitAccessApplication, UnitCheck};
     seeded(store).await;
     server::load_province_rules(store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     let clock = clock();
     set_day(&clock, "2026-03-01");
-    let r = &server::web::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
+    let r = &server::http::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
     let cy = login(r, CAOYUAN, "巴特尔", "LegalRepresentative").await.unwrap();
     let row = |relationship: &str| vec![InviteRowInput { credit_code: CAOYUAN_FGS.0.into(), name: CAOYUAN_FGS.1.into(), province: NEIMENGGU.into(), relationship: relationship.into(), pre_authorize: "否".into() }];
     let out: BatchOutcome = call_json(r, SubmitInvitations::PATH, json!({ "rows": row("总分公司关系"), "proof_material_id": null }), &cy).await.unwrap();
@@ -238,7 +239,7 @@ async fn ordered_exit_ends_bindings_and_bans(store: &SqlStore) {
     // The same step: the binding ended (on its timeline), the exit record, no longer a direct unit.
     assert_eq!(open_invitations(store, CAOYUAN).await, 0);
     let status: String = sqlx::query_scalar("SELECT i.status_code FROM invitations i JOIN enterprises e ON e.id = i.direct_enterprise_id WHERE e.credit_code = $1").bind(CAOYUAN).fetch_one(store.pool()).await.unwrap();
-    assert_eq!(status, app::domain::invitation::InvitationStatus::Unbound { by: String::new(), reason: String::new() }.code());
+    assert_eq!(status, app::invitation::rules::InvitationStatus::Unbound { by: String::new(), reason: String::new() }.code());
     let kinds: Vec<String> = sqlx::query_scalar("SELECT x.kind FROM unit_exits x JOIN enterprises e ON e.id = x.enterprise_id WHERE e.credit_code = $1").bind(CAOYUAN).fetch_all(store.pool()).await.unwrap();
     assert_eq!(kinds, ["ordered"]);
     let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE kind = '责令退出'").fetch_one(store.pool()).await.unwrap();
@@ -310,7 +311,7 @@ async fn feedback_carries_materials_the_officer_opens(store: &SqlStore) {
     server::load_province_rules(store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
-    let r = &server::web::router(ctx(store, clock(), Mode::Demo), dir.path());
+    let r = &server::http::router(ctx(store, clock(), Mode::Demo), dir.path());
     let office = officer(r, "sc_jj_shouli").await;
     let wang = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     let caoyuan = login(r, CAOYUAN, "巴特尔", "LegalRepresentative").await.unwrap();

@@ -7,15 +7,16 @@
 mod common;
 
 use common::http::officer;
-use app::api::invitation::*;
-use app::api::message::*;
-use app::api::Acted;
-use app::domain::accounts::Module;
-use app::domain::invitation::{InvitationAction, InviteRowInput};
-use app::domain::message::{MessageKind, NewMessage, SiteLink};
-use app::domain::Timestamp;
+use app::invitation::api::*;
+use app::message::api::*;
+use app::kernel::Acted;
+use app::accounts::rules::Module;
+use app::invitation::rules::{InvitationAction, InviteRowInput};
+use app::message::rules::{MessageKind, NewMessage, SiteLink};
+use app::kernel::Timestamp;
 use app::error::AppError;
-use app::ports::{MessageStore, Mode};
+use app::message::store::MessageStore;
+use app::context::Mode;
 use axum::Router;
 use common::http::{call_json, call_typed, login};
 use common::*;
@@ -61,7 +62,7 @@ async fn tell_parties_read_and_keep_to_their_unit(store: &SqlStore) {
     server::load_province_rules(store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
-    let r = &server::web::router(ctx(store, clock(), Mode::Demo), dir.path());
+    let r = &server::http::router(ctx(store, clock(), Mode::Demo), dir.path());
     let wang = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     let li = login(r, SHULE, "李秀英", "FinanceManager").await.unwrap();
     let chen = login(r, WUYE.0, "陈静", "LegalRepresentative").await.unwrap();
@@ -128,12 +129,12 @@ async fn tell_parties_read_and_keep_to_their_unit(store: &SqlStore) {
     assert_eq!(unread(r, &li).await, li0 + 3, "拒绝, 确认 and 受理");
 
     // Who of a unit reads what: 消息中心 and the module the message is about.
-    let users: Vec<app::api::accounts::UserRow> = call_typed(r, app::api::accounts::ListUsers::PATH, &[], &wang).await.unwrap();
+    let users: Vec<app::accounts::api::UserRow> = call_typed(r, app::accounts::api::ListUsers::PATH, &[], &wang).await.unwrap();
     let zhang = users.iter().find(|u| u.name == "张伟").unwrap().link_id.to_string();
     let set = |modules: &'static str| {
         let (zhang, wang) = (zhang.clone(), wang.clone());
         async move {
-            let _: bool = call_typed(r, app::api::accounts::SetUserGrants::PATH, &[("link_id", &zhang), ("modules", modules)], &wang).await.unwrap();
+            let _: bool = call_typed(r, app::accounts::api::SetUserGrants::PATH, &[("link_id", &zhang), ("modules", modules)], &wang).await.unwrap();
         }
     };
     set("leqi_capability,leqi_messages").await;

@@ -8,12 +8,17 @@ mod common;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use app::api::api_credentials::{ApiCredentialList, IssueApiCredential, IssuedSecret, ListApiCredentials, RevokeApiCredential, RotateApiSecret};
-use app::domain::api_signing::canonical_string;
-use app::domain::invitation::InvitationStatus;
-use app::domain::Timestamp;
-use app::ports::{ApiCredentialStore, ApplicationEvent, AuditStore, Clock, InvitationChange, InvitationStore, Mode};
-use app::services::api_credentials::{sha256_hex, sign};
+use app::api_credentials::api::{ApiCredentialList, IssueApiCredential, IssuedSecret, ListApiCredentials, RevokeApiCredential, RotateApiSecret};
+use app::api_credentials::rules::canonical_string;
+use app::invitation::rules::InvitationStatus;
+use app::kernel::Timestamp;
+use app::api_credentials::store::ApiCredentialStore;
+use app::access::store::ApplicationEvent;
+use app::accounts::store::AuditStore;
+use app::context::outside::Clock;
+use app::invitation::store::{InvitationChange, InvitationStore};
+use app::context::Mode;
+use app::api_credentials::service::{sha256_hex, sign};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
@@ -38,7 +43,7 @@ async fn setup(store: &SqlStore) -> (Router, Arc<TestClock>, tempfile::TempDir) 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     let clock = common::clock();
-    let router = server::web::router(common::ctx(store, clock.clone(), Mode::Demo), dir.path());
+    let router = server::http::router(common::ctx(store, clock.clone(), Mode::Demo), dir.path());
     (router, clock, dir)
 }
 
@@ -139,7 +144,7 @@ async fn signed_upload_replay_staleness_and_forgery(store: &SqlStore) {
     assert_eq!(failed[0]["row_no"], 2);
     assert!(failed[0]["reason"].as_str().unwrap().contains("统一社会信用代码"), "{body}");
     let batch = store.batch(body["batch_id"].as_i64().unwrap()).await.unwrap().unwrap();
-    assert_eq!(batch.source, app::ports::BatchSource::Api);
+    assert_eq!(batch.source, app::invitation::store::BatchSource::Api);
     assert_eq!(batch.created_by, format!("接口凭证{}", issued.app_id));
 
     // The very same request again: refused as a replay, nothing stored.
@@ -292,7 +297,7 @@ async fn another_direct_unit_cannot_see_change_or_unbind(store: &SqlStore) {
     // Bound (确认通过) — as the use unit and its tax office would make it.
     let inv = store.invitation(id).await.unwrap().unwrap();
     let ev = ApplicationEvent { at: Timestamp(T0), actor: "测试".into(), actor_unit: "测试".into(), action: "确认通过".into(), from: inv.status.label().into(), to: "确认通过".into(), reason: None };
-    let audit = app::domain::audit::AuditRecord::new(Timestamp(T0), "测试", "测试", "确认通过", "测试", app::domain::audit::AuditOutcome::Success);
+    let audit = app::audit::rules::AuditRecord::new(Timestamp(T0), "测试", "测试", "确认通过", "测试", app::audit::rules::AuditOutcome::Success);
     let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &audit, authorization: None, registrations: &[], messages: &[], grants: &[], notes: &[], end_grants: None, relationship_report: None };
     store.transition_invitation(id, inv.version, &change).await.unwrap();
 
@@ -346,9 +351,9 @@ async fn auth_requests_are_queried_by_the_direct_units_system(store: &SqlStore) 
     let res = r.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     let proof: Value = serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    let sent: app::api::auth_request::AuthRequestView = call_typed(
+    let sent: app::auth_request::api::AuthRequestView = call_typed(
         &r,
-        app::api::auth_request::SendAuthRequest::PATH,
+        app::auth_request::api::SendAuthRequest::PATH,
         &[("direct_code", SHULE), ("relationship", "其他控制关系"), ("proof_material_id", &proof["id"].as_i64().unwrap().to_string())],
         &wuye,
     )
@@ -388,7 +393,7 @@ async fn every_route_answers_and_is_documented() {
     let doc_req = Request::get("/openapi/v1/openapi.json").body(Body::empty()).unwrap();
     let (status, doc) = send(&site.router, Signed { req: doc_req }).await;
     assert_eq!(status, StatusCode::OK);
-    for (method, path) in server::openapi::ROUTES {
+    for (method, path) in server::http::openapi::ROUTES {
         assert!(doc["paths"][*path][*method].is_object(), "{method} {path} undocumented");
         let req = Request::builder().method(method.to_uppercase().as_str()).uri(*path).body(Body::empty()).unwrap();
         let (status, body) = send(&site.router, Signed { req }).await;

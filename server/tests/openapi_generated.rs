@@ -10,10 +10,10 @@ mod common;
 
 use std::net::SocketAddr;
 
-use app::api::api_credentials::{IssueApiCredential, IssuedSecret};
-use app::domain::api_signing::canonical_string;
-use app::ports::Mode;
-use app::services::api_credentials::{sha256_hex, sign};
+use app::api_credentials::api::{IssueApiCredential, IssuedSecret};
+use app::api_credentials::rules::canonical_string;
+use app::context::Mode;
+use app::api_credentials::service::{sha256_hex, sign};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
@@ -238,7 +238,7 @@ async fn every_operation_with_generated_requests(store: &SqlStore) {
     server::load_province_rules(store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
-    let r = server::web::router(ctx(store, clock(), Mode::Demo), dir.path());
+    let r = server::http::router(ctx(store, clock(), Mode::Demo), dir.path());
     let cookie = login(&r, "91510104MA6CLQ001T", "王建国", "LegalRepresentative").await.unwrap();
     let issued: IssuedSecret = call_typed(&r, IssueApiCredential::PATH, &[], &cookie).await.unwrap();
     let mut caller = Caller { app_id: issued.app_id, secret: issued.secret, n: 0 };

@@ -3,10 +3,10 @@
 //! signed-request headers and canonical form. Whatever comes in, no panic; what
 //! is accepted prints back to what parses again (round trip).
 
-use app::domain::api_signing::{canonical_query, canonical_string, filed_ips, ip_is_filed, SignedHeaders};
-use app::domain::access::AccessType;
-use app::domain::invitation::{parse_row, InviteRowInput};
-use app::domain::{Amount, CreditCode, IdNumber, Ipv4, MobilePhone, Password};
+use app::api_credentials::rules::{canonical_query, canonical_string, filed_ips, ip_is_filed, SignedHeaders};
+use app::access::rules::AccessType;
+use app::invitation::rules::{parse_row, InviteRowInput};
+use app::kernel::{Amount, CreditCode, IdNumber, Ipv4, MobilePhone, Password};
 use proptest::prelude::*;
 use server::invite_xlsx::{failure_workbook, read_rows, ImportLimits, RawInviteRow};
 

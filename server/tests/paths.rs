@@ -47,9 +47,9 @@ fn every_server_fn_has_its_name_as_endpoint() {
 
 #[test]
 fn the_registered_paths_are_the_committed_list_and_none_collide() {
-    let paths = server::web::server_fn_paths();
+    let paths = server::http::server_fn_paths();
     // Registration is keyed by path: two server fns with one endpoint would leave one out.
-    assert_eq!(paths.len(), declared_server_fns().len(), "every server fn is registered (app::api::register_server_fns) and no two share an endpoint");
+    assert_eq!(paths.len(), declared_server_fns().len(), "every server fn is registered (app::server_fns::register_server_fns) and no two share an endpoint");
     for p in &paths {
         let name = p.strip_prefix("POST /api/").unwrap_or_else(|| panic!("{p}: server fns are POST /api/<name>"));
         assert!(!name.contains('/'), "{p}");

@@ -11,12 +11,14 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use app::api::auth::PersonSelection;
-use app::domain::audit::AuditOutcome;
-use app::domain::Identity;
+use app::auth::api::PersonSelection;
+use app::audit::rules::AuditOutcome;
+use app::kernel::Identity;
 use app::error::AppError;
-use app::ports::{Ctx, Mode, SecurityStore};
-use app::services::{accounts as acc, auth as svc};
+use app::context::{Ctx, Mode};
+use app::audit::store::SecurityStore;
+use app::accounts::service as acc;
+use app::auth::service as svc;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
@@ -63,9 +65,9 @@ async fn call_from(router: &axum::Router, ip: [u8; 4], path: &str, form: &[(&str
 }
 
 async fn enterprise_login_from(router: &axum::Router, ip: [u8; 4], code: &str, password: &str) -> Result<PersonSelection, AppError> {
-    let (_, body) = call_from(router, ip, app::api::auth::NewCaptcha::PATH, &[], None).await;
+    let (_, body) = call_from(router, ip, app::auth::api::NewCaptcha::PATH, &[], None).await;
     let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (status, body) = call_from(router, ip, app::api::auth::EnterpriseLogin::PATH, &[("code", code), ("password", password), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
+    let (status, body) = call_from(router, ip, app::auth::api::EnterpriseLogin::PATH, &[("code", code), ("password", password), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
     if status.is_success() {
         Ok(serde_json::from_str(&body).unwrap())
     } else {
@@ -118,7 +120,7 @@ async fn an_address_spraying_many_units_is_stopped(db: TestDb) {
         for code in CODES {
             assert_eq!(enterprise_login_from(r, sprayer, code, "Wrong1234").await.unwrap_err(), AppError::LoginFailed(BAD.into()), "failure {n}");
             n += 1;
-            if n == app::domain::auth::ADDRESS_MAX_FAILURES as usize - 1 {
+            if n == app::auth::rules::ADDRESS_MAX_FAILURES as usize - 1 {
                 break 'outer;
             }
         }
@@ -178,7 +180,7 @@ async fn fifty_parallel_wrong_passwords_evaluate_at_most_five(store: &SqlStore) 
 async fn parallel_sms_guesses_get_five_tries_in_all(store: &SqlStore) {
     let (ctx, _) = setup(store).await;
     let c = svc::new_captcha(&ctx).await.unwrap();
-    acc::send_phone_code(&ctx, "13512345678", app::api::accounts::PhonePurpose::Register, &c.id, CAPTCHA).await.unwrap();
+    acc::send_phone_code(&ctx, "13512345678", app::accounts::api::PhonePurpose::Register, &c.id, CAPTCHA).await.unwrap();
     let code = code_in_outbox(&ctx, "13512345678").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let mut tasks = Vec::new();
@@ -200,8 +202,8 @@ async fn parallel_sms_guesses_get_five_tries_in_all(store: &SqlStore) {
     assert!(e.message_for("sms_code").is_some(), "the code is spent after the fifth try: {e:?}");
 }
 
-fn register_form(phone: &str, code: &str) -> app::api::accounts::RegisterForm {
-    app::api::accounts::RegisterForm {
+fn register_form(phone: &str, code: &str) -> app::accounts::api::RegisterForm {
+    app::accounts::api::RegisterForm {
         phone: phone.into(),
         sms_code: code.into(),
         name: "林东一".into(),
@@ -222,7 +224,7 @@ async fn code_in_outbox(ctx: &Ctx, phone: &str) -> String {
 // ---- 3. SMS pumping and enumeration ------------------------------------------
 
 async fn sms_sends_need_a_captcha_are_capped_and_tell_nothing(store: &SqlStore) {
-    use app::api::accounts::PhonePurpose;
+    use app::accounts::api::PhonePurpose;
     let (ctx, clock) = setup(store).await;
     let send = |phone: &'static str, purpose: PhonePurpose| {
         let ctx = ctx.clone();
@@ -321,15 +323,16 @@ async fn forgot_enterprise_tells_nothing_about_unregistered_tax_numbers(store: &
 // ---- 8. Uploads -------------------------------------------------------------
 
 async fn uploads_have_a_quota_and_unattached_ones_are_swept(store: &SqlStore) {
-    use app::domain::materials::{FileType, MaterialKind, UNIT_QUOTA_BYTES};
-    use app::ports::{Clock, NewMaterial};
+    use app::materials::rules::{FileType, MaterialKind, UNIT_QUOTA_BYTES};
+    use app::context::outside::Clock;
+    use app::materials::store::NewMaterial;
     let (ctx, clock) = setup(store).await;
     let c = svc::new_captcha(&ctx).await.unwrap();
     let sel = svc::enterprise_login(&ctx, SHULE, PW, &c.id, CAPTCHA).await.unwrap();
     let (_, who) = svc::person_login_password(&ctx, &sel.flow_id, sel.people[0].link_id, PW).await.unwrap();
-    let app::domain::Principal::Taxpayer(t) = &who else { panic!() };
+    let app::kernel::Principal::Taxpayer(t) = &who else { panic!() };
     // A first upload works and stays unattached.
-    let m = app::services::materials::upload(&ctx, &who, MaterialKind::RelationshipProof, "a.pdf", PDF.to_vec()).await.unwrap();
+    let m = app::materials::service::upload(&ctx, &who, MaterialKind::RelationshipProof, "a.pdf", PDF.to_vec()).await.unwrap();
     assert_eq!(ctx.store.material_bytes_of(t.enterprise_id).await.unwrap(), PDF.len() as u64);
     // The unit holds (nearly) its quota: the next upload is refused next to its field.
     let big = NewMaterial {
@@ -343,12 +346,12 @@ async fn uploads_have_a_quota_and_unattached_ones_are_swept(store: &SqlStore) {
         uploaded_by: "测试".into(),
     };
     let big = ctx.store.insert_material(&big, clock.now()).await.unwrap();
-    let e = app::services::materials::upload(&ctx, &who, MaterialKind::RelationshipProof, "b.pdf", PDF.to_vec()).await.unwrap_err();
+    let e = app::materials::service::upload(&ctx, &who, MaterialKind::RelationshipProof, "b.pdf", PDF.to_vec()).await.unwrap_err();
     assert!(e.message_for("material.relationship_proof").unwrap().contains("存储上限"), "{e:?}");
     // A day later nobody attached them: both are swept, with their contents.
     clock.advance_secs(25 * 3600);
     ctx.blobs.put(&big.object_key, b"x".to_vec()).await.unwrap();
-    let n = app::services::materials::purge_unattached(&ctx).await.unwrap();
+    let n = app::materials::service::purge_unattached(&ctx).await.unwrap();
     assert_eq!(n, 2);
     assert!(ctx.store.material(m.id).await.unwrap().is_none());
     assert!(ctx.blobs.get(&m.object_key).await.unwrap().is_none());
@@ -403,7 +406,7 @@ async fn html_gets_a_csp_with_the_loader_hash_and_downloads_are_sandboxed() {
         assert!(!h.contains_key(header::STRICT_TRANSPORT_SECURITY), "no HSTS when cookies are not Secure (plain http)");
     }
     let (_, h, _) = common::http::get(r, "/", None).await;
-    let expected = server::web_guard::inline_script_hashes(PAGE);
+    let expected = server::http::guard::inline_script_hashes(PAGE);
     assert!(h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains(&expected[0]));
 
     let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
@@ -431,14 +434,14 @@ async fn secure_cookies_are_the_default_and_bring_hsts() {
     ctx.secure_cookies = true;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), PAGE).unwrap();
-    let r = server::web::router(ctx, dir.path());
+    let r = server::http::router(ctx, dir.path());
     let (_, h, _) = common::http::get(&r, "/", None).await;
     assert!(h[header::STRICT_TRANSPORT_SECURITY].to_str().unwrap().contains("max-age="));
-    let (_, _, body) = call(&r, app::api::auth::NewCaptcha::PATH, &[], None).await;
+    let (_, _, body) = call(&r, app::auth::api::NewCaptcha::PATH, &[], None).await;
     let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-    let (_, _, body) = call(&r, app::api::auth::EnterpriseLogin::PATH, &[("code", SHULE), ("password", PW), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
+    let (_, _, body) = call(&r, app::auth::api::EnterpriseLogin::PATH, &[("code", SHULE), ("password", PW), ("captcha_id", &cid), ("captcha", CAPTCHA)], None).await;
     let sel: PersonSelection = serde_json::from_str(&body).unwrap();
-    let (_, h, _) = call(&r, app::api::auth::PersonLoginPassword::PATH, &[("flow_id", &sel.flow_id), ("link_id", &sel.people[0].link_id.to_string()), ("password", PW)], None).await;
+    let (_, h, _) = call(&r, app::auth::api::PersonLoginPassword::PATH, &[("flow_id", &sel.flow_id), ("link_id", &sel.people[0].link_id.to_string()), ("password", PW)], None).await;
     let cookie = h[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
 }
@@ -463,19 +466,19 @@ async fn a_cross_site_form_post_is_refused_before_it_does_anything() {
     let r = &s.router;
     let me = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     // 修改密码 from another site: refused, the password unchanged.
-    let status = cross_site_post(r, app::api::accounts::ChangePassword::PATH, "old=Demo1234&new=Evil12345&confirm=Evil12345", &me).await;
+    let status = cross_site_post(r, app::accounts::api::ChangePassword::PATH, "old=Demo1234&new=Evil12345&confirm=Evil12345", &me).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(login(r, SHULE, "王建国", "LegalRepresentative").await.is_ok(), "the password is still Demo1234");
     // An upload and a logout likewise.
     assert_eq!(cross_site_post(r, "/api/materials?kind=relationship_proof&name=x.pdf", "%PDF-1.4", &me).await, StatusCode::FORBIDDEN);
-    assert_eq!(cross_site_post(r, app::api::auth::Logout::PATH, "", &me).await, StatusCode::FORBIDDEN);
+    assert_eq!(cross_site_post(r, app::auth::api::Logout::PATH, "", &me).await, StatusCode::FORBIDDEN);
     // An Origin of another host without Sec-Fetch-Site (older browsers) too.
-    let req = Request::post(app::api::auth::Logout::PATH).header(header::ORIGIN, "http://evil.example").header(header::HOST, "127.0.0.1:3000").header(header::COOKIE, &me).body(Body::empty()).unwrap();
+    let req = Request::post(app::auth::api::Logout::PATH).header(header::ORIGIN, "http://evil.example").header(header::HOST, "127.0.0.1:3000").header(header::COOKIE, &me).body(Body::empty()).unwrap();
     assert_eq!(r.clone().oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);
-    let still: Option<app::domain::Principal> = call_typed(r, app::api::auth::CurrentPrincipal::PATH, &[], &me).await.unwrap();
+    let still: Option<app::kernel::Principal> = call_typed(r, app::auth::api::CurrentPrincipal::PATH, &[], &me).await.unwrap();
     assert!(still.is_some(), "the session survived every forged request");
     // The same request from the page itself goes through.
-    let req = Request::post(app::api::auth::Logout::PATH)
+    let req = Request::post(app::auth::api::Logout::PATH)
         .header(header::ORIGIN, "http://127.0.0.1:3000")
         .header(header::HOST, "127.0.0.1:3000")
         .header("sec-fetch-site", "same-origin")
@@ -491,19 +494,19 @@ async fn changing_the_password_ends_the_other_sessions_and_is_rate_limited() {
     let r = &s.router;
     let here = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     let elsewhere = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
-    call_typed::<()>(r, app::api::accounts::ChangePassword::PATH, &[("old", PW), ("new", "Newpass123"), ("confirm", "Newpass123")], &here).await.unwrap();
-    let mine: Option<app::domain::Principal> = call_typed(r, app::api::auth::CurrentPrincipal::PATH, &[], &here).await.unwrap();
+    call_typed::<()>(r, app::accounts::api::ChangePassword::PATH, &[("old", PW), ("new", "Newpass123"), ("confirm", "Newpass123")], &here).await.unwrap();
+    let mine: Option<app::kernel::Principal> = call_typed(r, app::auth::api::CurrentPrincipal::PATH, &[], &here).await.unwrap();
     assert!(mine.is_some(), "the session that changed it stays");
-    let gone: Option<app::domain::Principal> = call_typed(r, app::api::auth::CurrentPrincipal::PATH, &[], &elsewhere).await.unwrap_or(None);
+    let gone: Option<app::kernel::Principal> = call_typed(r, app::auth::api::CurrentPrincipal::PATH, &[], &elsewhere).await.unwrap_or(None);
     assert!(gone.is_none(), "every other session ended");
     // A stolen session cannot guess the password: five wrong ones pause 修改密码.
     for _ in 0..4 {
-        let e = call_typed::<()>(r, app::api::accounts::ChangePassword::PATH, &[("old", "Wrong1234"), ("new", "Evil12345"), ("confirm", "Evil12345")], &here).await.unwrap_err();
+        let e = call_typed::<()>(r, app::accounts::api::ChangePassword::PATH, &[("old", "Wrong1234"), ("new", "Evil12345"), ("confirm", "Evil12345")], &here).await.unwrap_err();
         assert_eq!(e.message_for("old").as_deref(), Some("原密码错误"));
     }
-    let e = call_typed::<()>(r, app::api::accounts::ChangePassword::PATH, &[("old", "Wrong1234"), ("new", "Evil12345"), ("confirm", "Evil12345")], &here).await.unwrap_err();
+    let e = call_typed::<()>(r, app::accounts::api::ChangePassword::PATH, &[("old", "Wrong1234"), ("new", "Evil12345"), ("confirm", "Evil12345")], &here).await.unwrap_err();
     assert!(matches!(&e, AppError::Refused(m) if m.contains("原密码错误次数过多")), "{e:?}");
-    let e = call_typed::<()>(r, app::api::accounts::ChangePassword::PATH, &[("old", "Newpass123"), ("new", "Evil12345"), ("confirm", "Evil12345")], &here).await.unwrap_err();
+    let e = call_typed::<()>(r, app::accounts::api::ChangePassword::PATH, &[("old", "Newpass123"), ("new", "Evil12345"), ("confirm", "Evil12345")], &here).await.unwrap_err();
     assert!(matches!(&e, AppError::Refused(_)), "paused even with the right password: {e:?}");
 }
 
@@ -564,7 +567,7 @@ async fn anonymous_callers_cannot_tell_which_invitation_ids_exist() {
     let r = &s.router;
     let mut answers = Vec::new();
     for id in ["1", "2", "999999"] {
-        let (status, _, body) = call(r, app::api::invitation::InvitationDetail::PATH, &[("id", id)], None).await;
+        let (status, _, body) = call(r, app::invitation::api::InvitationDetail::PATH, &[("id", id)], None).await;
         answers.push((status, body));
     }
     assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
@@ -572,17 +575,17 @@ async fn anonymous_callers_cannot_tell_which_invitation_ids_exist() {
 }
 
 async fn a_material_of_a_submitted_application_cannot_be_deleted(db: TestDb) {
-    use app::api::access::*;
-    use app::ports::DraftDelete;
+    use app::access::api::*;
+    use app::audit::store::DraftDelete;
     let s = site_on(db, Mode::Demo, &[("index.html", "x")]).await;
     let r = &s.router;
     let me = login(r, "91510100MA6CLQ0301", "高远", "LegalRepresentative").await.unwrap();
     let check: UnitCheck = call_typed(r, ConfirmUnit::PATH, &[("access_type", "Joint"), ("gov_or_association", "false"), ("confirmed", "true")], &me).await.unwrap();
     let draft = check.draft.unwrap();
     common::http::upload_required(r, &me, &draft).await;
-    let materials: Vec<app::ports::StoredMaterial> = {
-        use app::ports::MaterialStore;
-        s.db.store.materials_of(app::domain::materials::MaterialOwner::Application(draft.id)).await.unwrap()
+    let materials: Vec<app::materials::store::StoredMaterial> = {
+        use app::materials::store::MaterialStore;
+        s.db.store.materials_of(app::materials::rules::MaterialOwner::Application(draft.id)).await.unwrap()
     };
     let enterprise_id = materials[0].enterprise_id;
     // While a draft: the delete goes through (statement-checked).
@@ -592,6 +595,6 @@ async fn a_material_of_a_submitted_application_cannot_be_deleted(db: TestDb) {
     // Once the application has left the draft, the same statement deletes nothing.
     sqlx::query("UPDATE access_applications SET status_code = 'pending_acceptance' WHERE id = $1").bind(draft.id).execute(s.db.store.pool()).await.unwrap();
     assert_eq!(s.db.store.delete_draft_material(materials[1].id, enterprise_id).await.unwrap(), DraftDelete::NotDraft);
-    let e = call_typed::<()>(r, app::api::materials::DeleteMaterial::PATH, &[("id", &materials[1].id.to_string())], &me).await.unwrap_err();
+    let e = call_typed::<()>(r, app::materials::api::DeleteMaterial::PATH, &[("id", &materials[1].id.to_string())], &me).await.unwrap_err();
     assert!(matches!(e, AppError::Refused(_)), "{e:?}");
 }

@@ -2,10 +2,11 @@
 
 mod common;
 
-use app::domain::audit::{AuditOutcome, AuditRecord};
-use app::domain::auth::{Captcha, FailureCounter, SmsChallenge};
-use app::domain::{CreditCode, Identity, OfficerRole, Principal, Timestamp};
-use app::ports::*;
+use app::context::store_traits::*;
+use app::audit::rules::{AuditOutcome, AuditRecord};
+use app::auth::rules::{Captcha, FailureCounter, SmsChallenge};
+use app::kernel::{CreditCode, Identity, OfficerRole, Principal, Timestamp};
+use app::accounts::store::*;
 use common::*;
 use server::store::SqlStore;
 

@@ -9,18 +9,19 @@
 mod common;
 
 use common::http::officer;
-use app::api::access::{AccessAct, ApplicationView, CaseFile, ConfirmUnit, OfficerCase, SubmitAccessApplication, UnitCheck};
-use app::api::invitation::{BatchOutcome, InvitationAct, InvitationDetail, InvitationView, SubmitInvitations};
-use app::domain::invitation::InvitationAction;
-use app::domain::access::AccessAction;
-use app::api::lifecycle::{FileTermination, LifecycleOverview, OfficerRequests, RequestAct, RequestQueueItem, RequestView, UnitLifecycle};
-use app::api::measure::{MeasureAct, MeasureTake, MeasureView};
-use app::api::tax_desk::*;
-use app::domain::invitation::InviteRowInput;
-use app::domain::lifecycle::{Day, RequestAction, UnitStatus};
-use app::domain::measure::{MeasureAction as A, MeasureKind as K};
+use app::access::api::{AccessAct, ApplicationView, CaseFile, ConfirmUnit, OfficerCase, SubmitAccessApplication, UnitCheck};
+use app::invitation::api::{BatchOutcome, InvitationAct, InvitationDetail, InvitationView, SubmitInvitations};
+use app::invitation::rules::InvitationAction;
+use app::access::rules::AccessAction;
+use app::lifecycle::api::{FileTermination, LifecycleOverview, OfficerRequests, RequestAct, RequestQueueItem, RequestView, UnitLifecycle};
+use app::measure::api::{MeasureAct, MeasureTake, MeasureView};
+use app::tax_desk::api::*;
+use app::invitation::rules::InviteRowInput;
+use app::lifecycle::rules::{Day, RequestAction, UnitStatus};
+use app::measure::rules::{MeasureAction as A, MeasureKind as K};
 use app::error::AppError;
-use app::ports::{Clock, Mode};
+use app::context::outside::Clock;
+use app::context::Mode;
 use axum::Router;
 use common::http::{call_json, call_typed, login};
 use common::*;
@@ -93,7 +94,7 @@ async fn desk(store: &SqlStore) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     let clock = clock();
-    let r = &server::web::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
+    let r = &server::http::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
     let jj = officer(r, "sc_jj_shouli").await;
     let jj2 = officer(r, "sc_jj_fuhe").await;
     let gx = officer(r, "sc_gx_shouli").await;
@@ -117,7 +118,7 @@ async fn desk(store: &SqlStore) {
     let filed: RequestView = call_json(r, FileTermination::PATH, json!({ "end_date": end, "reason": "业务调整" }), &wang).await.unwrap();
     let queue: Vec<RequestQueueItem> = call_typed(r, OfficerRequests::PATH, &[], &jj).await.unwrap();
     assert!(queue.iter().any(|q| q.id == filed.id));
-    let _: app::api::Acted = call_json(r, RequestAct::PATH, json!({ "id": filed.id, "version": filed.version, "action": RequestAction::Accept, "reason": "", "granted_end": "" }), &jj).await.unwrap();
+    let _: app::kernel::Acted = call_json(r, RequestAct::PATH, json!({ "id": filed.id, "version": filed.version, "action": RequestAction::Accept, "reason": "", "granted_end": "" }), &jj).await.unwrap();
     // The province suspends new use units (its own 已办), the unit invites nobody meanwhile.
     clock.advance_secs(60);
     let suspend = take(r, &province, K::SuspendNewUseUnits, "投诉未处理").await;
@@ -232,10 +233,10 @@ async fn desk(store: &SqlStore) {
     let iid = as_use[0].id;
     let erdun = login(r, "91150203MA0NCY041D", "额尔敦", "LegalRepresentative").await.unwrap();
     let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &iid.to_string())], &erdun).await.unwrap();
-    let _: app::api::Acted = call_json(r, InvitationAct::PATH, json!({ "id": iid, "version": v.version, "action": InvitationAction::Confirm, "reason": "", "invoicer_link_ids": [], "period_code": "" }), &erdun).await.unwrap();
+    let _: app::kernel::Acted = call_json(r, InvitationAct::PATH, json!({ "id": iid, "version": v.version, "action": InvitationAction::Confirm, "reason": "", "invoicer_link_ids": [], "period_code": "" }), &erdun).await.unwrap();
     let bt = officer(r, "nm_bt_shouli").await;
     let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &iid.to_string())], &bt).await.unwrap();
-    let _: app::api::Acted = call_json(r, InvitationAct::PATH, json!({ "id": iid, "version": v.version, "action": InvitationAction::Accept, "reason": "", "invoicer_link_ids": [], "period_code": "" }), &bt).await.unwrap();
+    let _: app::kernel::Acted = call_json(r, InvitationAct::PATH, json!({ "id": iid, "version": v.version, "action": InvitationAction::Accept, "reason": "", "invoicer_link_ids": [], "period_code": "" }), &bt).await.unwrap();
     let bt_done = all_done(r, &bt, 10).await;
     assert_eq!(bt_done.len(), 1, "{bt_done:#?}");
     assert_eq!((bt_done[0].kind, bt_done[0].item_id, bt_done[0].action.as_str()), (DoneKind::Invitation, iid, "受理"));
@@ -262,7 +263,7 @@ async fn desk(store: &SqlStore) {
         "protocol": "HTTPS", "port": "443", "period": "long"
     });
     let sent: ApplicationView = call_json(r, SubmitAccessApplication::PATH, json!({ "id": draft.id, "version": draft.version, "form": form }), &gao).await.unwrap();
-    let _: app::api::Acted = call_json(r, AccessAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": AccessAction::Accept, "reason": "" }), &gx).await.unwrap();
+    let _: app::kernel::Acted = call_json(r, AccessAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": AccessAction::Accept, "reason": "" }), &gx).await.unwrap();
     let gx_done = all_done(r, &gx, 10).await;
     assert_eq!(gx_done.len(), 1);
     assert_eq!((gx_done[0].kind, gx_done[0].item_id, gx_done[0].enterprise_name.as_str()), (DoneKind::Application, sent.id, "四川天府数智商贸有限公司"));

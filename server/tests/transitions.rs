@@ -1,4 +1,4 @@
-//! The one transition path (`server::store_transition`): every workflow's state
+//! The one transition path (`server::store::transition`): every workflow's state
 //! change is stored with its timeline event and its audit record in ONE
 //! transaction. Here the audit insert is made to fail (a trigger or a check on
 //! one actor's records) and each workflow's change must be rolled back with it —
@@ -9,12 +9,19 @@
 
 mod common;
 
-use app::domain::access::ApplicationStatus;
-use app::domain::audit::{AuditOutcome, AuditRecord};
-use app::domain::invitation::{AuthorizationRecord, InvitationStatus, InvoicerChoice, Relationship, VerificationPeriod};
-use app::domain::invoicers::RegistrationState;
-use app::domain::{Identity, Timestamp};
-use app::ports::*;
+use app::context::store_traits::*;
+use app::access::rules::ApplicationStatus;
+use app::audit::rules::{AuditOutcome, AuditRecord};
+use app::invitation::rules::{AuthorizationRecord, InvitationStatus, InvoicerChoice, Relationship, VerificationPeriod};
+use app::invoicers::rules::RegistrationState;
+use app::kernel::{Identity, Timestamp};
+use app::access::store::*;
+use app::auth_request::store::*;
+use app::invitation::store::*;
+use app::invoicers::store::*;
+use app::kernel::storage::*;
+use app::lifecycle::store::*;
+use app::materials::store::*;
 use common::*;
 use server::store::{Backend, SqlStore};
 
@@ -66,7 +73,7 @@ async fn access_changes_roll_back_with_their_audit(store: &SqlStore) {
     assert_eq!(store.application(a.id).await.unwrap().unwrap().status, pending);
     assert_eq!((store.events(a.id).await.unwrap().len(), audited(store, "提交接入申请").await), (1, 1));
     // 确认通过 would make the unit a direct unit: not without the audit record.
-    let c = Confirmation { access_type: app::domain::access::AccessType::Joint, qualification_end: "2027-12-31".into() };
+    let c = Confirmation { access_type: app::access::rules::AccessType::Joint, qualification_end: "2027-12-31".into() };
     assert!(is_unavailable(store.transition(a.id, v, &ApplicationStatus::Confirmed, &event("确认通过", "待受理", "确认通过"), Some(&c), &audit(FAULTY, "确认通过"), &[]).await));
     assert_eq!(store.registry_profile(9).await.unwrap().unwrap().direct_unit, None);
     assert_eq!(store.application(a.id).await.unwrap().unwrap().version, v);
@@ -133,17 +140,17 @@ async fn invitation_changes_roll_back_with_their_audit(store: &SqlStore) {
     // 变更关系证明材料: the invitation keeps its material and version.
     let m = store
         .insert_material(
-            &NewMaterial { enterprise_id: 1, kind: app::domain::materials::MaterialKind::RelationshipProof, file_name: "p.pdf".into(), file_type: app::domain::materials::FileType::Pdf, size: 5, sha256: "x".into(), object_key: "k".into(), uploaded_by: "王建国".into() },
+            &NewMaterial { enterprise_id: 1, kind: app::materials::rules::MaterialKind::RelationshipProof, file_name: "p.pdf".into(), file_type: app::materials::rules::FileType::Pdf, size: 5, sha256: "x".into(), object_key: "k".into(), uploaded_by: "王建国".into() },
             Timestamp(T0),
         )
         .await
         .unwrap();
     let ev = event("变更关系证明材料", "确认通过", "确认通过");
-    let attach = Some((1, app::domain::materials::MaterialOwner::InvitationBatch(bound.batch_id)));
+    let attach = Some((1, app::materials::rules::MaterialOwner::InvitationBatch(bound.batch_id)));
     assert!(is_unavailable(store.set_invitation_proof(id, v, m.id, attach, &ev, &audit(FAULTY, "变更关系证明材料")).await));
     let same = store.invitation(id).await.unwrap().unwrap();
     assert_eq!((same.proof_material_id, same.version), (None, v));
-    assert_eq!(store.material(m.id).await.unwrap().unwrap().owner, app::domain::materials::MaterialOwner::Unattached, "the material stays unattached");
+    assert_eq!(store.material(m.id).await.unwrap().unwrap().owner, app::materials::rules::MaterialOwner::Unattached, "the material stays unattached");
     store.set_invitation_proof(id, v, m.id, attach, &ev, &audit("王建国", "变更关系证明材料")).await.unwrap();
     assert_eq!(store.invitation(id).await.unwrap().unwrap().proof_material_id, Some(m.id));
 }
@@ -171,7 +178,7 @@ async fn registration_changes_roll_back_with_their_audit(store: &SqlStore) {
 }
 
 async fn auth_request_changes_roll_back_with_their_audit(store: &SqlStore) {
-    use app::domain::auth_request::RequestStatus;
+    use app::auth_request::rules::RequestStatus;
     seeded(store).await;
     fail_audits_of_faulty_actor(store).await;
     let qinghe = store.registry_by_codes(&["91510104MA6CLQ0158".into()]).await.unwrap().remove(0);
@@ -227,7 +234,7 @@ async fn a_corrupt_stored_record_is_an_error_not_a_gap(store: &SqlStore) {
 /// 资格延续 / 终止服务备案 (issue #13): filing, deciding (the new term) and ending a
 /// unit's service are rolled back with their audit record.
 async fn lifecycle_changes_roll_back_with_their_audit(store: &SqlStore) {
-    use app::domain::lifecycle::{ExitKind, ExitRecord, RequestBody, RequestStatus, Term};
+    use app::lifecycle::rules::{ExitKind, ExitRecord, RequestBody, RequestStatus, Term};
     seeded(store).await;
     fail_audits_of_faulty_actor(store).await;
     let shule = store.registry_by_codes(&["91510104MA6CLQ001T".into()]).await.unwrap().remove(0);

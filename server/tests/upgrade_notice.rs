@@ -7,12 +7,13 @@
 mod common;
 
 use common::http::officer;
-use app::api::message::{MessageList, MessagePage};
-use app::api::upgrade_notice::*;
-use app::domain::message::MessageKind;
-use app::domain::upgrade_notice::{NoticeAction, NoticeProgress};
+use app::message::api::{MessageList, MessagePage};
+use app::upgrade_notice::api::*;
+use app::message::rules::MessageKind;
+use app::upgrade_notice::rules::{NoticeAction, NoticeProgress};
 use app::error::AppError;
-use app::ports::{Clock, Mode};
+use app::context::outside::Clock;
+use app::context::Mode;
 use axum::Router;
 use common::http::{call_json, call_typed, login};
 use common::*;
@@ -45,7 +46,7 @@ async fn publish_deadline_overdue_complete(store: &SqlStore) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "x").unwrap();
     let clock = clock();
-    let r = &server::web::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
+    let r = &server::http::router(ctx(store, clock.clone(), Mode::Demo), dir.path());
     let queren = officer(r, "sc_queren").await;
     let jinjiang = officer(r, "sc_jj_shouli").await;
     let shule = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
@@ -59,7 +60,7 @@ async fn publish_deadline_overdue_complete(store: &SqlStore) {
     let n = publish(r, &queren, "乐企接口V2.1升级", "发票开具接口新增字段，请完成改造并测试。").await.unwrap();
     let today = clock.now().beijing_time()[..10].to_string();
     assert!(n.deadline > today && n.units >= 1 && (n.done, n.overdue) == (0, 0), "{n:?}");
-    let expected = app::domain::upgrade_notice::deadline_for(clock.now());
+    let expected = app::upgrade_notice::rules::deadline_for(clock.now());
     assert_eq!(n.deadline, expected);
     let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE kind = '发布版本升级通知'").fetch_one(store.pool()).await.unwrap();
     assert_eq!(audit, 1);

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::auth::new_captcha;
+use crate::auth::api::new_captcha;
 use crate::error::AppError;
 
 /// A server-generated captcha image with its input; click the image for a new one.

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::accounts::{send_phone_code, Approver, PhonePurpose};
-use crate::api::auth::SmsSent;
+use crate::accounts::api::{send_phone_code, Approver, PhonePurpose};
+use crate::auth::api::SmsSent;
 use crate::error::AppError;
 
 use super::captcha::{CaptchaField, CaptchaState};

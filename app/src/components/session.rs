@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::auth::{current_principal, PersonSelection};
-use crate::domain::Principal;
+use crate::auth::api::{current_principal, PersonSelection};
+use crate::kernel::Principal;
 
 #[derive(Clone, Copy)]
 pub struct Session {

@@ -8,11 +8,11 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::message::message_unread;
+use crate::message::api::message_unread;
 use crate::components::session::Session;
-use crate::domain::accounts::Module;
-use crate::domain::message::{poll_delay_secs, unread_badge};
-use crate::domain::Principal;
+use crate::accounts::rules::Module;
+use crate::message::rules::{poll_delay_secs, unread_badge};
+use crate::kernel::Principal;
 use crate::error::AppError;
 
 pub const POLL_SECS: u32 = 10;

@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::access::{access_overview, confirm_unit, reapply_access, save_access_draft, submit_access_application, AccessForm, AccessSummary, ApplicationView, PreInvite, UnitInfo};
+use crate::access::api::{access_overview, confirm_unit, reapply_access, save_access_draft, submit_access_application, AccessForm, AccessSummary, ApplicationView, PreInvite, UnitInfo};
 use crate::components::{FieldMsg, FormMsg};
 use crate::pages::materials::{MaterialsEditor, MaterialsList};
-use crate::domain::access::{AccessType, ApplicationStatus, CheckLine, CheckOutcome};
+use crate::access::rules::{AccessType, ApplicationStatus, CheckLine, CheckOutcome};
 use crate::error::AppError;
 
-use crate::domain::access_form::RELATIONSHIPS;
+use crate::access::form::RELATIONSHIPS;
 
 #[derive(Clone, PartialEq)]
 enum Stage {

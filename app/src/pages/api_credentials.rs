@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::api_credentials::{issue_api_credential, list_api_credentials, revoke_api_credential, rotate_api_secret, ApiCredentialRow, IssuedSecret};
+use crate::api_credentials::api::{issue_api_credential, list_api_credentials, revoke_api_credential, rotate_api_secret, ApiCredentialRow, IssuedSecret};
 use crate::components::FormMsg;
-use crate::domain::api_signing::CredentialStatus;
+use crate::api_credentials::rules::CredentialStatus;
 use crate::error::AppError;
 
 fn confirm(message: &str) -> bool {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::audit::{audit_log, AuditFilter, AuditRow};
+use crate::audit::api::{audit_log, AuditFilter, AuditRow};
 use crate::components::{FieldMsg, FormMsg};
 use crate::error::AppError;
 

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::accounts::{
+use crate::accounts::api::{
     forgot_enterprise_reset, forgot_enterprise_send, forgot_enterprise_start, reset_person_password, EnterpriseApprovers,
     PhonePurpose, ResetPersonForm,
 };

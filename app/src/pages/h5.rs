@@ -20,7 +20,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::auth::{h5_me, logout, H5Who};
+use crate::auth::api::{h5_me, logout, H5Who};
 use crate::error::AppError;
 use crate::pages::h5_invite::InviteList;
 
@@ -153,7 +153,7 @@ fn H5Home(page: ChildrenFn) -> impl IntoView {
 pub fn H5LoginApp() -> impl IntoView {
     crate::components::session::Session::provide_signed_out();
     crate::components::register_service_worker("/kkjrh5/sw.js");
-    let done = Callback::new(move |_: crate::domain::Principal| reload_page());
+    let done = Callback::new(move |_: crate::kernel::Principal| reload_page());
     view! {
         <div class="h5">
             <header class="h5-bar"><h1>"乐企移动端"</h1></header>
@@ -166,7 +166,7 @@ pub fn H5LoginApp() -> impl IntoView {
 /// by the server's `/kkjrh5/i/TOKEN`): why, and 【接入确认】 (the 待确认 list).
 #[component]
 fn LinkNotice() -> impl IntoView {
-    use crate::domain::invite_link::LinkRefusal;
+    use crate::invite_link::rules::LinkRefusal;
     let refusal = RwSignal::new(crate::components::query_param("link").and_then(|c| LinkRefusal::from_code(&c)));
     // The notice goes, and the address becomes the list's (the list is already below).
     let to_list = move |_| {
@@ -225,7 +225,7 @@ fn Pending(name: String, identity: String, person: String, children: Children) -
 /// the whole list on the web portal.
 #[component]
 fn UnreadMessages() -> impl IntoView {
-    use crate::api::message::{h5_messages, message_read};
+    use crate::message::api::{h5_messages, message_read};
     let data = RwSignal::new((0u32, Vec::<(i64, String)>::new()));
     spawn_local(async move { data.set(h5_messages().await.unwrap_or_default()) });
     let read = move |id: i64| {
@@ -242,7 +242,7 @@ fn UnreadMessages() -> impl IntoView {
         let (n, lines) = data.get();
         (n > 0).then(|| view! {
             <section class="card h5-messages" aria-label="未读消息">
-                <h2>"未读消息"<span class="badge" data-testid="h5-unread">{crate::domain::message::unread_badge(n)}</span></h2>
+                <h2>"未读消息"<span class="badge" data-testid="h5-unread">{crate::message::rules::unread_badge(n)}</span></h2>
                 <ul>{lines.into_iter().map(|(id, line)| view! {
                     <li data-testid="h5-message">{line}<button class="link" on:click=move |_| read(id)>"已读"</button></li>
                 }).collect_view()}</ul>
@@ -256,7 +256,7 @@ fn UnreadMessages() -> impl IntoView {
 /// unit; 【确认授权】/【拒绝】 a pending one (revoking is on the web 能力中心).
 #[component]
 fn GrantLines() -> impl IntoView {
-    use crate::api::capability::{h5_capability_grants, h5_grant_answer};
+    use crate::capability::api::{h5_capability_grants, h5_grant_answer};
     let lines = RwSignal::new(Vec::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -299,7 +299,7 @@ fn GrantLines() -> impl IntoView {
 #[component]
 fn RequestLines() -> impl IntoView {
     let lines = RwSignal::new(Vec::<String>::new());
-    spawn_local(async move { lines.set(crate::api::auth_request::h5_auth_requests().await.unwrap_or_default()) });
+    spawn_local(async move { lines.set(crate::auth_request::api::h5_auth_requests().await.unwrap_or_default()) });
     view! {
         <section class="card h5-requests">
             <h2>"我的授权申请"</h2>

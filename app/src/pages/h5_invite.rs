@@ -12,9 +12,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::h5::{H5Route, H5Shell};
-use crate::api::invitation::*;
+use crate::invitation::api::*;
 use crate::components::{ConfirmDialog, ReasonDialog};
-use crate::domain::invitation::InvitationAction;
+use crate::invitation::rules::InvitationAction;
 use crate::error::AppError;
 use crate::pages::invitation_act::{use_invitation_act, ActArgs, AuthorizeFields};
 

@@ -5,10 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::api::invitation::invitation_act;
-use crate::api::Acted;
+use crate::invitation::api::invitation_act;
+use crate::kernel::Acted;
 use crate::components::{use_submit, FieldMsg, Submit};
-use crate::domain::invitation::InvitationAction;
+use crate::invitation::rules::InvitationAction;
 use crate::error::AppError;
 
 /// One action with what it carries (a reason; for 授权 the 开票员 and the period).

@@ -6,11 +6,11 @@ use leptos_router::hooks::use_params_map;
 
 use leptos::task::spawn_local;
 
-use crate::api::leqi::access_home;
+use crate::leqi::api::access_home;
 use crate::components::session::use_session;
 use crate::components::NotYetOpen;
-use crate::domain::accounts::Module;
-use crate::domain::Principal;
+use crate::accounts::rules::Module;
+use crate::kernel::Principal;
 
 /// (path, label) of 【接入管理】's entries.
 pub const ACCESS_MENU: &[(&str, &str)] = &[
@@ -72,7 +72,7 @@ pub fn Menus() -> impl IntoView {
             </Show>
             <Show when=move || may(Module::LeqiMessages)>
                 <div class="menu"><h3><A href="/leqi/messages">"消息中心"
-                    {move || session.unread.get().filter(|n| *n > 0).map(|n| view! { <span class="badge">{crate::domain::message::unread_badge(n)}</span> })}
+                    {move || session.unread.get().filter(|n| *n > 0).map(|n| view! { <span class="badge">{crate::message::rules::unread_badge(n)}</span> })}
                 </A></h3></div>
             </Show>
             <Show when=move || may(Module::LeqiAccess)>

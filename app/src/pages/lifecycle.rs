@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::lifecycle::{file_termination, lifecycle_overview, request_change, request_extension, ChangeInput, ChangeItem, RequestView, Term, UnitLifecycle};
+use crate::lifecycle::api::{file_termination, lifecycle_overview, request_change, request_extension, ChangeInput, ChangeItem, RequestView, Term, UnitLifecycle};
 use crate::components::{use_load, use_submit, FieldMsg, FormMsg, Timeline};
-use crate::domain::lifecycle::{RequestBody, UnitAction, UnitStatus};
+use crate::lifecycle::rules::{RequestBody, UnitAction, UnitStatus};
 use crate::error::AppError;
 
 /// "状态：即将到期 · 资格有效期至：2027-12-31".
@@ -150,7 +150,7 @@ fn ChangeForm(open: RwSignal<Option<UnitAction>>, done: impl Fn(String) + Send +
             use wasm_bindgen::JsCast;
             let Some(file) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
             leptos::task::spawn_local(async move {
-                match crate::pages::materials::send(None, crate::domain::materials::MaterialKind::ServiceAgreement, file).await {
+                match crate::pages::materials::send(None, crate::materials::rules::MaterialKind::ServiceAgreement, file).await {
                     Ok(m) => agreement.set(Some(m.id)),
                     Err(e) => error.set(Some(AppError::field("agreement", e.to_string()))),
                 }
@@ -203,7 +203,7 @@ fn TerminationForm(open: RwSignal<Option<UnitAction>>, done: impl Fn(String) + S
 /// The tax console's 待办 of requests (资格延续, 事项变更, 终止服务备案).
 #[component]
 pub fn RequestQueueList() -> impl IntoView {
-    use crate::api::lifecycle::{officer_requests, RequestQueueItem};
+    use crate::lifecycle::api::{officer_requests, RequestQueueItem};
     let items = use_load(officer_requests);
     items.view(|list: Vec<RequestQueueItem>| {
         if list.is_empty() {
@@ -233,8 +233,8 @@ pub fn RequestQueueList() -> impl IntoView {
 /// `/tax/request/:id`: the request, the unit's status, and this desk's decision.
 #[component]
 pub fn OfficerRequestPage() -> impl IntoView {
-    use crate::api::lifecycle::{officer_request, request_act, RequestCase};
-    use crate::domain::lifecycle::RequestAction;
+    use crate::lifecycle::api::{officer_request, request_act, RequestCase};
+    use crate::lifecycle::rules::RequestAction;
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
     let reload = RwSignal::new(0u32);
@@ -250,7 +250,7 @@ pub fn OfficerRequestPage() -> impl IntoView {
     let submit = use_submit(
         error,
         move |(id, version, action): (i64, i64, RequestAction)| request_act(id, version, action, reason.get_untracked(), granted.get_untracked()),
-        move |a: crate::api::Acted| {
+        move |a: crate::kernel::Acted| {
             decided.set(Some(a.status));
             reload.update(|n| *n += 1);
         },
@@ -335,8 +335,8 @@ pub fn LifecycleSummary() -> impl IntoView {
 #[component]
 pub fn ZgzlApp() -> impl IntoView {
     use crate::components::session::{use_session, Session};
-    use crate::domain::accounts::Module;
-    use crate::domain::Principal;
+    use crate::accounts::rules::Module;
+    use crate::kernel::Principal;
     use leptos_router::components::{Route, Router, Routes};
     use leptos_router::path;
     Session::provide();

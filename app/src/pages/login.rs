@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::auth::{enterprise_login, person_login_password, person_login_sms, send_login_sms, PersonChoice, PersonSelection};
+use crate::auth::api::{enterprise_login, person_login_password, person_login_sms, send_login_sms, PersonChoice, PersonSelection};
 use crate::components::captcha::{LoginKind, PasswordLogin};
 use crate::components::session::use_session;
 use crate::components::{FieldMsg, FormMsg};
-use crate::domain::Principal;
+use crate::kernel::Principal;
 use crate::error::AppError;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::materials::{delete_material, MaterialInfo};
+use crate::materials::api::{delete_material, MaterialInfo};
 #[cfg(feature = "csr")]
-use crate::api::materials::MATERIALS_PATH;
+use crate::materials::api::MATERIALS_PATH;
 use crate::components::FieldMsg;
-use crate::domain::materials::{size_label, MaterialKind, MaterialRules, MAX_FILE_BYTES};
+use crate::materials::rules::{size_label, MaterialKind, MaterialRules, MAX_FILE_BYTES};
 use crate::error::AppError;
 
 /// The materials of a draft: one line per kind the province offers.

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::accounts::{add_user, change_password, end_session, find_registered_person, list_users, my_sessions, set_user_grants, SessionRow, UserRow};
+use crate::accounts::api::{add_user, change_password, end_session, find_registered_person, list_users, my_sessions, set_user_grants, SessionRow, UserRow};
 use crate::components::session::use_session;
 use crate::components::{use_load, FieldMsg, FormMsg};
-use crate::domain::accounts::{Grants, Module};
-use crate::domain::{Identity, Principal};
+use crate::accounts::rules::{Grants, Module};
+use crate::kernel::{Identity, Principal};
 use crate::error::AppError;
 use crate::pages::leqi::TaxpayerOnly;
 

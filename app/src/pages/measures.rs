@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::measure::{measure_act, my_measures, MeasureView, UnitMeasures};
+use crate::measure::api::{measure_act, my_measures, MeasureView, UnitMeasures};
 use crate::components::{failed, loading, FieldMsg, FormMsg, Timeline};
-use crate::domain::measure::{MeasureAction, Restrictions};
-use crate::models::materials::MaterialInfo;
+use crate::measure::rules::{MeasureAction, Restrictions};
+use crate::materials::model::MaterialInfo;
 use crate::pages::materials::MaterialsList;
 use crate::error::AppError;
 
@@ -68,7 +68,7 @@ pub fn MeasureCard(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
             input.set_value("");
             busy.set(true);
             spawn_local(async move {
-                match crate::pages::materials::send(None, crate::domain::materials::MaterialKind::RectificationReport, file).await {
+                match crate::pages::materials::send(None, crate::materials::rules::MaterialKind::RectificationReport, file).await {
                     Ok(m) => uploaded.update(|l| l.push(m)),
                     Err(e) => error.set(Some(AppError::field("materials", e.to_string()))),
                 }
@@ -92,7 +92,7 @@ pub fn MeasureCard(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
     };
     let feedback = m.actions.contains(&MeasureAction::SubmitFeedback);
     let returned = match &m.status {
-        crate::domain::measure::MeasureStatus::Rectifying { returned: Some(r), .. } => Some(r.clone()),
+        crate::measure::rules::MeasureStatus::Rectifying { returned: Some(r), .. } => Some(r.clone()),
         _ => None,
     };
     view! {

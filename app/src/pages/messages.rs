@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::message::{message_list, message_read, message_read_all, MessagePage, MessageRow};
+use crate::message::api::{message_list, message_read, message_read_all, MessagePage, MessageRow};
 use crate::components::session::use_session;
 use crate::components::{failed, loading};
-use crate::domain::message::{unread_badge, MessageKind};
+use crate::message::rules::{unread_badge, MessageKind};
 use crate::error::AppError;
 
 #[component]

@@ -8,16 +8,16 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::use_params_map;
 use leptos_router::path;
 
-use crate::api::capability::{
+use crate::capability::api::{
     capability_act, capability_detail, capability_grant, capability_grant_act, capability_grants, capability_list, CapabilityCenter, CapabilityPage, CapabilityRow, CaseView, GrantCenter, GrantRowResult,
     GrantView, TestReport,
 };
-use crate::domain::capability_grant::GrantAction;
+use crate::capability_grant::rules::GrantAction;
 use crate::components::session::{use_session, Session};
 use crate::components::{use_load, use_submit, FieldMsg, FormMsg, Timeline};
-use crate::domain::accounts::Module;
-use crate::domain::capability::CapabilityAction;
-use crate::domain::Principal;
+use crate::accounts::rules::Module;
+use crate::capability::rules::CapabilityAction;
+use crate::kernel::Principal;
 use crate::error::AppError;
 use crate::pages::portal::leave_for;
 

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::upgrade_notice::{my_notices, notice_complete, MyNotice};
+use crate::upgrade_notice::api::{my_notices, notice_complete, MyNotice};
 use crate::components::{failed, loading, FieldMsg, FormMsg};
-use crate::domain::upgrade_notice::{NoticeAction, NoticeProgress};
+use crate::upgrade_notice::rules::{NoticeAction, NoticeProgress};
 use crate::error::AppError;
 
 #[component]

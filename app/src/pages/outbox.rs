@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::auth::sms_outbox;
+use crate::auth::api::sms_outbox;
 
 #[component]
 pub fn Outbox() -> impl IntoView {

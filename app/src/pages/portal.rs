@@ -6,9 +6,9 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
-use crate::api::auth::{logout, switch_identity};
+use crate::auth::api::{logout, switch_identity};
 use crate::components::session::{use_session, Session};
-use crate::domain::Principal;
+use crate::kernel::Principal;
 use crate::pages::leqi::{LeqiHome, LeqiPage};
 use crate::pages::account::LeaveHere;
 use crate::pages::login::EnterpriseLoginFlow;
@@ -152,7 +152,7 @@ pub fn Header() -> impl IntoView {
             {move || session.offline.get().then(|| view! { <span class="offline-badge">"无网络"</span> })}
             {move || match session.principal.get() {
                 Some(Principal::Taxpayer(t)) => {
-                    let reads_messages = t.may_use(crate::domain::accounts::Module::LeqiMessages);
+                    let reads_messages = t.may_use(crate::accounts::rules::Module::LeqiMessages);
                     view! {
                     <div class="who" data-testid="who">
                         <span class="enterprise">{t.enterprise_name}</span>

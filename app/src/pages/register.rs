@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::accounts::{
+use crate::accounts::api::{
     binding_approve, binding_find_enterprise, binding_send_approval, binding_start, binding_verify_person, register_natural_person,
     tax_office_options, BindingStartForm, EnterpriseApprovers, PhonePurpose, RegisterForm,
 };

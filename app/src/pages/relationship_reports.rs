@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::relationship_report::{flagged_relationship_reports, relationship_reports, report_relationship, RelationshipReportView};
+use crate::relationship_report::api::{flagged_relationship_reports, relationship_reports, report_relationship, RelationshipReportView};
 use crate::components::{use_load, use_submit, FieldMsg, FormMsg};
 use crate::error::AppError;
 
@@ -35,14 +35,14 @@ fn ReportItem(r: RelationshipReportView, reload: Callback<()>) -> impl IntoView 
     let open = RwSignal::new(false);
     let (id, version) = (r.id, r.version);
     let submit = use_submit(error, move |_: ()| report_relationship(id, version, reason.get_untracked()), move |_: RelationshipReportView| reload.run(()));
-    let overdue = r.status == crate::domain::lifecycle::ReportStatus::Overdue;
+    let overdue = r.status == crate::lifecycle::rules::ReportStatus::Overdue;
     view! {
         <li class="report" data-testid="relationship-report" data-id=r.id.to_string() data-status=r.status.code()>
             <p><strong>{r.use_unit_name.clone()}</strong>" （"{r.use_credit_code.clone()}"）"</p>
             <p class="muted">{format!("{} · {}", r.changed_on, r.what_changed)}</p>
             <p>"报告期限："<strong class="due">{r.due.clone()}</strong>" · 状态："<strong class=if overdue { "status warn" } else { "status" }>{r.status.label()}</strong></p>
             {match &r.status {
-                crate::domain::lifecycle::ReportStatus::Reported { reason, .. } => Some(view! { <p class="reported">"报告内容："{reason.clone()}{r.reported_by.clone().map(|b| format!("（{b}）"))}</p> }),
+                crate::lifecycle::rules::ReportStatus::Reported { reason, .. } => Some(view! { <p class="reported">"报告内容："{reason.clone()}{r.reported_by.clone().map(|b| format!("（{b}）"))}</p> }),
                 _ => None,
             }}
             {r.may_report.then(|| view! {

@@ -8,16 +8,16 @@ use leptos_router::path;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::pages::materials::MaterialsList;
-use crate::api::access::{access_act, officer_case, officer_queue, AccessForm, CaseFile, QueueItem, TimelineEntry, UnitInfo};
-use crate::api::auth::officer_login;
-use crate::api::invitation::{invitation_act, invitation_detail, officer_invitation_queue, InvitationQueueItem, InvitationView};
-use crate::api::Acted;
+use crate::access::api::{access_act, officer_case, officer_queue, AccessForm, CaseFile, QueueItem, TimelineEntry, UnitInfo};
+use crate::auth::api::officer_login;
+use crate::invitation::api::{invitation_act, invitation_detail, officer_invitation_queue, InvitationQueueItem, InvitationView};
+use crate::kernel::Acted;
 use crate::components::captcha::{LoginKind, PasswordLogin};
 use crate::components::session::use_session;
 use crate::components::{use_load, use_submit, FieldMsg, FormMsg, Loader, Timeline};
-use crate::domain::access::{AccessAction, CheckLine, CheckOutcome, QualificationItem};
-use crate::domain::invitation::InvitationAction;
-use crate::domain::Principal;
+use crate::access::rules::{AccessAction, CheckLine, CheckOutcome, QualificationItem};
+use crate::invitation::rules::InvitationAction;
+use crate::kernel::Principal;
 use crate::error::AppError;
 use crate::pages::jrgl::invite::InvitationFacts;
 
@@ -458,7 +458,7 @@ fn FormCard(form: AccessForm, items: Vec<QualificationItem>) -> impl IntoView {
 }
 
 #[component]
-fn UseUnits(units: Vec<crate::api::access::PreInvite>) -> impl IntoView {
+fn UseUnits(units: Vec<crate::access::api::PreInvite>) -> impl IntoView {
     view! {
         <h4>"使用单位信息"</h4>
         {if units.is_empty() {
@@ -515,8 +515,8 @@ fn TimelineCard(entries: Vec<TimelineEntry>) -> impl IntoView {
 /// capability with the 有效期 the unit chose; 【退回】 needs a reason (e.g. 行业不具备能力适用条件).
 #[component]
 fn CapabilityQueueList() -> impl IntoView {
-    use crate::api::capability::{capability_decide, capability_queue, CapabilityReview};
-    use crate::domain::capability::CapabilityAction;
+    use crate::capability::api::{capability_decide, capability_queue, CapabilityReview};
+    use crate::capability::rules::CapabilityAction;
     let items = use_load(capability_queue);
     let error = RwSignal::new(None::<AppError>);
     let returning = RwSignal::new(None::<(i64, i64)>);

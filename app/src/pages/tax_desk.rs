@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::tax_desk::{tax_done, tax_unit_file, tax_unit_search, tax_unit_section, Cursor, DoneItem, FileRow, FileSection, UnitFileHead, UnitHit};
+use crate::tax_desk::api::{tax_done, tax_unit_file, tax_unit_search, tax_unit_section, Cursor, DoneItem, FileRow, FileSection, UnitFileHead, UnitHit};
 use crate::components::{failed, loading, FieldMsg};
 use crate::error::AppError;
 

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::measure::{measure_act, measure_queue, measure_take, measure_unit, MeasureView, UnitMeasures};
+use crate::measure::api::{measure_act, measure_queue, measure_take, measure_unit, MeasureView, UnitMeasures};
 use crate::components::{failed, loading, FieldMsg, FormMsg, Timeline};
-use crate::domain::measure::{MeasureAction, MeasureKind};
+use crate::measure::rules::{MeasureAction, MeasureKind};
 use crate::error::AppError;
 use crate::pages::measures::restriction_lines;
 
@@ -139,7 +139,7 @@ fn OfficerMeasure(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
     let needs_text = m.actions.contains(&MeasureAction::ReturnFeedback);
     let needs_date = m.actions.contains(&MeasureAction::Extend);
     let feedback = match &m.status {
-        crate::domain::measure::MeasureStatus::FeedbackSubmitted { feedback, .. } => Some(feedback.clone()),
+        crate::measure::rules::MeasureStatus::FeedbackSubmitted { feedback, .. } => Some(feedback.clone()),
         _ => None,
     };
     view! {

@@ -7,10 +7,10 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::upgrade_notice::{notice_detail, notice_list, notice_publish, NoticeFile, NoticeSummary};
+use crate::upgrade_notice::api::{notice_detail, notice_list, notice_publish, NoticeFile, NoticeSummary};
 use crate::components::session::use_session;
 use crate::components::{failed, loading, FieldMsg, FormMsg};
-use crate::domain::Principal;
+use crate::kernel::Principal;
 use crate::error::AppError;
 
 #[cfg_attr(not(feature = "csr"), allow(dead_code))]

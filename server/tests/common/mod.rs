@@ -5,8 +5,9 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use app::domain::Timestamp;
-use app::ports::{Clock, Ctx, Mode};
+use app::kernel::Timestamp;
+use app::context::outside::Clock;
+use app::context::{Ctx, Mode};
 use server::adapters::{OsSecrets, OutboxSmsGateway, PngCaptcha};
 use server::store::SqlStore;
 
@@ -83,7 +84,7 @@ pub fn ctx(store: &SqlStore, clock: Arc<TestClock>, mode: Mode) -> Ctx {
     let blobs = tempfile::tempdir().unwrap().keep();
     Ctx {
         store: shared.clone(),
-        blobs: Arc::new(server::store_materials::ObjectBlobStore::local(&blobs).unwrap()),
+        blobs: Arc::new(server::store::materials::ObjectBlobStore::local(&blobs).unwrap()),
         sms: Arc::new(OutboxSmsGateway { store: shared }),
         captcha: Arc::new(PngCaptcha { fixed_answer: Some(CAPTCHA.into()) }),
         secrets: Arc::new(OsSecrets::new()),
@@ -91,8 +92,8 @@ pub fn ctx(store: &SqlStore, clock: Arc<TestClock>, mode: Mode) -> Ctx {
         real_person: Arc::new(server::adapters::ConfiguredRealPerson { demo: true }),
         mode,
         secure_cookies: false,
-        api: app::ports::ApiSettings { master_key: TEST_API_MASTER_KEY.as_bytes().into(), trust_forwarded_for: false },
-        links: app::ports::LinkSettings { public_url: "http://127.0.0.1:3000".into(), ttl_days: 7 },
+        api: app::api_credentials::store::ApiSettings { master_key: TEST_API_MASTER_KEY.as_bytes().into(), trust_forwarded_for: false },
+        links: app::invite_link::store::LinkSettings { public_url: "http://127.0.0.1:3000".into(), ttl_days: 7 },
     }
 }
 
@@ -126,7 +127,7 @@ pub async fn site_on(db: TestDb, mode: Mode, files: &[(&str, &str)]) -> Site {
     }
     seeded(&db.store).await;
     server::load_province_rules(&db.store, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))).await.unwrap();
-    let router = server::web::router(ctx(&db.store, clock(), mode), dir.path());
+    let router = server::http::router(ctx(&db.store, clock(), mode), dir.path());
     Site { router, dir, db }
 }
 
@@ -238,7 +239,7 @@ pub mod http {
     pub const TEXT_PNG: &[u8] = include_bytes!("../../../end2end/fixtures/text.png");
 
     /// Uploads a PDF for every material the application requires.
-    pub async fn upload_required(router: &Router, cookie: &str, app: &app::api::access::ApplicationView) {
+    pub async fn upload_required(router: &Router, cookie: &str, app: &app::access::api::ApplicationView) {
         for slot in app.material_rules.slots(app.form.built_by_authorized).into_iter().filter(|s| s.required) {
             let (status, body) = upload(router, Some(cookie), app.id, slot.kind.code(), &format!("{}.pdf", slot.kind.label()), PDF.to_vec()).await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -247,18 +248,18 @@ pub mod http {
 
     /// Logs an officer in (username, the demo password, the fixed captcha); the cookie pair.
     pub async fn officer(r: &Router, username: &str) -> String {
-        let (_, _, body) = call(r, app::api::auth::NewCaptcha::PATH, &[], None).await;
+        let (_, _, body) = call(r, app::auth::api::NewCaptcha::PATH, &[], None).await;
         let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-        let (status, headers, body) = call(r, app::api::auth::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", super::CAPTCHA)], None).await;
+        let (status, headers, body) = call(r, app::auth::api::OfficerLogin::PATH, &[("username", username), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", super::CAPTCHA)], None).await;
         assert!(status.is_success(), "{body}");
         headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
     }
 
     /// Logs in by enterprise password + person password; returns the cookie pair.
     pub async fn login(router: &Router, code: &str, person: &str, identity: &str) -> Result<String, app::error::AppError> {
-        let (_, _, body) = call(router, app::api::auth::NewCaptcha::PATH, &[], None).await;
+        let (_, _, body) = call(router, app::auth::api::NewCaptcha::PATH, &[], None).await;
         let cid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
-        let (_, _, body) = call(router, app::api::auth::EnterpriseLogin::PATH, &[("code", code), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", super::CAPTCHA)], None).await;
+        let (_, _, body) = call(router, app::auth::api::EnterpriseLogin::PATH, &[("code", code), ("password", "Demo1234"), ("captcha_id", &cid), ("captcha", super::CAPTCHA)], None).await;
         let sel: serde_json::Value = serde_json::from_str(&body).unwrap();
         let link = sel["people"]
             .as_array()
@@ -270,7 +271,7 @@ pub mod http {
             .unwrap()
             .to_string();
         let flow = sel["flow_id"].as_str().unwrap().to_string();
-        let (status, headers, body) = call(router, app::api::auth::PersonLoginPassword::PATH, &[("flow_id", &flow), ("link_id", &link), ("password", "Demo1234")], None).await;
+        let (status, headers, body) = call(router, app::auth::api::PersonLoginPassword::PATH, &[("flow_id", &flow), ("link_id", &link), ("password", "Demo1234")], None).await;
         if !status.is_success() {
             return Err(serde_json::from_str(&body).unwrap());
         }

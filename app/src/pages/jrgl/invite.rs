@@ -8,10 +8,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::Frame;
-use crate::api::invitation::*;
+use crate::invitation::api::*;
 use crate::components::{failed, loading, FieldMsg, FormMsg, Loaded, ReasonDialog, Timeline};
-use crate::domain::access::CheckOutcome;
-use crate::domain::invitation::{BatchSource, InvitationAction, InvitationStatus, InviteRowInput, FORM_MAX_ROWS};
+use crate::access::rules::CheckOutcome;
+use crate::invitation::rules::{BatchSource, InvitationAction, InvitationStatus, InviteRowInput, FORM_MAX_ROWS};
 use crate::pages::invitation_act::{use_invitation_act, ActArgs};
 use crate::error::AppError;
 
@@ -476,7 +476,7 @@ pub fn InvitationPage() -> impl IntoView {
                         let (vid, version) = (v.id, v.version);
                         view! {
                             <InvitationFacts v=v.clone() />
-                            {crate::domain::invite_link::needs_use_unit(&v.status).then(|| view! { <super::invite_link::InviteLinkPanel id=v.id regenerate=true /> })}
+                            {crate::invite_link::rules::needs_use_unit(&v.status).then(|| view! { <super::invite_link::InviteLinkPanel id=v.id regenerate=true /> })}
                             {v.status.is_bound().then(|| { let version = v.version; view! {
                                 <div class="replace-proof">
                                     <ProofInput input=proof error=error label="变更单位关系证明材料" />

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::invite_link::{invitation_link, regenerate_invitation_link, InviteLinkView};
+use crate::invite_link::api::{invitation_link, regenerate_invitation_link, InviteLinkView};
 use crate::error::AppError;
 use crate::pages::api_credentials::copy_to_clipboard;
 

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::Frame;
-use crate::api::invoicers::*;
+use crate::invoicers::api::*;
 use crate::components::{FieldMsg, FormMsg, ReasonDialog};
-use crate::domain::invoicers::{InvoicerAccess, RegistrationAction};
+use crate::invoicers::rules::{InvoicerAccess, RegistrationAction};
 use crate::error::AppError;
 
 #[component]

@@ -10,10 +10,10 @@ use leptos_router::hooks::use_params_map;
 
 use super::invite::{ProofInput, Tabs};
 use super::Frame;
-use crate::api::auth_request::*;
+use crate::auth_request::api::*;
 use crate::components::{FieldMsg, FormMsg};
-use crate::domain::access::CheckOutcome;
-use crate::domain::auth_request::{RequestAction, RequestParty, RequestStatus};
+use crate::access::rules::CheckOutcome;
+use crate::auth_request::rules::{RequestAction, RequestParty, RequestStatus};
 use crate::error::AppError;
 
 /// A list of requests; `direct`: the direct unit's view (the other party is the use unit).

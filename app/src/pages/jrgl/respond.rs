@@ -13,9 +13,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::invite::InvitationFacts;
 use super::Frame;
-use crate::api::invitation::*;
+use crate::invitation::api::*;
 use crate::components::{failed, loading, use_load, ConfirmDialog, FormMsg, Loaded, ReasonDialog, Submit, Timeline};
-use crate::domain::invitation::{InvitationAction, InvitationStatus, ReasonRule};
+use crate::invitation::rules::{InvitationAction, InvitationStatus, ReasonRule};
 use crate::error::AppError;
 use crate::pages::invitation_act::{use_invitation_act, ActArgs, AuthorizeFields};
 
@@ -102,7 +102,7 @@ pub fn RespondPage() -> impl IntoView {
                         let v2 = v.clone();
                         view! {
                             <InvitationFacts v=v.clone() />
-                            {crate::domain::invite_link::needs_use_unit(&v.status).then(|| view! { <super::invite_link::InviteLinkPanel id=v.id regenerate=false /> })}
+                            {crate::invite_link::rules::needs_use_unit(&v.status).then(|| view! { <super::invite_link::InviteLinkPanel id=v.id regenerate=false /> })}
                             {v.proof_material_id.is_none().then(|| view! { <p class="muted small">"直连单位未上传单位关系证明材料。"</p> })}
                             {(v.status.is_bound() || v.status == InvitationStatus::AwaitingResponse).then(|| { let version = v.version; view! {
                                 <div class="replace-proof">

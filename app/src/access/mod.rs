@@ -1,0 +1,13 @@
+//! access: rules (pure), model (what its server fns exchange), api (the server fns),
+//! and on the server its service and store.
+
+pub mod rules;
+pub mod form;
+pub mod model;
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod province_store;
