@@ -109,7 +109,7 @@ export async function callServerFn<T = any>(page: Page, fnName: string, args: Re
   return JSON.parse(body) as T;
 }
 
-/** A server fn of 接入邀请 / 响应邀请 (`app::api::invitation`). */
+/** A server fn of 接入邀请 / 响应邀请 (`app::invitation::api`). */
 export function invitationFn<T = any>(page: Page, fnName: string, args: Record<string, string | number | boolean> | { json: unknown }): Promise<T> {
   return callServerFn<T>(page, fnName, args);
 }

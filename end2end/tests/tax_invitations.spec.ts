@@ -13,7 +13,7 @@ const UNITS = {
 };
 const OFFICE = '国家税务总局成都高新技术产业开发区税务局';
 
-/** Calls a server fn of app::api::invitation with the page's session. */
+/** Calls a server fn of app::invitation::api with the page's session. */
 
 async function newPage(browser: Browser, info: TestInfo): Promise<Page> {
   const context = await browser.newContext({ viewport: info.project.use.viewport ?? undefined, isMobile: info.project.use.isMobile, hasTouch: info.project.use.hasTouch });

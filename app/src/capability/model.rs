@@ -1,4 +1,4 @@
-//! The data that `api::capability`'s server fns exchange (no server fn and no I/O here).
+//! The data that `capability::api`'s server fns exchange (no server fn and no I/O here).
 
 use serde::{Deserialize, Serialize};
 

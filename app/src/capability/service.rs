@@ -1,6 +1,6 @@
 //! 能力中心 (guideline-sichuan 第四章; guideline-neimenggu 第二章 2.(1)–(5)): a confirmed
 //! direct unit sees every capability with 开通状态 and 有效期, subscribes a 非公用 one,
-//! runs its cases in the 测试中心 (the signed sandbox, `server/src/openapi.rs`), generates
+//! runs its cases in the 测试中心 (the signed sandbox, `server/src/http/openapi.rs`), generates
 //! the 测试报告 and submits it; an officer of its 主管税务机关 确认通过 or 退回. Every
 //! step is a domain transition stored with its timeline entry and audit record in one
 //! transaction with optimistic versioning.

@@ -1,4 +1,4 @@
-//! The data that `api::invitation`'s server fns exchange (shared by the pages,
+//! The data that `invitation::api`'s server fns exchange (shared by the pages,
 //! the server fns and `services`; no server fn and no I/O here).
 
 use serde::{Deserialize, Serialize};
@@ -119,7 +119,7 @@ pub struct InvitationView {
     pub proof_material_id: Option<i64>,
     pub authorization: Option<AuthorizationConfig>,
     pub timeline: Vec<TimelineEntry>,
-    /// What the viewer may do now (`domain::invitation::actions_for`).
+    /// What the viewer may do now (`invitation::rules::actions_for`).
     pub actions: Vec<InvitationAction>,
 }
 

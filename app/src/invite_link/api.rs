@@ -1,4 +1,4 @@
-//! 邀请链接 (domain::invite_link): the link and QR code of an invitation that
+//! 邀请链接 (invite_link::rules): the link and QR code of an invitation that
 //! waits for its use unit, and 【重新生成】.
 
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
 //! 邀请链接 on the server: the token (a MAC over the stored link, see
-//! `domain::invite_link`), the QR code, 【重新生成】, the landing check of
+//! `invite_link::rules`), the QR code, 【重新生成】, the landing check of
 //! `/kkjrh5/i/TOKEN`, and the notifier pass that issues links for new
 //! waiting invitations and sends their queued SMS.
 

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use crate::kernel::Timestamp;
 
-/// 邀请链接 (`domain::invite_link`): where the site is reached from outside, and for how long a link works.
+/// 邀请链接 (`invite_link::rules`): where the site is reached from outside, and for how long a link works.
 #[derive(Clone)]
 pub struct LinkSettings {
     /// The site's address as users' phones reach it, without a trailing slash
@@ -27,7 +27,7 @@ pub struct QueuedSms {
     pub attempts: u32,
 }
 
-/// 邀请链接 and their SMS queue (see `domain::invite_link`).
+/// 邀请链接 and their SMS queue (see `invite_link::rules`).
 #[async_trait]
 pub trait InviteLinkStore: Send + Sync {
     /// Stores the link of its invitation, replacing the one before (【重新生成】:

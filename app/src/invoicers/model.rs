@@ -1,4 +1,4 @@
-//! The data that `api::invoicers`'s server fns exchange (shared by the pages,
+//! The data that `invoicers::api`'s server fns exchange (shared by the pages,
 //! the server fns and `services`; no server fn and no I/O here).
 
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ pub struct RegistrationRow {
     pub ended_by: Option<String>,
     pub ended_reason: Option<String>,
     pub ended_at: Option<String>,
-    /// What the viewer may do to it now (`domain::invoicers::actions_for`).
+    /// What the viewer may do to it now (`invoicers::rules::actions_for`).
     pub actions: Vec<RegistrationAction>,
     /// An 开票员 must give a reason.
     pub reason_required: bool,

@@ -1,5 +1,5 @@
 //! 开票人员登记及管理 (manual §4.5). Every call checks the session, the unit's
-//! bound 联用类 invitations and the identity (domain::invoicers); another unit's
+//! bound 联用类 invitations and the identity (invoicers::rules); another unit's
 //! registration is not found; every change is audited.
 
 use std::collections::HashMap;

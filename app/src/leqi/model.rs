@@ -1,4 +1,4 @@
-//! The data that `api::leqi`'s server fns exchange (shared by the pages,
+//! The data that `leqi::api`'s server fns exchange (shared by the pages,
 //! the server fns and `services`; no server fn and no I/O here).
 
 use serde::{Deserialize, Serialize};

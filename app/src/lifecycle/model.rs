@@ -1,4 +1,4 @@
-//! The data `api::lifecycle`'s server fns exchange: the unit's status on
+//! The data `lifecycle::api`'s server fns exchange: the unit's status on
 //! 【接入申请】 with its next deadline and buttons, its requests (资格延续, 事项变更,
 //! 终止服务备案), and the tax console's view of them.
 

@@ -96,7 +96,7 @@ pub trait LifecycleStore: Send + Sync {
     async fn end_service(&self, enterprise_id: i64, exit: &ExitRecord, actor: &str, reason: &str, audit: &AuditRecord, messages: &[NewMessage], to_use_units: Option<&NewMessage>) -> StoreResult<u32>;
 }
 
-/// 关系变化报告 owed when a binding ends (`domain::lifecycle::ReportStatus`).
+/// 关系变化报告 owed when a binding ends (`lifecycle::rules::ReportStatus`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRelationshipReport {
     /// The direct unit that reports, and its 主管税务机关.

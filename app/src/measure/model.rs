@@ -1,4 +1,4 @@
-//! The data `api::measure`'s server fns exchange (税务管理措施).
+//! The data `measure::api`'s server fns exchange (税务管理措施).
 
 use serde::{Deserialize, Serialize};
 

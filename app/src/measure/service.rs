@@ -1,5 +1,5 @@
 //! 税务管理措施: the unit's 主管税务机关 takes 提示提醒 / 责令限期改正, the provincial bureau the 暂停
-//! measures and 责令退出 (`domain::measure`); the unit answers a 责令限期改正 with 整改反馈, the office
+//! measures and 责令退出 (`measure::rules`); the unit answers a 责令限期改正 with 整改反馈, the office
 //! accepts or returns it, the province 恢复s a 暂停. Each step: one transaction (row at its
 //! version, timeline, a message to the unit, audit). `restrictions` is where a measure bites:
 //! invitations (form, import, API) and the signed API ask it.

@@ -1,4 +1,4 @@
-//! The data `api::message`'s server fns exchange (【消息中心】).
+//! The data `message::api`'s server fns exchange (【消息中心】).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! The data `api::relationship_report`'s server fns exchange (关系变化报告).
+//! The data `relationship_report::api`'s server fns exchange (关系变化报告).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! The data `api::tax_desk`'s server fns exchange: 【已办】 rows, 【单位查询】 hits and
+//! The data `tax_desk::api`'s server fns exchange: 【已办】 rows, 【单位查询】 hits and
 //! 【单位档案】 (the head with the unit's status, and one section page at a time).
 
 use serde::{Deserialize, Serialize};

@@ -20,7 +20,7 @@ use crate::kernel::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DoneRecord {
     pub kind: DoneKind,
-    /// Unique across kinds (`domain::tax_desk::done_id`): the cursor's id.
+    /// Unique across kinds (`tax_desk::rules::done_id`): the cursor's id.
     pub id: i64,
     pub item_id: i64,
     pub enterprise_name: String,

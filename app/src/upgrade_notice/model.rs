@@ -1,4 +1,4 @@
-//! The data `api::upgrade_notice`'s server fns exchange (版本升级通知).
+//! The data `upgrade_notice::api`'s server fns exchange (版本升级通知).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! Storage of the hardening (issue #14): atomic attempt counters, sessions
 //! ended as a group, upload quotas and clean-up, the draft-checked material
-//! delete, and the tamper-evident audit log (`store_audit`).
+//! delete, and the tamper-evident audit log (`store::audit`).
 
 use app::auth::rules::FailureCounter;
 use app::kernel::Timestamp;

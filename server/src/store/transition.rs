@@ -127,7 +127,7 @@ pub(crate) async fn insert_event(conn: &mut AnyConnection, timeline: Timeline, i
 /// The one audit insert (inside a state change, or on its own for events that
 /// change nothing, e.g. a failed login).
 pub(crate) async fn insert_audit(conn: &mut AnyConnection, a: &AuditRecord) -> StoreResult<()> {
-    // Chained to the day's previous record (issue #14): `store_audit::insert` is the one writer.
+    // Chained to the day's previous record (issue #14): `store::audit::insert` is the one writer.
     crate::store::audit::insert(conn, a).await.map_err(unavailable)?;
     Ok(())
 }
