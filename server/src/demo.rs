@@ -181,7 +181,7 @@ pub async fn seed(store: &SqlStore, secrets: &dyn Secrets, now_ms: i64) -> Resul
         .execute(&mut *tx).await.map_err(unavailable)?;
     // 草原云链's term ends 45 days after the demo data is loaded, inside the 3-month window
     // before 资格有效期至: it shows 即将到期 and offers 【申请延续】 (issue #13).
-    let soon = app::lifecycle::rules::Day::of(app::kernel::Timestamp(now_ms)).plus_days(45);
+    let soon = app::kernel::Day::of(app::kernel::Timestamp(now_ms)).plus_days(45);
     sqlx::query("UPDATE enterprises SET qualification_end = $1 WHERE id = $2")
         .bind(soon.to_string()).bind(enterprise_ids["caoyuan"])
         .execute(&mut *tx).await.map_err(unavailable)?;

@@ -6,7 +6,8 @@ mod common;
 
 use common::http::officer;
 use app::access::api::*;
-use app::access::rules::{desk_actions, AccessAction, AccessType, ApplicationStatus, CheckOutcome};
+use app::access::rules::{desk_actions, AccessAction, ApplicationStatus, CheckOutcome};
+use app::kernel::AccessType;
 use app::kernel::OfficerRole;
 use app::error::AppError;
 use common::http::{call_json, call_typed, login};

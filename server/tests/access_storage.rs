@@ -98,9 +98,9 @@ async fn confirming_makes_a_direct_unit(store: &SqlStore) {
         v = store.transition(a.id, v, &to, &event("办理", &status, &to, T0), None, &audit("办理"), &[]).await.unwrap();
         status = to;
     }
-    let c = Confirmation { access_type: app::access::rules::AccessType::Joint, qualification_end: "2027-12-31".into() };
+    let c = Confirmation { access_type: app::kernel::AccessType::Joint, qualification_end: "2027-12-31".into() };
     store.transition(a.id, v, &ApplicationStatus::Confirmed, &event("确认通过", &status, &ApplicationStatus::Confirmed, T0), Some(&c), &audit("确认通过"), &[]).await.unwrap();
-    assert_eq!(store.registry_profile(9).await.unwrap().unwrap().direct_unit, Some(app::access::rules::AccessType::Joint));
+    assert_eq!(store.registry_profile(9).await.unwrap().unwrap().direct_unit, Some(app::kernel::AccessType::Joint));
     assert_eq!(store.direct_unit_type(9).await.unwrap().as_deref(), Some("lianyong"));
     assert_eq!(store.events(a.id).await.unwrap().len(), 4);
 }

@@ -184,7 +184,7 @@ async fn measures_bite_and_are_lifted(store: &SqlStore) {
 
 /// Moves the clock to 10:00 (Beijing) of a day.
 fn set_day(clock: &TestClock, day: &str) {
-    clock.0.store(app::lifecycle::rules::Day::parse(day).unwrap().start().0 + 10 * 3600 * 1000, std::sync::atomic::Ordering::SeqCst);
+    clock.0.store(app::kernel::Day::parse(day).unwrap().start().0 + 10 * 3600 * 1000, std::sync::atomic::Ordering::SeqCst);
 }
 
 async fn open_invitations(store: &SqlStore, code: &str) -> i64 {

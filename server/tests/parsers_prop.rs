@@ -4,7 +4,7 @@
 //! is accepted prints back to what parses again (round trip).
 
 use app::api_credentials::rules::{canonical_query, canonical_string, filed_ips, ip_is_filed, SignedHeaders};
-use app::access::rules::AccessType;
+use app::kernel::AccessType;
 use app::invitation::rules::{parse_row, InviteRowInput};
 use app::kernel::{Amount, CreditCode, IdNumber, Ipv4, MobilePhone, Password};
 use proptest::prelude::*;

@@ -17,7 +17,8 @@ use app::lifecycle::api::{FileTermination, LifecycleOverview, OfficerRequests, R
 use app::measure::api::{MeasureAct, MeasureTake, MeasureView};
 use app::tax_desk::api::*;
 use app::invitation::rules::InviteRowInput;
-use app::lifecycle::rules::{Day, RequestAction, UnitStatus};
+use app::lifecycle::rules::{RequestAction, UnitStatus};
+use app::kernel::Day;
 use app::measure::rules::{MeasureAction as A, MeasureKind as K};
 use app::error::AppError;
 use app::context::outside::Clock;

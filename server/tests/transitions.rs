@@ -73,7 +73,7 @@ async fn access_changes_roll_back_with_their_audit(store: &SqlStore) {
     assert_eq!(store.application(a.id).await.unwrap().unwrap().status, pending);
     assert_eq!((store.events(a.id).await.unwrap().len(), audited(store, "提交接入申请").await), (1, 1));
     // 确认通过 would make the unit a direct unit: not without the audit record.
-    let c = Confirmation { access_type: app::access::rules::AccessType::Joint, qualification_end: "2027-12-31".into() };
+    let c = Confirmation { access_type: app::kernel::AccessType::Joint, qualification_end: "2027-12-31".into() };
     assert!(is_unavailable(store.transition(a.id, v, &ApplicationStatus::Confirmed, &event("确认通过", "待受理", "确认通过"), Some(&c), &audit(FAULTY, "确认通过"), &[]).await));
     assert_eq!(store.registry_profile(9).await.unwrap().unwrap().direct_unit, None);
     assert_eq!(store.application(a.id).await.unwrap().unwrap().version, v);
@@ -234,7 +234,8 @@ async fn a_corrupt_stored_record_is_an_error_not_a_gap(store: &SqlStore) {
 /// 资格延续 / 终止服务备案 (issue #13): filing, deciding (the new term) and ending a
 /// unit's service are rolled back with their audit record.
 async fn lifecycle_changes_roll_back_with_their_audit(store: &SqlStore) {
-    use app::lifecycle::rules::{ExitKind, ExitRecord, RequestBody, RequestStatus, Term};
+    use app::lifecycle::rules::{RequestBody, RequestStatus, Term};
+    use app::kernel::{ExitKind, ExitRecord};
     seeded(store).await;
     fail_audits_of_faulty_actor(store).await;
     let shule = store.registry_by_codes(&["91510104MA6CLQ001T".into()]).await.unwrap().remove(0);

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use crate::kernel::Acted;
-use crate::access::rules::{AccessAction, AccessType};
+use crate::access::rules::AccessAction;
+use crate::kernel::AccessType;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::access::service as svc;

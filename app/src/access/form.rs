@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::rules::{qualification_items, AccessType};
-use crate::kernel::{CreditCode, Ipv4, MobilePhone};
+use crate::access::rules::qualification_items;
+use crate::kernel::AccessType;
+use crate::kernel::{ips, CreditCode, Ipv4, MobilePhone};
 
 /// A pre-invited use unit (预邀请名单), as entered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,14 +112,6 @@ pub struct ValidForm {
     pub period: Period,
 }
 
-/// A list of IPv4 addresses (comma, semicolon, space or newline separated).
-pub fn ips(text: &str) -> Result<Vec<Ipv4>, String> {
-    let parts: Vec<&str> = text.split([',', '，', ';', '；', ' ', '\n']).filter(|s| !s.trim().is_empty()).collect();
-    if parts.is_empty() {
-        return Err("请填写IP地址".into());
-    }
-    parts.into_iter().map(|p| Ipv4::parse(p).map_err(|e| format!("{p}：{e}"))).collect()
-}
 
 /// A mobile number, or a landline with its area code (区号-电话号码).
 fn contact_phone_ok(p: &str) -> bool {

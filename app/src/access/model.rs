@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::materials::model::MaterialInfo;
 use crate::access::rules::{AccessAction, ApplicationStatus, CheckLine, QualificationItem};
 use crate::materials::rules::MaterialRules;
+use crate::kernel::TimelineEntry;
 pub use crate::access::form::{AccessForm, PreInvite};
 
 /// 确认单位信息: the unit's registered data (核心征管系统).
@@ -19,16 +20,6 @@ pub struct UnitInfo {
     pub digital_invoice_pilot: bool,
     pub direct_unit: Option<String>,
     pub qualification_end: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimelineEntry {
-    pub at: String,
-    pub actor: String,
-    pub actor_unit: String,
-    pub action: String,
-    pub to: String,
-    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

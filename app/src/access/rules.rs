@@ -6,47 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::materials::rules::MaterialRules;
-use crate::kernel::{Amount, OfficerRole, Timestamp};
-
-/// 接入类型.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum AccessType {
-    /// 乐企自用
-    SelfUse,
-    /// 乐企他用
-    OtherUse,
-    /// 乐企联用
-    Joint,
-}
-
-impl AccessType {
-    pub const ALL: [AccessType; 3] = [AccessType::SelfUse, AccessType::OtherUse, AccessType::Joint];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AccessType::SelfUse => "乐企自用",
-            AccessType::OtherUse => "乐企他用",
-            AccessType::Joint => "乐企联用",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AccessType::SelfUse => "ziyong",
-            AccessType::OtherUse => "tayong",
-            AccessType::Joint => "lianyong",
-        }
-    }
-
-    pub fn from_code(c: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.code() == c)
-    }
-
-    /// 填表说明 1: 乐企他用 and 乐企联用 do not fill in the authorized (builder) unit.
-    pub fn fills_authorized_unit(self) -> bool {
-        matches!(self, AccessType::SelfUse)
-    }
-}
+use crate::kernel::{AccessType, Amount, OfficerRole, Timestamp, TransitionError};
 
 /// The 12 相关资质信息 items of the 接入信息表.
 pub const QUALIFICATION_ITEMS: [&str; 12] = [
@@ -427,7 +387,7 @@ impl ProvinceRules {
     pub fn filing(&self, a: &Applicant) -> (crate::invitation::rules::Filing, Vec<CheckLine>) {
         let probe = ProvinceRules { rules: self.use_unit_filing.clone(), use_unit_filing: vec![], use_unit_conditions: vec![], ..self.clone() };
         let lines = probe.evaluate(a, Some(&[]));
-        (crate::invitation::rules::filing_outcome(&lines), lines)
+        (crate::access::rules::filing_outcome(&lines), lines)
     }
 }
 
@@ -455,8 +415,8 @@ pub fn failed(lines: &[CheckLine]) -> Vec<&CheckLine> {
 /// Some(the first moment it may apply again) while a re-application ban runs: derived
 /// from the unit's latest exit record (`lifecycle::ExitRecord`: 1 year after 主动退出,
 /// 3 years after 责令退出, as the province configures).
-pub fn reapplication_ban(rules: &ProvinceRules, exit: Option<&crate::lifecycle::rules::ExitRecord>, now: Timestamp) -> Option<Timestamp> {
-    let today = crate::lifecycle::rules::Day::of(now);
+pub fn reapplication_ban(rules: &ProvinceRules, exit: Option<&crate::kernel::ExitRecord>, now: Timestamp) -> Option<Timestamp> {
+    let today = crate::kernel::Day::of(now);
     exit?.banned_on(today, rules.reapply_after_voluntary_exit_years, rules.reapply_after_ordered_exit_years).map(|d| d.start())
 }
 
@@ -566,17 +526,6 @@ pub struct DecidingOfficer {
     pub province_code: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub enum TransitionError {
-    #[error("当前状态为{0}，不能进行此操作")]
-    WrongStatus(String),
-    #[error("您的岗位不能办理此环节")]
-    WrongRole,
-    #[error("该申请不属于您所在的税务机关")]
-    NotYourUnit,
-    #[error("请填写原因")]
-    ReasonRequired,
-}
 
 /// Where the application sits: the applicant's 主管税务机关 and province.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -704,6 +653,26 @@ pub fn qualification_end(confirmed_at: Timestamp) -> String {
     TermReading::default().end(confirmed_at)
 }
 
+/// 接入备案 outcome of the stored lines.
+pub fn filing_outcome(lines: &[CheckLine]) -> crate::invitation::rules::Filing {
+    use crate::invitation::rules::Filing;
+    if lines.iter().all(|l| l.outcome == CheckOutcome::Pass) { Filing::Passed } else { Filing::Failed }
+}
+
+/// Whether the application sits in this officer's office (受理/复核) or province (确认).
+pub fn in_jurisdiction(o: &crate::kernel::OfficerSession, tax_office_id: i64, province_code: &str) -> bool {
+    if o.role.is_provincial() {
+        o.province_code == province_code
+    } else {
+        o.tax_office_id == Some(tax_office_id)
+    }
+}
+
+/// Whether an officer may see an application (and its materials): in jurisdiction, never a draft.
+pub fn officer_may_see(o: &crate::kernel::OfficerSession, tax_office_id: i64, province_code: &str, status: &ApplicationStatus) -> bool {
+    in_jurisdiction(o, tax_office_id, province_code) && *status != ApplicationStatus::Draft
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -818,7 +787,7 @@ mod province_rule_tests {
 
     #[test]
     fn use_unit_filing_at_the_credit_grade_boundary() {
-        use super::super::invitation::Filing;
+        use crate::invitation::rules::Filing;
         let sc = rules("51");
         let mut a = good();
         a.credit_grade = Some(CreditGrade::M);
@@ -985,7 +954,7 @@ mod province_rule_tests {
 
     #[test]
     fn unrated_use_unit_passes_the_credit_grade_in_neimenggu() {
-        use super::super::invitation::{Filing, Relationship};
+        use crate::invitation::rules::{Filing, Relationship};
         let nm = rules("15");
         let mut a = good();
         a.credit_grade = None;
@@ -1009,7 +978,7 @@ mod province_rule_tests {
 
     #[test]
     fn self_use_units_meet_the_province_use_unit_conditions() {
-        use super::super::invitation::Relationship;
+        use crate::invitation::rules::Relationship;
         let (sc, nm) = (rules("51"), rules("15"));
         let ids = |r: &ProvinceRules| r.use_unit_conditions.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&sc), ["pilot", "related", "credit", "violation"]);
@@ -1069,7 +1038,7 @@ mod province_rule_tests {
 
     #[test]
     fn reapplication_bans_one_and_three_years() {
-        use crate::lifecycle::rules::{Day, ExitKind, ExitRecord};
+        use crate::kernel::{Day, ExitKind, ExitRecord};
         let r = rules("15");
         let left = Day::parse("2024-03-01").unwrap().start();
         let at = |s: &str| Day::parse(s).unwrap().start();

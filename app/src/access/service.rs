@@ -2,15 +2,16 @@
 //! the tax officers' decisions. Every state change is a domain transition,
 //! stored with optimistic versioning, with a timeline entry and an audit record.
 
+use crate::kernel::TimelineEntry;
 use crate::access::model::*;
 use crate::kernel::Acted;
 use crate::materials::model::MaterialInfo;
-use crate::access::rules::{
-    failed, qualification_end, qualification_items, reapplication_ban, submit as submit_transition, AccessType, ApplicationStatus, CheckOutcome,
-};
+use crate::access::rules::{failed, qualification_end, qualification_items, reapplication_ban, submit as submit_transition, ApplicationStatus, CheckOutcome};
+use crate::kernel::AccessType;
 use crate::accounts::rules::Module;
 use crate::audit::rules::AuditOutcome;
-use crate::access::rules::{actions_for, apply, AccessAction, DecidingOfficer, Jurisdiction, TransitionError};
+use crate::access::rules::{actions_for, apply, AccessAction, DecidingOfficer, Jurisdiction};
+use crate::kernel::TransitionError;
 use crate::access::form::ValidForm;
 use crate::kernel::{CreditCode, OfficerRole, OfficerSession, Principal, TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
@@ -50,7 +51,7 @@ fn view(app: StoredApplication, events: Vec<ApplicationEvent>, materials: Vec<St
 /// (责令退出) the 整改情况报告 and 防范机制说明 are required (guideline-neimenggu ch. 3 一(三)7).
 async fn material_rules(ctx: &Ctx, province_code: &str, enterprise_id: i64) -> AppResult<MaterialRules> {
     let rules = ctx.store.province_rules(province_code).await?.map(|r| r.materials).unwrap_or_default();
-    let ordered = ctx.store.registry_profile(enterprise_id).await?.is_some_and(|p| p.exit.is_some_and(|e| e.kind == crate::lifecycle::rules::ExitKind::Ordered));
+    let ordered = ctx.store.registry_profile(enterprise_id).await?.is_some_and(|p| p.exit.is_some_and(|e| e.kind == crate::kernel::ExitKind::Ordered));
     Ok(rules.resolved(ordered))
 }
 
@@ -276,16 +277,11 @@ fn desk_status(o: &OfficerSession) -> ApplicationStatus {
 
 /// Whether an officer may see a case (and its materials): submitted, and theirs.
 pub(crate) fn officer_may_see(o: &OfficerSession, a: &StoredApplication) -> bool {
-    in_jurisdiction(o, a) && a.status != ApplicationStatus::Draft
+    crate::access::rules::officer_may_see(o, a.tax_office_id, &a.province_code, &a.status)
 }
 
-/// Whether the application sits in this officer's office (受理/复核) or province (确认).
 fn in_jurisdiction(o: &OfficerSession, a: &StoredApplication) -> bool {
-    if o.role.is_provincial() {
-        o.province_code == a.province_code
-    } else {
-        o.tax_office_id == Some(a.tax_office_id)
-    }
+    crate::access::rules::in_jurisdiction(o, a.tax_office_id, &a.province_code)
 }
 
 pub async fn officer_queue(ctx: &Ctx) -> AppResult<Vec<QueueItem>> {

@@ -5,8 +5,9 @@ use crate::kernel::storage::*;
 
 use async_trait::async_trait;
 
-use crate::access::rules::{AccessType, Applicant, ApplicationStatus, UnitFigures};
-use crate::lifecycle::rules::ExitRecord;
+use crate::access::rules::{Applicant, ApplicationStatus, UnitFigures};
+use crate::kernel::AccessType;
+use crate::kernel::ExitRecord;
 use crate::audit::rules::AuditRecord;
 use crate::kernel::{CreditCode, Timestamp};
 

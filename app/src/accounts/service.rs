@@ -4,13 +4,14 @@ use crate::accounts::model::*;
 use crate::auth::model::SmsSent;
 use crate::accounts::rules::{may_manage, mask_name, set_grants, Binding, GrantOutcome, Grants, Module, PersonName};
 use crate::audit::rules::AuditOutcome;
-use crate::auth::rules::{SmsChallenge, MAX_FAILURES, SMS_PER_ADDRESS_PER_HOUR, SMS_PER_PHONE_PER_DAY};
+use crate::auth::rules::{SmsChallenge, MAX_FAILURES, SMS_PER_ADDRESS_PER_HOUR};
 use crate::kernel::{CreditCode, IdNumber, Identity, MobilePhone, Password, Principal, TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::context::Ctx;
 use crate::accounts::store::{LinkSource, NewPerson};
 use crate::kernel::storage::StoreError;
 
+use crate::auth::service::{sms_cap, sms_caps};
 use crate::auth::service::{audit, check_captcha, require_principal};
 
 const FLOW_MINUTES: i64 = 30;
@@ -82,25 +83,6 @@ pub async fn tax_office_options(ctx: &Ctx) -> AppResult<Vec<TaxOfficeOption>> {
 
 fn phone_key(purpose: PhonePurpose, phone: &MobilePhone) -> String {
     format!("phone:{}:{}", purpose.code(), phone.as_str())
-}
-
-/// Counts one SMS under a capped key; refused once the cap is passed.
-async fn sms_cap(ctx: &Ctx, key: &str, cap: u32, window_minutes: i64, refusal: &str) -> AppResult<()> {
-    let c = ctx.store.count_attempt(key, ctx.clock.now(), Some(window_minutes * 60_000)).await?;
-    if c.failures > cap {
-        return Err(AppError::Refused(refusal.into()));
-    }
-    Ok(())
-}
-
-/// Every SMS code sent (registration, password reset, binding, login) counts
-/// against the same caps: 10 a day per phone, 40 an hour per client address.
-/// Returns the client address for the audit line.
-pub(crate) async fn sms_caps(ctx: &Ctx, phone: &MobilePhone) -> AppResult<String> {
-    let addr = crate::context::web::client_addr().await;
-    sms_cap(ctx, &format!("sms-phone:{}", phone.as_str()), SMS_PER_PHONE_PER_DAY, 24 * 60, "该手机号码今日获取验证码次数已达上限，请明天再试").await?;
-    sms_cap(ctx, &format!("sms-addr:{addr}"), SMS_PER_ADDRESS_PER_HOUR, 60, "获取验证码过于频繁，请1小时后再试").await?;
-    Ok(addr)
 }
 
 /// Sends a code to `phone` under `key`: at most once a minute, 10 times a day

@@ -289,7 +289,7 @@ pub async fn send_login_sms(ctx: &Ctx, flow_id: &str, link_id: i64) -> AppResult
     if let Some(wait) = ctx.store.latest_sms(&key).await?.and_then(|s| s.resend_wait(now)) {
         return Err(AppError::TooFrequent { seconds: wait });
     }
-    let addr = crate::accounts::service::sms_caps(ctx, &person.phone).await?;
+    let addr = sms_caps(ctx, &person.phone).await?;
     let challenge = SmsChallenge { code: SmsChallenge::code_from_random(ctx.secrets.random_u32()), sent_at: now, used: false };
     ctx.store.insert_sms(&key, &challenge).await?;
     let text = format!("【电子税务局】您的登录验证码为{}，5分钟内有效，请勿泄露。", challenge.code);
@@ -428,3 +428,21 @@ pub async fn outbox(ctx: &Ctx) -> AppResult<Vec<OutboxEntry>> {
         .collect())
 }
 
+/// Counts one SMS under a capped key; refused once the cap is passed.
+pub(crate) async fn sms_cap(ctx: &Ctx, key: &str, cap: u32, window_minutes: i64, refusal: &str) -> AppResult<()> {
+    let c = ctx.store.count_attempt(key, ctx.clock.now(), Some(window_minutes * 60_000)).await?;
+    if c.failures > cap {
+        return Err(AppError::Refused(refusal.into()));
+    }
+    Ok(())
+}
+
+/// Every SMS code sent (registration, password reset, binding, login) counts
+/// against the same caps: 10 a day per phone, 40 an hour per client address.
+/// Returns the client address for the audit line.
+pub(crate) async fn sms_caps(ctx: &Ctx, phone: &crate::kernel::MobilePhone) -> AppResult<String> {
+    let addr = crate::context::web::client_addr().await;
+    sms_cap(ctx, &format!("sms-phone:{}", phone.as_str()), crate::auth::rules::SMS_PER_PHONE_PER_DAY, 24 * 60, "该手机号码今日获取验证码次数已达上限，请明天再试").await?;
+    sms_cap(ctx, &format!("sms-addr:{addr}"), crate::auth::rules::SMS_PER_ADDRESS_PER_HOUR, 60, "获取验证码过于频繁，请1小时后再试").await?;
+    Ok(addr)
+}

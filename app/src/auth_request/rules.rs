@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::rules::AccessType;
+use crate::kernel::AccessType;
 use crate::invitation::rules::{may_invite, Filing, InvitationStatus, Relationship, UseCategory};
 
 /// 授权申请's status.

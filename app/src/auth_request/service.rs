@@ -4,7 +4,8 @@
 //! with its audit record and optimistic versioning.
 
 use crate::auth_request::model::{AuthRequestView, DirectUnitCard};
-use crate::access::rules::{AccessType, CheckLine, CheckOutcome};
+use crate::access::rules::{CheckLine, CheckOutcome};
+use crate::kernel::AccessType;
 use crate::accounts::rules::Module;
 use crate::audit::rules::{AuditOutcome, AuditRecord};
 use crate::auth_request::rules::{self as ar, DirectUnitFacts, RequestAction, RequestParty, RequestStatus};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::capability::rules::{CapabilityAction, CapabilityStatus, CaseFieldError};
-use crate::access::model::TimelineEntry;
+use crate::kernel::TimelineEntry;
 
 /// One capability on 【能力中心】 with its 开通状态 and 有效期.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

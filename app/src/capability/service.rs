@@ -13,7 +13,7 @@ use crate::capability::rules::{self as cap, Capability, CapabilityAction, Capabi
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::kernel::{OfficerSession, Principal, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::access::model::TimelineEntry;
+use crate::kernel::TimelineEntry;
 use crate::capability::model::*;
 use crate::access::store::ApplicationEvent;
 use crate::capability::store::{CapabilityChange, CaseResult, StoredSubscription};

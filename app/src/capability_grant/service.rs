@@ -13,7 +13,7 @@ use crate::invitation::rules::InvitationStatus;
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::kernel::{TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult};
-use crate::access::model::TimelineEntry;
+use crate::kernel::TimelineEntry;
 use crate::capability::model::*;
 use crate::access::store::ApplicationEvent;
 use crate::context::Ctx;

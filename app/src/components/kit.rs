@@ -6,7 +6,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-use crate::access::api::TimelineEntry;
+use crate::kernel::TimelineEntry;
 use crate::error::AppError;
 
 use super::FieldMsg;

@@ -2,7 +2,7 @@
 //! the server fns and `services`; no server fn and no I/O here).
 
 use serde::{Deserialize, Serialize};
-use crate::access::model::TimelineEntry;
+use crate::kernel::TimelineEntry;
 use crate::access::rules::CheckLine;
 pub use crate::invitation::rules::{AuthorizationRecord as AuthorizationConfig, InvoicerChoice};
 use crate::invitation::rules::{BatchSource, InvitationAction, InvitationStatus, VerificationPeriod};

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::rules::AccessType;
+use crate::kernel::AccessType;
 use crate::kernel::{CreditCode, Identity, OfficerRole};
 
 /// At most this many rows in one 【新增邀请】 submission (manual §3.4.1.1).
@@ -634,10 +634,6 @@ pub struct InvoicerChoice {
     pub name: String,
 }
 
-/// 接入备案 outcome of the stored lines.
-pub fn filing_outcome(lines: &[crate::access::rules::CheckLine]) -> Filing {
-    if lines.iter().all(|l| l.outcome == crate::access::rules::CheckOutcome::Pass) { Filing::Passed } else { Filing::Failed }
-}
 
 /// 开票人员登记 (manual §4.5): who may register and unregister.
 pub fn may_manage_invoicers(who: Identity) -> bool {
@@ -783,7 +779,7 @@ mod tests {
 
     #[test]
     fn filing_outcome_is_all_lines_passed() {
-        use super::super::access::{CheckLine, CheckOutcome};
+        use crate::access::rules::{filing_outcome, CheckLine, CheckOutcome};
         let line = |o| CheckLine { rule_id: "r".into(), label: "l".into(), unit_value: "v".into(), threshold: "t".into(), outcome: o };
         assert_eq!(filing_outcome(&[line(CheckOutcome::Pass)]), Filing::Passed);
         assert_eq!(filing_outcome(&[line(CheckOutcome::Pass), line(CheckOutcome::Fail)]), Filing::Failed);

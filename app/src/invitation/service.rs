@@ -5,10 +5,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::access::model::TimelineEntry;
+use crate::kernel::TimelineEntry;
 use crate::invitation::model::*;
 use crate::kernel::Acted;
-use crate::access::rules::{AccessType, CheckOutcome};
+use crate::access::rules::CheckOutcome;
+use crate::kernel::AccessType;
 use crate::accounts::rules::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::invitation::rules::{
@@ -136,7 +137,7 @@ pub async fn inviter_for(ctx: &Ctx, enterprise_id: i64, actor: &str) -> AppResul
     let profile = ctx.store.registry_profile(enterprise_id).await?.ok_or(AppError::NotFound)?;
     let ent = ctx.store.enterprise_by_id(enterprise_id).await?.ok_or(AppError::NotFound)?;
     let Some(access_type) = profile.direct_unit else {
-        if profile.exit.is_some_and(|e| e.kind == crate::lifecycle::rules::ExitKind::Ordered) {
+        if profile.exit.is_some_and(|e| e.kind == crate::kernel::ExitKind::Ordered) {
             return Err(AppError::Refused("本单位已被税务机关责令退出乐企，不能新增使用单位".into()));
         }
         return Err(AppError::Refused("本单位还不是乐企直连单位，请先完成接入申请".into()));
@@ -466,7 +467,7 @@ async fn view(ctx: &Ctx, i: &StoredInvitation, viewer: &Viewer) -> AppResult<Inv
     let office = ctx.store.tax_offices().await?.into_iter().find(|o| o.id == i.use_tax_office_id);
     let batch = ctx.store.batch(i.batch_id).await?.ok_or(AppError::NotFound)?;
     let category = i.relationship.category();
-    let filing_result = i.filing.as_deref().map(inv::filing_outcome);
+    let filing_result = i.filing.as_deref().map(crate::access::rules::filing_outcome);
     // An invitation made by agreeing to a 授权申请 starts where the use unit's request left off.
     let from_request = batch.source == BatchSource::Request;
     let first = if from_request { crate::auth_request::rules::invitation_status_on_agreement(category, filing_result) } else { inv::initial_status(category, filing_result) };

@@ -612,6 +612,15 @@ impl_parse_traits!(Password, PasswordError);
 // 测试
 // ---------------------------------------------------------------------------
 
+/// A list of IPv4 addresses (comma, semicolon, space or newline separated).
+pub fn ips(text: &str) -> Result<Vec<Ipv4>, String> {
+    let parts: Vec<&str> = text.split([',', '，', ';', '；', ' ', '\n']).filter(|s| !s.trim().is_empty()).collect();
+    if parts.is_empty() {
+        return Err("请填写IP地址".into());
+    }
+    parts.into_iter().map(|p| Ipv4::parse(p).map_err(|e| format!("{p}：{e}"))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

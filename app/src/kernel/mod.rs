@@ -1,7 +1,9 @@
 //! The shared kernel: parsed codes (统一社会信用代码, 身份证号, phone, IPv4, amounts), people and
 //! sessions, days and timestamps, the storage error. Pure; it imports no workflow.
 
+pub mod access_type;
 pub mod codes;
+pub mod exit;
 pub mod people;
 #[cfg(test)]
 mod sample_pack;
@@ -9,10 +11,14 @@ mod sample_pack;
 pub mod storage;
 pub mod taxpayer_number;
 pub mod time;
+pub mod transition;
 
 pub use codes::*;
 pub use people::*;
-pub use time::Timestamp;
+pub use access_type::AccessType;
+pub use exit::{ExitKind, ExitRecord};
+pub use time::{Day, Timestamp};
+pub use transition::TransitionError;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,3 +33,13 @@ pub struct Acted {
     pub status: String,
 }
 
+/// One step of a record's history (审核记录) as the pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: String,
+    pub actor: String,
+    pub actor_unit: String,
+    pub action: String,
+    pub to: String,
+    pub reason: Option<String>,
+}

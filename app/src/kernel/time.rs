@@ -75,6 +75,58 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// A calendar day in Beijing time (days since 1970-01-01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Day(pub i64);
+
+impl Day {
+    /// "YYYY-MM-DD"; None when it is not a real date.
+    pub fn parse(s: &str) -> Option<Day> {
+        Timestamp::parse_beijing_date(s).map(Day::of)
+    }
+    /// The Beijing calendar day of a moment.
+    pub fn of(t: Timestamp) -> Day {
+        Day((t.0.div_euclid(1000) + 8 * 3600).div_euclid(86_400))
+    }
+    /// Midnight (Beijing) at the start of this day.
+    pub fn start(self) -> Timestamp {
+        Timestamp((self.0 * 86_400 - 8 * 3600) * 1000)
+    }
+    pub fn plus_days(self, n: i64) -> Day {
+        Day(self.0 + n)
+    }
+    /// The same day `n` months later (earlier when negative), clamped to the month's end.
+    pub fn plus_months(self, n: i64) -> Day {
+        let (y, m, d) = civil_from_days(self.0);
+        let total = y * 12 + (m as i64 - 1) + n;
+        let (y, m) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
+        Day(days_from_civil(y, m, d.min(days_in_month(y, m))))
+    }
+    pub fn plus_years(self, n: i64) -> Day {
+        self.plus_months(12 * n)
+    }
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Day) -> i64 {
+        later.0 - self.0
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d) = civil_from_days(self.0);
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::lifecycle::rules::{Deadline, RequestAction, RequestBody, RequestKind, RequestStatus, UnitAction, UnitStatus};
 pub use crate::lifecycle::rules::{ChangeInput, ChangeItem, Term};
-use crate::access::model::TimelineEntry;
+use crate::kernel::TimelineEntry;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {

@@ -7,62 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::rules::TransitionError;
 use crate::measure::rules::Restrictions;
-use crate::kernel::time::{civil_from_days, days_from_civil};
-use crate::kernel::{OfficerRole, Timestamp};
+use crate::kernel::{Day, ExitKind, ExitRecord, OfficerRole, TransitionError};
 
-/// A calendar day in Beijing time (days since 1970-01-01).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Day(pub i64);
-
-impl Day {
-    /// "YYYY-MM-DD"; None when it is not a real date.
-    pub fn parse(s: &str) -> Option<Day> {
-        Timestamp::parse_beijing_date(s).map(Day::of)
-    }
-    /// The Beijing calendar day of a moment.
-    pub fn of(t: Timestamp) -> Day {
-        Day((t.0.div_euclid(1000) + 8 * 3600).div_euclid(86_400))
-    }
-    /// Midnight (Beijing) at the start of this day.
-    pub fn start(self) -> Timestamp {
-        Timestamp((self.0 * 86_400 - 8 * 3600) * 1000)
-    }
-    pub fn plus_days(self, n: i64) -> Day {
-        Day(self.0 + n)
-    }
-    /// The same day `n` months later (earlier when negative), clamped to the month's end.
-    pub fn plus_months(self, n: i64) -> Day {
-        let (y, m, d) = civil_from_days(self.0);
-        let total = y * 12 + (m as i64 - 1) + n;
-        let (y, m) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-        Day(days_from_civil(y, m, d.min(days_in_month(y, m))))
-    }
-    pub fn plus_years(self, n: i64) -> Day {
-        self.plus_months(12 * n)
-    }
-    /// Whole days from `self` to `later` (negative when `later` is earlier).
-    pub fn days_until(self, later: Day) -> i64 {
-        later.0 - self.0
-    }
-}
-
-impl std::fmt::Display for Day {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (y, m, d) = civil_from_days(self.0);
-        write!(f, "{y:04}-{m:02}-{d:02}")
-    }
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
 
 /// "应在到期前 3 个月发起延期请求": 【申请延续】 opens 3 months before the term ends.
 pub const EXTENSION_WINDOW_MONTHS: i64 = 3;
@@ -262,7 +209,7 @@ pub fn parse_change(input: &ChangeInput) -> Result<Change, LifecycleError> {
     }
     let ips = if items.contains(&ChangeItem::Ips) {
         let list = |label: &str, text: &str| {
-            crate::access::form::ips(text)
+            crate::kernel::ips(text)
                 .map(|v| v.iter().map(|ip| ip.to_string()).collect::<Vec<_>>().join(", "))
                 .map_err(|e| LifecycleError::BadIps(format!("{label}：{e}")))
         };
@@ -433,63 +380,6 @@ pub fn decide_request(status: &RequestStatus, action: RequestAction, reason: &st
     })
 }
 
-/// How a unit left (guideline-neimenggu 第六章).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ExitKind {
-    /// 主动退出 (终止服务备案, or 申请退出)
-    Voluntary,
-    /// 责令退出
-    Ordered,
-    /// 到期终止 (no 资格延续 by the end of the grace)
-    Expired,
-}
-
-impl ExitKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            ExitKind::Voluntary => "主动退出",
-            ExitKind::Ordered => "责令退出",
-            ExitKind::Expired => "到期终止",
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            ExitKind::Voluntary => "voluntary",
-            ExitKind::Ordered => "ordered",
-            ExitKind::Expired => "expired",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Self> {
-        [ExitKind::Voluntary, ExitKind::Ordered, ExitKind::Expired].into_iter().find(|k| k.code() == c)
-    }
-}
-
-/// The record of a unit's exit: what kind, when it was filed or ordered, when it took effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExitRecord {
-    pub kind: ExitKind,
-    pub filed_at: Timestamp,
-    pub effective_at: Timestamp,
-}
-
-impl ExitRecord {
-    /// The re-application ban derived from the exit: `voluntary_years` after leaving,
-    /// `ordered_years` after being ordered out (guideline-neimenggu 第六章: 1 and 3 years);
-    /// 到期终止 carries none (the seeds state none). Some(first day it may apply again).
-    pub fn ban_until(&self, voluntary_years: u32, ordered_years: u32) -> Option<Day> {
-        let years = match self.kind {
-            ExitKind::Voluntary => voluntary_years,
-            ExitKind::Ordered => ordered_years,
-            ExitKind::Expired => 0,
-        };
-        (years > 0).then(|| Day::of(self.effective_at).plus_years(years as i64))
-    }
-
-    /// Whether a ban runs today.
-    pub fn banned_on(&self, today: Day, voluntary_years: u32, ordered_years: u32) -> Option<Day> {
-        self.ban_until(voluntary_years, ordered_years).filter(|until| today < *until)
-    }
-}
 
 /// The unit's status on 【接入申请】 and the tax console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -858,7 +748,7 @@ mod tests {
         assert_eq!(d("2028-02-29").plus_years(1).to_string(), "2029-02-28");
         assert_eq!(d("2027-03-31").plus_months(-1).to_string(), "2027-02-28");
         assert_eq!(Day::of(d("2027-10-01").start()), d("2027-10-01"));
-        assert_eq!(Day::of(Timestamp(d("2027-10-01").start().0 - 1)), d("2027-09-30"));
+        assert_eq!(Day::of(crate::kernel::Timestamp(d("2027-10-01").start().0 - 1)), d("2027-09-30"));
         assert_eq!(d("2027-12-01").days_until(d("2027-12-31")), 30);
     }
 

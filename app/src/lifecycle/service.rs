@@ -6,15 +6,13 @@
 
 use crate::accounts::rules::Module;
 use crate::audit::rules::AuditOutcome;
-use crate::lifecycle::rules::{
-    decide_request, duties, grant_term, may_request_extension, parse_change, request_actions, termination_end, unit_actions, unit_status, ChangeInput, Day, Duty,
-    ExitKind, ExitRecord, LifecycleError, Reminder, RequestAction, RequestBody, RequestKind, RequestStatus, Term, UnitFacts, THROTTLED_PER_MINUTE,
-};
-use crate::access::rules::TransitionError;
+use crate::lifecycle::rules::{decide_request, duties, grant_term, may_request_extension, parse_change, request_actions, termination_end, unit_actions, unit_status, ChangeInput, Duty, LifecycleError, Reminder, RequestAction, RequestBody, RequestKind, RequestStatus, Term, UnitFacts, THROTTLED_PER_MINUTE};
+use crate::kernel::{Day, ExitKind, ExitRecord};
+use crate::kernel::TransitionError;
 use crate::message::rules::{status_change_text, status_title, MessageKind, NewMessage, SiteLink};
 use crate::kernel::{OfficerRole, OfficerSession, Principal, TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult};
-use crate::access::model::TimelineEntry;
+use crate::kernel::TimelineEntry;
 use crate::lifecycle::model::*;
 use crate::kernel::Acted;
 use crate::access::store::{ApplicationEvent, RegistryProfile};
@@ -30,20 +28,6 @@ const LIFECYCLE_JOB: &str = "lifecycle";
 /// A message (【消息中心】) to the unit's people of 接入管理, linking to 【接入申请】.
 fn to_unit(enterprise_id: i64, kind: MessageKind, title: String, body: String, at: Timestamp, once_key: Option<String>) -> NewMessage {
     NewMessage { enterprise_id, module: Module::LeqiAccess, kind, title, body, link: SiteLink::parse("/leqi/access/apply").ok(), at, once_key }
-}
-
-/// The template told to every use unit whose binding ended (its `enterprise_id` is set per unit).
-pub(crate) fn to_use_units(direct_name: &str, why: &str, at: Timestamp) -> NewMessage {
-    NewMessage {
-        enterprise_id: 0,
-        module: Module::LeqiAccess,
-        kind: MessageKind::StatusChange,
-        title: "绑定关系已解除".into(),
-        body: format!("直连单位{direct_name}{why}，贵单位与其的乐企绑定关系已解除。"),
-        link: SiteLink::parse("/jrgl/respond").ok(),
-        at,
-        once_key: None,
-    }
 }
 
 fn today(ctx: &Ctx) -> Day {
@@ -357,7 +341,7 @@ pub async fn scheduler_pass(ctx: &Ctx, holder: &str) -> AppResult<LifecyclePass>
                     let reason = format!("资格有效期至{term_end}，到期未延续，终止乐企接入资格");
                     let record = audit_record(ctx, "系统", &u.name, "到期终止", reason.clone(), AuditOutcome::Success);
                     let m = to_unit(u.enterprise_id, MessageKind::StatusChange, "乐企接入资格已终止".into(), format!("{reason}；使用单位的绑定关系已解除。"), now, None);
-                    ctx.store.end_service(u.enterprise_id, &exit, "系统", &reason, &record, &[m], Some(&to_use_units(&u.name, "的乐企接入资格已终止", now))).await.map(|_| pass.terminated += 1)
+                    ctx.store.end_service(u.enterprise_id, &exit, "系统", &reason, &record, &[m], Some(&crate::message::rules::to_use_units(&u.name, "的乐企接入资格已终止", now))).await.map(|_| pass.terminated += 1)
                 }
                 Duty::EndService => {
                     let filed = requests.iter().find(|r| r.body.kind() == RequestKind::Termination && !matches!(r.status, RequestStatus::Returned { .. })).map(|r| r.created_at).unwrap_or(now);
@@ -367,7 +351,7 @@ pub async fn scheduler_pass(ctx: &Ctx, holder: &str) -> AppResult<LifecyclePass>
                     let reason = format!("直连单位终止服务备案，{end}终止服务");
                     let record = audit_record(ctx, "系统", &u.name, "终止服务", reason.clone(), AuditOutcome::Success);
                     let m = to_unit(u.enterprise_id, MessageKind::StatusChange, "已终止服务".into(), format!("{reason}；使用单位的绑定关系已解除，本单位已退出乐企。"), now, None);
-                    ctx.store.end_service(u.enterprise_id, &exit, "系统", &reason, &record, &[m], Some(&to_use_units(&u.name, "已终止服务", now))).await.map(|_| pass.ended += 1)
+                    ctx.store.end_service(u.enterprise_id, &exit, "系统", &reason, &record, &[m], Some(&crate::message::rules::to_use_units(&u.name, "已终止服务", now))).await.map(|_| pass.ended += 1)
                 }
             };
             match result {

@@ -8,7 +8,8 @@ use crate::kernel::storage::*;
 use async_trait::async_trait;
 
 use crate::audit::rules::AuditRecord;
-use crate::lifecycle::rules::{ExitRecord, RequestBody, RequestStatus};
+use crate::lifecycle::rules::{RequestBody, RequestStatus};
+use crate::kernel::ExitRecord;
 use crate::message::rules::NewMessage;
 use crate::kernel::Timestamp;
 

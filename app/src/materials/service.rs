@@ -95,11 +95,11 @@ pub async fn may_read(ctx: &Ctx, who: &Principal, m: &StoredMaterial) -> AppResu
         Principal::Officer(o) => match m.owner {
             MaterialOwner::InvitationBatch(_) if !o.role.is_provincial() => Ok(ctx.store.proof_visible(m.id, None, o.tax_office_id).await?),
             MaterialOwner::Application(id) => {
-                Ok(ctx.store.application(id).await?.is_some_and(|a| a.enterprise_id == m.enterprise_id && crate::access::service::officer_may_see(o, &a)))
+                Ok(ctx.store.application(id).await?.is_some_and(|a| a.enterprise_id == m.enterprise_id && crate::access::rules::officer_may_see(o, a.tax_office_id, &a.province_code, &a.status)))
             }
             MaterialOwner::Request(id) => Ok(!o.role.is_provincial() && ctx.store.request(id).await?.is_some_and(|r| r.enterprise_id == m.enterprise_id && o.tax_office_id == Some(r.tax_office_id))),
             // A 整改反馈's materials: the officers who see the measure (its office, its province).
-            MaterialOwner::MeasureFeedback(id) => Ok(ctx.store.measure(id).await?.is_some_and(|x| x.enterprise_id == m.enterprise_id && crate::measure::service::officer_viewer(o, x.tax_office_id, &x.province_code).is_some())),
+            MaterialOwner::MeasureFeedback(id) => Ok(ctx.store.measure(id).await?.is_some_and(|x| x.enterprise_id == m.enterprise_id && crate::measure::rules::officer_viewer(o, x.tax_office_id, &x.province_code).is_some())),
             MaterialOwner::Unattached | MaterialOwner::InvitationBatch(_) => Ok(false),
         },
     }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::measure::rules::{MeasureAction, MeasureKind, MeasureStatus, Restrictions};
-use crate::access::model::TimelineEntry;
+use crate::kernel::TimelineEntry;
 use crate::materials::model::MaterialInfo;
 
 /// A measure as its viewer sees it (`actions`: what this viewer may do now).

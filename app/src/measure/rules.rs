@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lifecycle::rules::{ExitKind, ExitRecord};
+use crate::kernel::{ExitKind, ExitRecord};
 use crate::upgrade_notice::rules::beijing_date;
 use crate::kernel::Timestamp;
 
@@ -364,6 +364,15 @@ impl Restrictions {
     }
 }
 
+/// An officer's standing toward a unit of `tax_office_id` in `province_code`, if any.
+pub fn officer_viewer(o: &crate::kernel::OfficerSession, tax_office_id: i64, province_code: &str) -> Option<MeasureViewer> {
+    if o.role.is_provincial() {
+        (o.province_code == province_code).then_some(MeasureViewer::Province)
+    } else {
+        (o.tax_office_id == Some(tax_office_id)).then_some(MeasureViewer::Office)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,7 +474,7 @@ mod tests {
 
     #[test]
     fn an_ordered_exit_is_an_exit_record_with_a_three_year_ban_to_the_day() {
-        use crate::lifecycle::rules::Day;
+        use crate::kernel::Day;
         let t = day("2026-12-01");
         let s = take(K::OrderExit, V::Province, t, 1, "严重违规", &[]).unwrap();
         let exit = exit_of(K::OrderExit, &s, t).unwrap();

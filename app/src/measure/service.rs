@@ -7,12 +7,12 @@
 use crate::accounts::rules::Module;
 use crate::materials::rules::MaterialOwner;
 use crate::audit::rules::AuditOutcome;
-use crate::measure::rules::{self as m, MeasureAction, MeasureError, MeasureKind, MeasureStatus, MeasureViewer, Restrictions, StepInput};
+use crate::measure::rules::{self as m, officer_viewer, MeasureAction, MeasureError, MeasureKind, MeasureStatus, MeasureViewer, Restrictions, StepInput};
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::upgrade_notice::rules::beijing_date;
 use crate::kernel::{CreditCode, OfficerSession, Principal};
 use crate::error::{AppError, AppResult};
-use crate::access::model::TimelineEntry;
+use crate::kernel::TimelineEntry;
 use crate::measure::model::*;
 use crate::access::store::ApplicationEvent;
 use crate::context::Ctx;
@@ -38,15 +38,6 @@ fn refused(e: MeasureError) -> AppError {
 pub async fn restrictions(ctx: &Ctx, enterprise_id: i64) -> AppResult<Restrictions> {
     let all = ctx.store.measures_of(enterprise_id).await?;
     Ok(Restrictions::of(all.iter().map(|x| (x.kind, &x.status))))
-}
-
-/// An officer's standing toward a unit of `tax_office_id` in `province_code`, if any.
-pub(crate) fn officer_viewer(o: &OfficerSession, tax_office_id: i64, province_code: &str) -> Option<MeasureViewer> {
-    if o.role.is_provincial() {
-        (o.province_code == province_code).then_some(MeasureViewer::Province)
-    } else {
-        (o.tax_office_id == Some(tax_office_id)).then_some(MeasureViewer::Office)
-    }
 }
 
 async fn require_officer(ctx: &Ctx) -> AppResult<OfficerSession> {
@@ -129,7 +120,7 @@ pub async fn take(ctx: &Ctx, code: &str, kind: MeasureKind, months: u32, note: &
             let until = exit.ban_until(0, years).map(|d| format!("，{d}前不得重新申请接入")).unwrap_or_default()
                 + if report { "；重新申请接入时须提交整改情况报告" } else { "" };
             let reason = format!("税务机关责令退出：{}", note.trim());
-            Some((ServiceEnd { exit, actor: o.name.clone(), reason, to_use_units: crate::lifecycle::service::to_use_units(&unit.name, "已被税务机关责令退出乐企", now) }, until))
+            Some((ServiceEnd { exit, actor: o.name.clone(), reason, to_use_units: crate::message::rules::to_use_units(&unit.name, "已被税务机关责令退出乐企", now) }, until))
         }
         None => None,
     };

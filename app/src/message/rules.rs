@@ -189,6 +189,20 @@ pub fn poll_delay_secs(base_secs: u32, max_secs: u32, failures: u32) -> u32 {
     base_secs.saturating_mul(factor).min(max_secs)
 }
 
+/// The template told to every use unit whose binding ended (its `enterprise_id` is set per unit).
+pub fn to_use_units(direct_name: &str, why: &str, at: Timestamp) -> NewMessage {
+    NewMessage {
+        enterprise_id: 0,
+        module: Module::LeqiAccess,
+        kind: MessageKind::StatusChange,
+        title: "绑定关系已解除".into(),
+        body: format!("直连单位{direct_name}{why}，贵单位与其的乐企绑定关系已解除。"),
+        link: SiteLink::parse("/jrgl/respond").ok(),
+        at,
+        once_key: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

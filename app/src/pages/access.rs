@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use crate::access::api::{access_overview, confirm_unit, reapply_access, save_access_draft, submit_access_application, AccessForm, AccessSummary, ApplicationView, PreInvite, UnitInfo};
 use crate::components::{FieldMsg, FormMsg};
 use crate::pages::materials::{MaterialsEditor, MaterialsList};
-use crate::access::rules::{AccessType, ApplicationStatus, CheckLine, CheckOutcome};
+use crate::access::rules::{ApplicationStatus, CheckLine, CheckOutcome};
+use crate::kernel::AccessType;
 use crate::error::AppError;
 
 use crate::access::form::RELATIONSHIPS;

@@ -8,7 +8,8 @@ use leptos_router::path;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::pages::materials::MaterialsList;
-use crate::access::api::{access_act, officer_case, officer_queue, AccessForm, CaseFile, QueueItem, TimelineEntry, UnitInfo};
+use crate::access::api::{access_act, officer_case, officer_queue, AccessForm, CaseFile, QueueItem, UnitInfo};
+use crate::kernel::TimelineEntry;
 use crate::auth::api::officer_login;
 use crate::invitation::api::{invitation_act, invitation_detail, officer_invitation_queue, InvitationQueueItem, InvitationView};
 use crate::kernel::Acted;

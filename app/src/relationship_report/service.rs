@@ -6,7 +6,8 @@
 
 use crate::accounts::rules::Module;
 use crate::audit::rules::AuditOutcome;
-use crate::lifecycle::rules::{overdue_report, relationship_ended, relationship_report_due, report_relationship, Day, ReportError, ReportStatus};
+use crate::lifecycle::rules::{overdue_report, relationship_ended, relationship_report_due, report_relationship, ReportError, ReportStatus};
+use crate::kernel::Day;
 use crate::invitation::rules::InvitationStatus;
 use crate::message::rules::{MessageKind, NewMessage, SiteLink};
 use crate::kernel::{Principal, Timestamp};

@@ -7,7 +7,8 @@ use crate::kernel::storage::*;
 
 use async_trait::async_trait;
 
-use crate::access::rules::{AccessType, ApplicationStatus};
+use crate::access::rules::ApplicationStatus;
+use crate::kernel::AccessType;
 use crate::capability::rules::CapabilityStatus;
 use crate::capability_grant::rules::GrantStatus;
 use crate::invitation::rules::InvitationStatus;

@@ -1,7 +1,8 @@
 //! Storage of access applications (see `app::access::store::ApplicationStore`).
 
-use app::access::rules::{AccessType, Applicant, ApplicationStatus, CreditGrade, UnitCategory, UnitFigures};
-use app::lifecycle::rules::{ExitKind, ExitRecord};
+use app::access::rules::{Applicant, ApplicationStatus, CreditGrade, UnitCategory, UnitFigures};
+use app::kernel::AccessType;
+use app::kernel::{ExitKind, ExitRecord};
 use app::kernel::{Amount, CreditCode, Timestamp};
 use app::access::store::*;
 use app::kernel::storage::*;

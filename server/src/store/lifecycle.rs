@@ -5,7 +5,8 @@
 
 use app::audit::rules::AuditRecord;
 use app::invitation::rules::InvitationStatus;
-use app::lifecycle::rules::{ExitRecord, RequestBody, RequestStatus};
+use app::lifecycle::rules::{RequestBody, RequestStatus};
+use app::kernel::ExitRecord;
 use app::message::rules::NewMessage;
 use app::kernel::Timestamp;
 use app::access::store::*;

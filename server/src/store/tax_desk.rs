@@ -4,7 +4,7 @@
 //! jurisdiction, newest first by (time, id) with a keyset cursor — never OFFSET. Row ids are
 //! made unique across the timelines as `event id × 8 + the kind's tag`.
 
-use app::access::rules::AccessType;
+use app::kernel::AccessType;
 use app::lifecycle::rules::RequestKind;
 use app::measure::rules::MeasureKind;
 use app::tax_desk::rules::{done_id, Cursor, DeskScope, DoneKind, FileSection, UnitQuery};
