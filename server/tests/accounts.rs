@@ -143,7 +143,7 @@ async fn binding_needs_the_principals_code(store: &SqlStore) {
     let me = sel.people.iter().find(|p| p.name == "赵新人").expect("bound person is listed");
     assert_eq!(me.identity, Identity::TaxClerk);
     let (_, p) = auth::person_login_password(&ctx, &sel.flow_id, me.link_id, "Newpass123").await.unwrap();
-    assert!(matches!(p, app::kernel::Principal::Taxpayer(t) if t.grants == app::accounts::rules::Grants::all()), "a new user has all of 我要办税");
+    assert!(matches!(p, app::kernel::Principal::Taxpayer(t) if t.grants == app::kernel::Grants::all()), "a new user has all of 我要办税");
 }
 
 async fn binding_can_register_a_new_person(store: &SqlStore) {

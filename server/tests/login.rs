@@ -233,7 +233,8 @@ on_both_backends!(
 /// made through one takes effect there at once, and in the other within the
 /// cache's lifetime — never later.
 async fn a_session_ended_in_another_process_ends_here_within_the_cache_bound(store: &SqlStore) {
-    use app::accounts::rules::{GrantOutcome, Grants, Module};
+    use app::accounts::rules::GrantOutcome;
+    use app::kernel::{Grants, Module};
     use app::accounts::store::{AccountStore, SessionStore, SessionSubject};
     use std::time::Duration;
     seeded(store).await;

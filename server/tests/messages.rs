@@ -10,7 +10,7 @@ use common::http::officer;
 use app::invitation::api::*;
 use app::message::api::*;
 use app::kernel::Acted;
-use app::accounts::rules::Module;
+use app::kernel::Module;
 use app::invitation::rules::{InvitationAction, InviteRowInput};
 use app::message::rules::{MessageKind, NewMessage, SiteLink};
 use app::kernel::Timestamp;

@@ -8,7 +8,7 @@ use crate::kernel::Acted;
 use crate::materials::model::MaterialInfo;
 use crate::access::rules::{failed, qualification_end, qualification_items, reapplication_ban, submit as submit_transition, ApplicationStatus, CheckOutcome};
 use crate::kernel::AccessType;
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::access::rules::{actions_for, apply, AccessAction, DecidingOfficer, Jurisdiction};
 use crate::kernel::TransitionError;

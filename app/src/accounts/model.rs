@@ -2,7 +2,7 @@
 //! the server fns and `services`; no server fn and no I/O here).
 
 use serde::{Deserialize, Serialize};
-use crate::accounts::rules::Grants;
+use crate::kernel::Grants;
 use crate::kernel::Identity;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,83 +2,10 @@
 //! person to an enterprise, the functions a user may use (授权信息), and the
 //! rules for who may manage them.
 
-use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::Identity;
-
-/// A function module a user of an enterprise may be granted. All of them
-/// belong to 我要办税; a new user has all of them (guide §3.4.2 备注).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Module {
-    /// 乐企数字开放平台 · 接入管理 (接入申请、接入邀请、响应邀请、开票人员登记及管理)
-    LeqiAccess,
-    /// 乐企数字开放平台 · 能力中心
-    LeqiCapability,
-    /// 乐企数字开放平台 · 消息中心
-    LeqiMessages,
-    /// 发票使用
-    Invoicing,
-    /// 税费申报及缴纳
-    Declaration,
-}
-
-impl Module {
-    pub const ALL: [Module; 5] = [Module::LeqiAccess, Module::LeqiCapability, Module::LeqiMessages, Module::Invoicing, Module::Declaration];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Module::LeqiAccess => "乐企数字开放平台-接入管理",
-            Module::LeqiCapability => "乐企数字开放平台-能力中心",
-            Module::LeqiMessages => "乐企数字开放平台-消息中心",
-            Module::Invoicing => "发票使用",
-            Module::Declaration => "税费申报及缴纳",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Module::LeqiAccess => "leqi_access",
-            Module::LeqiCapability => "leqi_capability",
-            Module::LeqiMessages => "leqi_messages",
-            Module::Invoicing => "invoicing",
-            Module::Declaration => "declaration",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.code() == code)
-    }
-}
-
-/// The modules granted to one user of one enterprise.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Grants(pub BTreeSet<Module>);
-
-impl Grants {
-    /// What a newly bound or added user gets: all of 我要办税.
-    pub fn all() -> Self {
-        Grants(Module::ALL.into_iter().collect())
-    }
-
-    pub fn allows(&self, m: Module) -> bool {
-        self.0.contains(&m)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Stored as comma-separated codes; unknown codes are dropped.
-    pub fn to_codes(&self) -> String {
-        self.0.iter().map(|m| m.code()).collect::<Vec<_>>().join(",")
-    }
-
-    pub fn from_codes(s: &str) -> Self {
-        Grants(s.split(',').filter_map(|c| Module::from_code(c.trim())).collect())
-    }
-}
+use crate::kernel::{Grants, Identity, Module};
 
 /// What an identity may do in an enterprise, whatever was granted: the
 /// 法定代表人 and 财务负责人 may always do everything.

@@ -2,7 +2,8 @@
 
 use crate::accounts::model::*;
 use crate::auth::model::SmsSent;
-use crate::accounts::rules::{may_manage, mask_name, set_grants, Binding, GrantOutcome, Grants, Module, PersonName};
+use crate::accounts::rules::{may_manage, mask_name, set_grants, Binding, GrantOutcome, PersonName};
+use crate::kernel::{Grants, Module};
 use crate::audit::rules::AuditOutcome;
 use crate::auth::rules::{SmsChallenge, MAX_FAILURES, SMS_PER_ADDRESS_PER_HOUR};
 use crate::kernel::{CreditCode, IdNumber, Identity, MobilePhone, Password, Principal, TaxpayerSession, Timestamp};

@@ -5,7 +5,8 @@ use crate::kernel::storage::*;
 
 use async_trait::async_trait;
 
-use crate::accounts::rules::{GrantOutcome, Grants, PersonName};
+use crate::accounts::rules::{GrantOutcome, PersonName};
+use crate::kernel::Grants;
 use crate::auth::rules::{Captcha, FailureCounter, SessionClock, SmsChallenge};
 use crate::audit::rules::AuditRecord;
 use crate::kernel::{CreditCode, IdNumber, Identity, MobilePhone, OfficerSession, Principal, Timestamp};

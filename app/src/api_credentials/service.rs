@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::access::model::AccessForm;
 use crate::api_credentials::model::{ApiCredentialList, ApiCredentialRow, IssuedSecret};
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::api_credentials::rules::{self as signing, CredentialError, CredentialStatus, SignError, SignedHeaders};
 use crate::audit::rules::AuditOutcome;
 use crate::kernel::TaxpayerSession;

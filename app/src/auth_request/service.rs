@@ -6,7 +6,7 @@
 use crate::auth_request::model::{AuthRequestView, DirectUnitCard};
 use crate::access::rules::{CheckLine, CheckOutcome};
 use crate::kernel::AccessType;
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::{AuditOutcome, AuditRecord};
 use crate::auth_request::rules::{self as ar, DirectUnitFacts, RequestAction, RequestParty, RequestStatus};
 use crate::invitation::rules::{may_invite, Filing, Relationship, UseCategory};

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::capability::rules::{self as cap, Capability, CapabilityAction, CapabilityError, CapabilityStatus, CapabilityViewer, CaseAccepted, CaseFieldError, StepInput};
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};

@@ -5,7 +5,7 @@
 //! 能力预授权 becomes pending grants in the binding's own transaction. The signed API
 //! asks `api_gate` before a capability call.
 
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::capability::rules::{self as cap, Capability};
 use crate::capability_grant::rules::{self as gr, GrantAction, GrantCheck, GrantError, GrantParty, GrantStatus};

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::message::api::message_unread;
 use crate::components::session::Session;
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::message::rules::{poll_delay_secs, unread_badge};
 use crate::kernel::Principal;
 use crate::error::AppError;

@@ -10,7 +10,7 @@ use crate::invitation::model::*;
 use crate::kernel::Acted;
 use crate::access::rules::CheckOutcome;
 use crate::kernel::AccessType;
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::invitation::rules::{
     self as inv, ActInput, AuthorizationRecord, Filing, InvitationAction, InvitationStatus, InvitationViewer, InviteRowInput, Relationship, UseCategory, FORM_MAX_ROWS,

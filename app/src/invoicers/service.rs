@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::invoicers::model::*;
 use crate::invitation::rules::InvoicerChoice;
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::invoicers::rules::{self as dom, InvoicerAccess, InvoicerError, RegistrationAction};
 use crate::kernel::{Identity, TaxpayerSession};

@@ -1,6 +1,8 @@
 //! Who acts: enterprise identities (manual §3.1: 法定代表人、财务负责人、办税员、开票员)
 //! and tax officers (受理、复核 at the 主管税务机关, 确认 at the 省级税务机关).
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 /// The identity a person holds in an enterprise.
@@ -104,11 +106,11 @@ pub struct TaxpayerSession {
     pub person_name: String,
     pub identity: Identity,
     /// What this user may use (法定代表人/财务负责人: everything).
-    pub grants: crate::accounts::rules::Grants,
+    pub grants: Grants,
 }
 
 impl TaxpayerSession {
-    pub fn may_use(&self, m: crate::accounts::rules::Module) -> bool {
+    pub fn may_use(&self, m: Module) -> bool {
         self.grants.allows(m)
     }
 }
@@ -122,6 +124,78 @@ pub struct OfficerSession {
     pub unit_name: String,
     pub tax_office_id: Option<i64>,
     pub province_code: String,
+}
+
+/// A function module a user of an enterprise may be granted. All of them
+/// belong to 我要办税; a new user has all of them (guide §3.4.2 备注).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Module {
+    /// 乐企数字开放平台 · 接入管理 (接入申请、接入邀请、响应邀请、开票人员登记及管理)
+    LeqiAccess,
+    /// 乐企数字开放平台 · 能力中心
+    LeqiCapability,
+    /// 乐企数字开放平台 · 消息中心
+    LeqiMessages,
+    /// 发票使用
+    Invoicing,
+    /// 税费申报及缴纳
+    Declaration,
+}
+
+impl Module {
+    pub const ALL: [Module; 5] = [Module::LeqiAccess, Module::LeqiCapability, Module::LeqiMessages, Module::Invoicing, Module::Declaration];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Module::LeqiAccess => "乐企数字开放平台-接入管理",
+            Module::LeqiCapability => "乐企数字开放平台-能力中心",
+            Module::LeqiMessages => "乐企数字开放平台-消息中心",
+            Module::Invoicing => "发票使用",
+            Module::Declaration => "税费申报及缴纳",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Module::LeqiAccess => "leqi_access",
+            Module::LeqiCapability => "leqi_capability",
+            Module::LeqiMessages => "leqi_messages",
+            Module::Invoicing => "invoicing",
+            Module::Declaration => "declaration",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+}
+
+/// The modules granted to one user of one enterprise.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grants(pub BTreeSet<Module>);
+
+impl Grants {
+    /// What a newly bound or added user gets: all of 我要办税.
+    pub fn all() -> Self {
+        Grants(Module::ALL.into_iter().collect())
+    }
+
+    pub fn allows(&self, m: Module) -> bool {
+        self.0.contains(&m)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Stored as comma-separated codes; unknown codes are dropped.
+    pub fn to_codes(&self) -> String {
+        self.0.iter().map(|m| m.code()).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn from_codes(s: &str) -> Self {
+        Grants(s.split(',').filter_map(|c| Module::from_code(c.trim())).collect())
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use crate::leqi::model::AccessHomeInfo;
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::error::AppResult;
 use crate::context::Ctx;
 

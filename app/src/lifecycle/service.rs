@@ -4,7 +4,7 @@
 //! Every change is a domain transition stored in one transaction with its
 //! timeline step and audit record.
 
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::lifecycle::rules::{decide_request, duties, grant_term, may_request_extension, parse_change, request_actions, termination_end, unit_actions, unit_status, ChangeInput, Duty, LifecycleError, Reminder, RequestAction, RequestBody, RequestKind, RequestStatus, Term, UnitFacts, THROTTLED_PER_MINUTE};
 use crate::kernel::{Day, ExitKind, ExitRecord};

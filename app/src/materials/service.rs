@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::materials::model::MaterialInfo;
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::materials::rules::{size_label, MaterialKind, MaterialOwner, Upload, UNIT_QUOTA_BYTES};
 use crate::access::rules::ApplicationStatus;

@@ -4,7 +4,7 @@
 //! version, timeline, a message to the unit, audit). `restrictions` is where a measure bites:
 //! invitations (form, import, API) and the signed API ask it.
 
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::materials::rules::MaterialOwner;
 use crate::audit::rules::AuditOutcome;
 use crate::measure::rules::{self as m, officer_viewer, MeasureAction, MeasureError, MeasureKind, MeasureStatus, MeasureViewer, Restrictions, StepInput};

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::rules::{Grants, Module};
+use crate::kernel::{Grants, Module};
 use crate::kernel::Timestamp;
 
 /// The 消息类型 a user filters by.
@@ -206,7 +206,7 @@ pub fn to_use_units(direct_name: &str, why: &str, at: Timestamp) -> NewMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::rules::Grants;
+    use crate::kernel::Grants;
 
     fn party(id: i64) -> Party {
         Party { enterprise_id: id, module: Module::LeqiAccess, link: Some(SiteLink::parse("/jrgl/invite").unwrap()) }

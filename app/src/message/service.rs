@@ -13,7 +13,7 @@ use crate::accounts::service::require_taxpayer;
 
 fn reader_of(t: &TaxpayerSession) -> AppResult<Reader> {
     let modules = readable_modules(&t.grants).ok_or_else(|| {
-        AppError::Refused(format!("您没有【{}】的权限，请联系法定代表人或财务负责人授权", crate::accounts::rules::Module::LeqiMessages.label()))
+        AppError::Refused(format!("您没有【{}】的权限，请联系法定代表人或财务负责人授权", crate::kernel::Module::LeqiMessages.label()))
     })?;
     Ok(Reader { enterprise_id: t.enterprise_id, person_id: t.person_id, modules })
 }

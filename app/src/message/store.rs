@@ -5,7 +5,7 @@ use crate::kernel::storage::*;
 
 use async_trait::async_trait;
 
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::message::rules::{MessageKind, NewMessage};
 use crate::kernel::Timestamp;
 

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::leqi::api::access_home;
 use crate::components::session::use_session;
 use crate::components::NotYetOpen;
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::kernel::Principal;
 
 /// (path, label) of 【接入管理】's entries.

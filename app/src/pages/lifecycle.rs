@@ -335,7 +335,7 @@ pub fn LifecycleSummary() -> impl IntoView {
 #[component]
 pub fn ZgzlApp() -> impl IntoView {
     use crate::components::session::{use_session, Session};
-    use crate::accounts::rules::Module;
+    use crate::kernel::Module;
     use crate::kernel::Principal;
     use leptos_router::components::{Route, Router, Routes};
     use leptos_router::path;

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use crate::accounts::api::{add_user, change_password, end_session, find_registered_person, list_users, my_sessions, set_user_grants, SessionRow, UserRow};
 use crate::components::session::use_session;
 use crate::components::{use_load, FieldMsg, FormMsg};
-use crate::accounts::rules::{Grants, Module};
+use crate::kernel::{Grants, Module};
 use crate::kernel::{Identity, Principal};
 use crate::error::AppError;
 use crate::pages::leqi::TaxpayerOnly;

@@ -15,7 +15,7 @@ use crate::capability::api::{
 use crate::capability_grant::rules::GrantAction;
 use crate::components::session::{use_session, Session};
 use crate::components::{use_load, use_submit, FieldMsg, FormMsg, Timeline};
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::capability::rules::CapabilityAction;
 use crate::kernel::Principal;
 use crate::error::AppError;

@@ -152,7 +152,7 @@ pub fn Header() -> impl IntoView {
             {move || session.offline.get().then(|| view! { <span class="offline-badge">"无网络"</span> })}
             {move || match session.principal.get() {
                 Some(Principal::Taxpayer(t)) => {
-                    let reads_messages = t.may_use(crate::accounts::rules::Module::LeqiMessages);
+                    let reads_messages = t.may_use(crate::kernel::Module::LeqiMessages);
                     view! {
                     <div class="who" data-testid="who">
                         <span class="enterprise">{t.enterprise_name}</span>

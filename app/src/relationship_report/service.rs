@@ -4,7 +4,7 @@
 //! the scheduler flags a report not made by its last day as 已逾期 — the unit is told, and its
 //! 主管税务机关's console lists it (`flagged`). Each step: versioned, with its audit record.
 
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::lifecycle::rules::{overdue_report, relationship_ended, relationship_report_due, report_relationship, ReportError, ReportStatus};
 use crate::kernel::Day;

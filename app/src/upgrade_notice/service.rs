@@ -3,7 +3,7 @@
 //! 测试报告 of its 能力中心); the tax console lists who is overdue. Officers see the notices of
 //! their province; an office's officer sees only the units of that office.
 
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::upgrade_notice::rules::{self as un, beijing_date, NoticeDraft, NoticeError, NoticeViewer};
 use crate::kernel::{OfficerSession, Principal};

@@ -2,7 +2,8 @@
 //! their links, login flows and multi-step flows, SMS challenges and attempt
 //! counters, sessions, the audit log's plain appends and the demo SMS outbox.
 
-use app::accounts::rules::{effective_grants, GrantOutcome, Grants};
+use app::accounts::rules::{effective_grants, GrantOutcome};
+use app::kernel::Grants;
 use app::audit::rules::{AuditOutcome, AuditRecord};
 use app::auth::rules::{Captcha, FailureCounter, SessionClock, SmsChallenge};
 use app::kernel::{CreditCode, Identity, MobilePhone, OfficerRole, OfficerSession, Principal, TaxpayerSession, Timestamp};

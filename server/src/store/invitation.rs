@@ -267,7 +267,7 @@ impl InvitationStore for SqlStore {
                  SELECT use_enterprise_id, $1, $2, $3, $4, '/jrgl/respond/' || CAST(id AS TEXT), $5 FROM invitations \
                  WHERE batch_id = $6 AND status_code IN ('awaiting_response', 'awaiting_authorization')",
             )
-            .bind(app::accounts::rules::Module::LeqiAccess.code())
+            .bind(app::kernel::Module::LeqiAccess.code())
             .bind(app::message::rules::MessageKind::Invitation.code())
             .bind(&n.title)
             .bind(&n.body)

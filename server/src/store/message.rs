@@ -2,7 +2,7 @@
 //! is written by that change's transaction (`StateChange::messages`); reminders and notices
 //! that change nothing else go through `post_messages`.
 
-use app::accounts::rules::Module;
+use app::kernel::Module;
 use app::message::rules::{MessageKind, NewMessage};
 use app::kernel::Timestamp;
 use app::kernel::storage::*;

@@ -1,7 +1,7 @@
 //! Storage of 版本升级通知 (see `app::upgrade_notice::store::UpgradeNoticeStore`). Publishing and each
 //! unit's 已完成改造 are one `StateChange` each (rows, messages, audit record together).
 
-use app::accounts::rules::Module;
+use app::kernel::Module;
 use app::audit::rules::AuditRecord;
 use app::message::rules::MessageKind;
 use app::upgrade_notice::rules::{NoticeDraft, NoticeProgress};

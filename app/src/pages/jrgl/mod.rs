@@ -15,7 +15,7 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::components::session::{use_session, Session};
-use crate::accounts::rules::Module;
+use crate::kernel::Module;
 use crate::kernel::Principal;
 use crate::pages::account::LeaveHere;
 use crate::pages::portal::leave_for;
