@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::{Grants, Identity, Module};
+use crate::kernel::{Grants, Identity};
 
 /// What an identity may do in an enterprise, whatever was granted: the
 /// 法定代表人 and 财务负责人 may always do everything.
@@ -229,6 +229,7 @@ pub fn stand_in_approvers(seed: &[u8; 16]) -> Vec<StandInApprover> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::Module;
 
     #[test]
     fn grants_round_trip_and_new_users_get_everything() {
