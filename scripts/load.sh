@@ -162,3 +162,4 @@ case "$which_db" in
 esac
 log "load benchmark: ${secs}s per row, wrk -t2, release server on 127.0.0.1 ($(nproc) cores shared with the generator)"
 cat "$results"
+log "to keep this run: add the table to docs/load.md with the date, the commit and the machine's load"

@@ -64,7 +64,7 @@ test('captcha, SMS code, session and lockout counters are shared by the two serv
   expect(JSON.stringify(who)).toContain(u.login.person);
 
   // The session B opened is known to A; logging out at A ends it at A at once, and at B
-  // within the session cache's lifetime (LEQI_SESSION_CACHE_MS, 1 s by default; README).
+  // within the session cache's lifetime (LEQI_SESSION_CACHE_MS, 1 s by default; docs/configuration.md).
   expect(JSON.stringify(await fn(request, A, 'current_principal'))).toContain(u.login.person);
   expect(JSON.stringify(await fn(request, B, 'current_principal'))).toContain(u.login.person);
   await fn(request, A, 'logout');

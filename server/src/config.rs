@@ -1,4 +1,4 @@
-//! Configuration from the environment (see README, "Configuration").
+//! Configuration from the environment (see docs/configuration.md).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
