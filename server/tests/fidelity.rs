@@ -9,7 +9,7 @@ use common::http::officer;
 use app::access::api::*;
 use app::auth_request::api::*;
 use app::invitation::api::*;
-use app::auth_request::rules::{RequestAction, RequestStatus};
+use app::auth_request::rules::{AuthRequestAction, AuthRequestStatus};
 use app::invitation::rules::InvitationStatus;
 use app::error::AppError;
 use axum::body::Body;
@@ -253,8 +253,8 @@ async fn auth_request_self_use_goes_to_the_use_units_tax_office(s: Site) {
     assert_eq!(e.message_for("proof").as_deref(), Some("请上传单位关系证明材料"));
     let p = proof(r, &my).await;
     let sent = send(r, &my, SHULE, "总分公司关系", Some(p)).await.unwrap();
-    assert_eq!(sent.status, RequestStatus::Pending);
-    assert_eq!(sent.actions, [RequestAction::Withdraw]);
+    assert_eq!(sent.status, AuthRequestStatus::Pending);
+    assert_eq!(sent.actions, [AuthRequestAction::Withdraw]);
     assert!(sent.checks.iter().all(|l| l.outcome == app::access::rules::CheckOutcome::Pass) && !sent.checks.is_empty());
     // One pending request per pair.
     let again = proof(r, &my).await;
@@ -264,7 +264,7 @@ async fn auth_request_self_use_goes_to_the_use_units_tax_office(s: Site) {
     let shule = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
     let pending: Vec<AuthRequestView> = call_typed(r, ReceivedAuthRequests::PATH, &[("status", "pending")], &shule).await.unwrap();
     assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].actions, [RequestAction::Agree, RequestAction::Refuse]);
+    assert_eq!(pending[0].actions, [AuthRequestAction::Agree, AuthRequestAction::Refuse]);
     let (status, _, _) = get(r, &format!("/api/materials/{p}"), Some(&shule)).await;
     assert_eq!(status, StatusCode::OK, "the direct unit asked sees the proof");
     let qinghe = login(r, QINGHE, "何青", "LegalRepresentative").await.unwrap();
@@ -272,14 +272,14 @@ async fn auth_request_self_use_goes_to_the_use_units_tax_office(s: Site) {
     assert_eq!(status, StatusCode::NOT_FOUND, "nobody else does");
     assert_eq!(call_typed::<AuthRequestView>(r, AuthRequestDetail::PATH, &[("id", &sent.id.to_string())], &qinghe).await.unwrap_err(), AppError::NotFound);
     // The use unit cannot agree to its own request.
-    assert!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": RequestAction::Agree, "reason": "" }), &my).await.is_err());
+    assert!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": AuthRequestAction::Agree, "reason": "" }), &my).await.is_err());
     // A stale version is a conflict.
-    assert_eq!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": (sent.version + 1), "action": RequestAction::Agree, "reason": "" }), &shule).await.unwrap_err(), AppError::Conflict);
-    let agreed: AuthRequestView = call_json(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": RequestAction::Agree, "reason": "" }), &shule).await.unwrap();
+    assert_eq!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": (sent.version + 1), "action": AuthRequestAction::Agree, "reason": "" }), &shule).await.unwrap_err(), AppError::Conflict);
+    let agreed: AuthRequestView = call_json(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": AuthRequestAction::Agree, "reason": "" }), &shule).await.unwrap();
     let invitation_id = agreed.invitation_id.expect("the invitation it became");
     assert!(agreed.actions.is_empty());
     // Agreeing twice: the second is a conflict.
-    assert_eq!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": RequestAction::Agree, "reason": "" }), &shule).await.unwrap_err(), AppError::Conflict);
+    assert_eq!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": AuthRequestAction::Agree, "reason": "" }), &shule).await.unwrap_err(), AppError::Conflict);
 
     let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &invitation_id.to_string())], &shule).await.unwrap();
     assert_eq!(v.status, InvitationStatus::PendingAcceptance, "自用类: straight to the use unit's tax office");
@@ -307,10 +307,10 @@ async fn auth_request_joint_goes_to_authorization_and_refusal_and_withdrawal(s: 
     assert_eq!(e.message_for("relationship").as_deref(), Some("乐企自用直连单位不能接入联用类使用单位（不具有控制关系）"));
     let sent = send(r, &qinghe, SHULE, "不具有控制关系", Some(p)).await.unwrap();
     let shule = login(r, SHULE, "王建国", "LegalRepresentative").await.unwrap();
-    let e = call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": RequestAction::Refuse, "reason": " " }), &shule).await.unwrap_err();
+    let e = call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": AuthRequestAction::Refuse, "reason": " " }), &shule).await.unwrap_err();
     assert_eq!(e.message_for("reason").as_deref(), Some("请填写原因"));
-    assert!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": RequestAction::Withdraw, "reason": "" }), &shule).await.is_err(), "only the requester withdraws");
-    let agreed: AuthRequestView = call_json(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": RequestAction::Agree, "reason": "" }), &shule).await.unwrap();
+    assert!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": AuthRequestAction::Withdraw, "reason": "" }), &shule).await.is_err(), "only the requester withdraws");
+    let agreed: AuthRequestView = call_json(r, AuthRequestAct::PATH, json!({ "id": sent.id, "version": sent.version, "action": AuthRequestAction::Agree, "reason": "" }), &shule).await.unwrap();
     let v: InvitationView = call_typed(r, InvitationDetail::PATH, &[("id", &agreed.invitation_id.unwrap().to_string())], &qinghe).await.unwrap();
     assert_eq!(v.status, InvitationStatus::AwaitingAuthorization, "联用类: 接入备案 passed, on to 授权");
     assert_eq!(v.filing_title, "接入备案校验");
@@ -322,15 +322,15 @@ async fn auth_request_joint_goes_to_authorization_and_refusal_and_withdrawal(s: 
     let wuye = login(r, "91510104MA6CLQ0132", "陈静", "LegalRepresentative").await.unwrap();
     let pw = proof(r, &wuye).await;
     let w = send(r, &wuye, SHULE, "其他控制关系", Some(pw)).await.unwrap();
-    let refused: AuthRequestView = call_json(r, AuthRequestAct::PATH, json!({ "id": w.id, "version": w.version, "action": RequestAction::Refuse, "reason": "无控制关系证明" }), &shule).await.unwrap();
-    assert_eq!(refused.status, RequestStatus::Refused { reason: "无控制关系证明".into() });
+    let refused: AuthRequestView = call_json(r, AuthRequestAct::PATH, json!({ "id": w.id, "version": w.version, "action": AuthRequestAction::Refuse, "reason": "无控制关系证明" }), &shule).await.unwrap();
+    assert_eq!(refused.status, AuthRequestStatus::Refused { reason: "无控制关系证明".into() });
     let mine: Vec<AuthRequestView> = call_typed(r, MyAuthRequests::PATH, &[], &wuye).await.unwrap();
     assert_eq!(mine[0].status.reason(), Some("无控制关系证明"));
     let pw2 = proof(r, &wuye).await;
     let w2 = send(r, &wuye, SHULE, "其他控制关系", Some(pw2)).await.unwrap();
-    let withdrawn: AuthRequestView = call_json(r, AuthRequestAct::PATH, json!({ "id": w2.id, "version": w2.version, "action": RequestAction::Withdraw, "reason": "" }), &wuye).await.unwrap();
-    assert_eq!(withdrawn.status, RequestStatus::Withdrawn);
-    assert!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": w2.id, "version": withdrawn.version, "action": RequestAction::Agree, "reason": "" }), &shule).await.is_err());
+    let withdrawn: AuthRequestView = call_json(r, AuthRequestAct::PATH, json!({ "id": w2.id, "version": w2.version, "action": AuthRequestAction::Withdraw, "reason": "" }), &wuye).await.unwrap();
+    assert_eq!(withdrawn.status, AuthRequestStatus::Withdrawn);
+    assert!(call_json::<AuthRequestView>(r, AuthRequestAct::PATH, json!({ "id": w2.id, "version": withdrawn.version, "action": AuthRequestAction::Agree, "reason": "" }), &shule).await.is_err());
     let all: Vec<AuthRequestView> = call_typed(r, ReceivedAuthRequests::PATH, &[("status", "")], &shule).await.unwrap();
     assert_eq!(all.len(), 3);
     let lines: Vec<String> = call_typed(r, H5AuthRequests::PATH, &[], &wuye).await.unwrap();

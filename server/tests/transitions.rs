@@ -178,7 +178,7 @@ async fn registration_changes_roll_back_with_their_audit(store: &SqlStore) {
 }
 
 async fn auth_request_changes_roll_back_with_their_audit(store: &SqlStore) {
-    use app::auth_request::rules::RequestStatus;
+    use app::auth_request::rules::AuthRequestStatus;
     seeded(store).await;
     fail_audits_of_faulty_actor(store).await;
     let qinghe = store.registry_by_codes(&["91510104MA6CLQ0158".into()]).await.unwrap().remove(0);
@@ -195,10 +195,10 @@ async fn auth_request_changes_roll_back_with_their_audit(store: &SqlStore) {
     assert!(store.auth_requests_of_use_unit(qinghe.enterprise_id, 10).await.unwrap().is_empty());
     let r = store.create_auth_request(&req("何青"), &audit("何青", "申请授权"), Timestamp(T0), &[]).await.unwrap();
     // 拒绝: still pending at its version.
-    let refused = RequestStatus::Refused { reason: "无证明".into() };
+    let refused = AuthRequestStatus::Refused { reason: "无证明".into() };
     assert!(is_unavailable(store.decide_auth_request(r.id, r.version, &refused, FAULTY, &audit(FAULTY, "拒绝授权申请"), Timestamp(T0), &[]).await));
     let same = store.auth_request(r.id).await.unwrap().unwrap();
-    assert_eq!((same.status, same.version), (RequestStatus::Pending, r.version));
+    assert_eq!((same.status, same.version), (AuthRequestStatus::Pending, r.version));
     // 同意: no invitation either.
     let inv = NewInvitation {
         use_enterprise_id: qinghe.enterprise_id,
@@ -214,11 +214,11 @@ async fn auth_request_changes_roll_back_with_their_audit(store: &SqlStore) {
     };
     let batch = NewBatch { direct_enterprise_id: 1, source: BatchSource::Request, file_name: String::new(), proof_material_id: None, created_by: "王建国".into(), rows_total: 1, failures: vec![] };
     assert!(is_unavailable(store.agree_auth_request(r.id, r.version, FAULTY, &batch, &inv, &audit(FAULTY, "同意授权申请"), Timestamp(T0), &[]).await));
-    assert_eq!(store.auth_request(r.id).await.unwrap().unwrap().status, RequestStatus::Pending);
+    assert_eq!(store.auth_request(r.id).await.unwrap().unwrap().status, AuthRequestStatus::Pending);
     assert!(store.invitations_of_use_unit(qinghe.enterprise_id).await.unwrap().is_empty());
     assert!(store.batches(1, None, 10).await.unwrap().is_empty());
     let id = store.agree_auth_request(r.id, r.version, "王建国", &batch, &inv, &audit("王建国", "同意授权申请"), Timestamp(T0), &[]).await.unwrap();
-    assert_eq!(store.auth_request(r.id).await.unwrap().unwrap().status, RequestStatus::Agreed { invitation_id: id });
+    assert_eq!(store.auth_request(r.id).await.unwrap().unwrap().status, AuthRequestStatus::Agreed { invitation_id: id });
     assert_eq!((audited(store, "申请授权").await, audited(store, "同意授权申请").await, audited(store, "拒绝授权申请").await), (1, 1, 0));
 }
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use crate::auth_request::rules::RequestAction;
+use crate::auth_request::rules::AuthRequestAction;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::auth_request::service as svc;
@@ -29,7 +29,7 @@ pub async fn my_auth_requests() -> Result<Vec<AuthRequestView>, AppError> {
     svc::mine(&ctx()?).await
 }
 
-/// The requests the signed-in direct unit received (`status`: a code of `RequestStatus::FILTERS`, or empty for all).
+/// The requests the signed-in direct unit received (`status`: a code of `AuthRequestStatus::FILTERS`, or empty for all).
 #[server(endpoint = "received_auth_requests")]
 pub async fn received_auth_requests(status: String) -> Result<Vec<AuthRequestView>, AppError> {
     svc::received(&ctx()?, &status).await
@@ -44,7 +44,7 @@ pub async fn auth_request_detail(id: i64) -> Result<AuthRequestView, AppError> {
 /// 【拒绝】 (direct unit, `reason` required) or 【撤回】 (use unit, while pending),
 /// as offered in `AuthRequestView::actions`.
 #[server(endpoint = "auth_request_act", input = Json)]
-pub async fn auth_request_act(id: i64, version: i64, action: RequestAction, reason: String) -> Result<AuthRequestView, AppError> {
+pub async fn auth_request_act(id: i64, version: i64, action: AuthRequestAction, reason: String) -> Result<AuthRequestView, AppError> {
     svc::act(&ctx()?, id, version, action, &reason).await
 }
 

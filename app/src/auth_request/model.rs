@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::access::rules::CheckLine;
-use crate::auth_request::rules::{RequestAction, RequestParty, RequestStatus};
+use crate::auth_request::rules::{AuthRequestAction, RequestParty, AuthRequestStatus};
 
 /// A direct unit found by its credit code, with the relationships a request to it may declare.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +27,7 @@ pub struct AuthRequestView {
     pub relationship: String,
     /// 自用类 / 联用类
     pub category: String,
-    pub status: RequestStatus,
+    pub status: AuthRequestStatus,
     pub proof_material_id: Option<i64>,
     /// 自用类: the use-unit conditions as checked on request.
     pub checks: Vec<CheckLine>,
@@ -40,5 +40,5 @@ pub struct AuthRequestView {
     /// Which party is looking.
     pub party: RequestParty,
     /// What the viewer may do now.
-    pub actions: Vec<RequestAction>,
+    pub actions: Vec<AuthRequestAction>,
 }

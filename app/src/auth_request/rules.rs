@@ -15,7 +15,7 @@ use crate::invitation::rules::{may_invite, Filing, InvitationStatus, Relationshi
 
 /// 授权申请's status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RequestStatus {
+pub enum AuthRequestStatus {
     /// 待直连单位同意
     Pending,
     /// 直连单位已同意: the invitation it became.
@@ -26,15 +26,15 @@ pub enum RequestStatus {
     Withdrawn,
 }
 
-impl RequestStatus {
+impl AuthRequestStatus {
     pub const FILTERS: [(&'static str, &'static str); 4] = [("pending", "待直连单位同意"), ("agreed", "已同意"), ("refused", "已拒绝"), ("withdrawn", "已撤回")];
 
     pub fn code(&self) -> &'static str {
         match self {
-            RequestStatus::Pending => "pending",
-            RequestStatus::Agreed { .. } => "agreed",
-            RequestStatus::Refused { .. } => "refused",
-            RequestStatus::Withdrawn => "withdrawn",
+            AuthRequestStatus::Pending => "pending",
+            AuthRequestStatus::Agreed { .. } => "agreed",
+            AuthRequestStatus::Refused { .. } => "refused",
+            AuthRequestStatus::Withdrawn => "withdrawn",
         }
     }
 
@@ -44,14 +44,14 @@ impl RequestStatus {
 
     pub fn reason(&self) -> Option<&str> {
         match self {
-            RequestStatus::Refused { reason } => Some(reason),
+            AuthRequestStatus::Refused { reason } => Some(reason),
             _ => None,
         }
     }
 
     /// Pending: the pair cannot be asked again until it is decided.
     pub fn is_open(&self) -> bool {
-        matches!(self, RequestStatus::Pending)
+        matches!(self, AuthRequestStatus::Pending)
     }
 }
 
@@ -66,7 +66,7 @@ pub enum RequestParty {
 
 /// What a party may do with a request now (the pages show exactly these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RequestAction {
+pub enum AuthRequestAction {
     /// 同意
     Agree,
     /// 拒绝
@@ -75,12 +75,12 @@ pub enum RequestAction {
     Withdraw,
 }
 
-impl RequestAction {
+impl AuthRequestAction {
     pub fn label(self) -> &'static str {
         match self {
-            RequestAction::Agree => "同意",
-            RequestAction::Refuse => "拒绝",
-            RequestAction::Withdraw => "撤回",
+            AuthRequestAction::Agree => "同意",
+            AuthRequestAction::Refuse => "拒绝",
+            AuthRequestAction::Withdraw => "撤回",
         }
     }
 }
@@ -120,7 +120,7 @@ pub struct DirectUnitFacts {
 /// 发起授权申请: the checks that need only the two units, the relationship and the proof.
 /// The proof is required except for 同一监管部门 (guideline-sichuan ch. 3 一(二)2.(1): 隶属于统一政府
 /// 业务监管部门的，无需提供).
-pub fn request(direct: &DirectUnitFacts, same_unit: bool, relationship: Relationship, has_proof: bool, already_pending: bool) -> Result<RequestStatus, RequestError> {
+pub fn request(direct: &DirectUnitFacts, same_unit: bool, relationship: Relationship, has_proof: bool, already_pending: bool) -> Result<AuthRequestStatus, RequestError> {
     if same_unit {
         return Err(RequestError::SelfRequest);
     }
@@ -138,22 +138,22 @@ pub fn request(direct: &DirectUnitFacts, same_unit: bool, relationship: Relation
     if already_pending {
         return Err(RequestError::AlreadyPending);
     }
-    Ok(RequestStatus::Pending)
+    Ok(AuthRequestStatus::Pending)
 }
 
 /// 同意 by the direct unit. The invitation id is the one created with it.
-pub fn agree(status: &RequestStatus, by: RequestParty, invitation_id: i64) -> Result<RequestStatus, RequestError> {
+pub fn agree(status: &AuthRequestStatus, by: RequestParty, invitation_id: i64) -> Result<AuthRequestStatus, RequestError> {
     if by != RequestParty::DirectUnit {
         return Err(RequestError::NotDirectUnitParty);
     }
     match status {
-        RequestStatus::Pending => Ok(RequestStatus::Agreed { invitation_id }),
+        AuthRequestStatus::Pending => Ok(AuthRequestStatus::Agreed { invitation_id }),
         other => Err(RequestError::WrongStatus(other.label().into())),
     }
 }
 
 /// 拒绝 by the direct unit, with a reason.
-pub fn refuse(status: &RequestStatus, by: RequestParty, reason: &str) -> Result<RequestStatus, RequestError> {
+pub fn refuse(status: &AuthRequestStatus, by: RequestParty, reason: &str) -> Result<AuthRequestStatus, RequestError> {
     if by != RequestParty::DirectUnit {
         return Err(RequestError::NotDirectUnitParty);
     }
@@ -164,25 +164,25 @@ pub fn refuse(status: &RequestStatus, by: RequestParty, reason: &str) -> Result<
     if reason.is_empty() {
         return Err(RequestError::ReasonRequired);
     }
-    Ok(RequestStatus::Refused { reason: reason.chars().take(500).collect() })
+    Ok(AuthRequestStatus::Refused { reason: reason.chars().take(500).collect() })
 }
 
 /// 撤回 by the use unit while the direct unit has not decided.
-pub fn withdraw(status: &RequestStatus, by: RequestParty) -> Result<RequestStatus, RequestError> {
+pub fn withdraw(status: &AuthRequestStatus, by: RequestParty) -> Result<AuthRequestStatus, RequestError> {
     if by != RequestParty::UseUnit {
         return Err(RequestError::NotRequester);
     }
     match status {
-        RequestStatus::Pending => Ok(RequestStatus::Withdrawn),
+        AuthRequestStatus::Pending => Ok(AuthRequestStatus::Withdrawn),
         other => Err(RequestError::WrongStatus(other.label().into())),
     }
 }
 
 /// The actions a party has on a request in this status.
-pub fn actions_for(status: &RequestStatus, party: RequestParty) -> Vec<RequestAction> {
+pub fn actions_for(status: &AuthRequestStatus, party: RequestParty) -> Vec<AuthRequestAction> {
     match (status, party) {
-        (RequestStatus::Pending, RequestParty::DirectUnit) => vec![RequestAction::Agree, RequestAction::Refuse],
-        (RequestStatus::Pending, RequestParty::UseUnit) => vec![RequestAction::Withdraw],
+        (AuthRequestStatus::Pending, RequestParty::DirectUnit) => vec![AuthRequestAction::Agree, AuthRequestAction::Refuse],
+        (AuthRequestStatus::Pending, RequestParty::UseUnit) => vec![AuthRequestAction::Withdraw],
         _ => vec![],
     }
 }
@@ -201,7 +201,7 @@ pub fn invitation_status_on_agreement(category: UseCategory, filing: Option<Fili
 #[cfg(test)]
 mod tests {
     use super::*;
-    use RequestStatus as S;
+    use AuthRequestStatus as S;
 
     fn joint() -> DirectUnitFacts {
         DirectUnitFacts { access_type: Some(AccessType::Joint), leaving: false }
@@ -261,8 +261,8 @@ mod tests {
 
     #[test]
     fn actions_follow_status_and_party() {
-        assert_eq!(actions_for(&S::Pending, RequestParty::DirectUnit), [RequestAction::Agree, RequestAction::Refuse]);
-        assert_eq!(actions_for(&S::Pending, RequestParty::UseUnit), [RequestAction::Withdraw]);
+        assert_eq!(actions_for(&S::Pending, RequestParty::DirectUnit), [AuthRequestAction::Agree, AuthRequestAction::Refuse]);
+        assert_eq!(actions_for(&S::Pending, RequestParty::UseUnit), [AuthRequestAction::Withdraw]);
         for s in [S::Agreed { invitation_id: 1 }, S::Refused { reason: "x".into() }, S::Withdrawn] {
             assert!(actions_for(&s, RequestParty::DirectUnit).is_empty() && actions_for(&s, RequestParty::UseUnit).is_empty());
             assert!(!s.is_open());

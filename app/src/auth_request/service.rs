@@ -8,7 +8,7 @@ use crate::access::rules::{CheckLine, CheckOutcome};
 use crate::kernel::AccessType;
 use crate::kernel::Module;
 use crate::audit::rules::{AuditOutcome, AuditRecord};
-use crate::auth_request::rules::{self as ar, DirectUnitFacts, RequestAction, RequestParty, RequestStatus};
+use crate::auth_request::rules::{self as ar, DirectUnitFacts, AuthRequestAction, RequestParty, AuthRequestStatus};
 use crate::invitation::rules::{may_invite, Filing, Relationship, UseCategory};
 use crate::materials::rules::{MaterialKind, MaterialOwner};
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, Party};
@@ -133,7 +133,7 @@ pub async fn mine(ctx: &Ctx) -> AppResult<Vec<AuthRequestView>> {
 /// The requests a direct unit received (portal and API).
 pub async fn received_by(ctx: &Ctx, direct_enterprise_id: i64, status: &str, before_id: Option<i64>, limit: u32) -> AppResult<Vec<AuthRequestView>> {
     let status = status.trim();
-    if !status.is_empty() && !RequestStatus::FILTERS.iter().any(|(c, _)| *c == status) {
+    if !status.is_empty() && !AuthRequestStatus::FILTERS.iter().any(|(c, _)| *c == status) {
         return Err(AppError::field("status", "申请状态无效"));
     }
     let mut out = Vec::new();
@@ -183,11 +183,11 @@ async fn as_direct_unit(ctx: &Ctx, id: i64) -> AppResult<(StoredAuthRequest, Inv
 }
 
 /// Applies `action` (what `actions_for` offers the caller's party; the domain refuses the rest).
-pub async fn act(ctx: &Ctx, id: i64, version: i64, action: RequestAction, reason: &str) -> AppResult<AuthRequestView> {
+pub async fn act(ctx: &Ctx, id: i64, version: i64, action: AuthRequestAction, reason: &str) -> AppResult<AuthRequestView> {
     match action {
-        RequestAction::Agree => agree(ctx, id, version).await,
-        RequestAction::Refuse => refuse(ctx, id, version, reason).await,
-        RequestAction::Withdraw => withdraw(ctx, id, version).await,
+        AuthRequestAction::Agree => agree(ctx, id, version).await,
+        AuthRequestAction::Refuse => refuse(ctx, id, version, reason).await,
+        AuthRequestAction::Withdraw => withdraw(ctx, id, version).await,
     }
 }
 
@@ -317,7 +317,7 @@ async fn view(ctx: &Ctx, r: &StoredAuthRequest, party: RequestParty) -> AppResul
         decided_by: r.decided_by.clone(),
         updated_at: r.updated_at.beijing_time(),
         invitation_id: match r.status {
-            RequestStatus::Agreed { invitation_id } => Some(invitation_id),
+            AuthRequestStatus::Agreed { invitation_id } => Some(invitation_id),
             _ => None,
         },
         party,

@@ -30,7 +30,7 @@ pub struct StoredAuthRequest {
     pub relationship: Relationship,
     pub proof_material_id: Option<i64>,
     pub checks: Option<String>,
-    pub status: crate::auth_request::rules::RequestStatus,
+    pub status: crate::auth_request::rules::AuthRequestStatus,
     pub version: i64,
     pub created_by: String,
     pub decided_by: Option<String>,
@@ -49,7 +49,7 @@ pub trait AuthRequestStore: Send + Sync {
     /// The requests a direct unit received (optionally one status), newest first, ids below `before_id`.
     async fn auth_requests_to(&self, direct_enterprise_id: i64, status_code: Option<&str>, before_id: Option<i64>, limit: u32) -> StoreResult<Vec<StoredAuthRequest>>;
     /// 拒绝 or 撤回: the new status at `version`.
-    async fn decide_auth_request(&self, id: i64, version: i64, to: &crate::auth_request::rules::RequestStatus, by: &str, audit: &AuditRecord, now: Timestamp, messages: &[crate::message::rules::NewMessage]) -> StoreResult<()>;
+    async fn decide_auth_request(&self, id: i64, version: i64, to: &crate::auth_request::rules::AuthRequestStatus, by: &str, audit: &AuditRecord, now: Timestamp, messages: &[crate::message::rules::NewMessage]) -> StoreResult<()>;
     /// 同意: the invitation (its own batch, carrying the proof) and the request's
     /// 已同意 in one transaction; returns the invitation's id.
     async fn agree_auth_request(&self, id: i64, version: i64, by: &str, batch: &NewBatch, invitation: &NewInvitation, audit: &AuditRecord, now: Timestamp, messages: &[crate::message::rules::NewMessage]) -> StoreResult<i64>;

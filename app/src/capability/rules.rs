@@ -266,7 +266,7 @@ pub fn parse_valid_until(input: &str, today: &str, qualification_end: Option<&st
 
 /// What a step needs besides the status.
 #[derive(Debug, Clone, Default)]
-pub struct StepInput {
+pub struct CapabilityStepInput {
     /// Every test case of the current round passed.
     pub all_cases_passed: bool,
     /// 提交: the parsed 有效期.
@@ -290,7 +290,7 @@ pub fn actions_for(status: &CapabilityStatus, viewer: CapabilityViewer, all_case
 }
 
 /// One step: who may take it from which status, and the status it leads to.
-pub fn apply(status: &CapabilityStatus, viewer: CapabilityViewer, action: CapabilityAction, input: &StepInput) -> Result<CapabilityStatus, CapabilityError> {
+pub fn apply(status: &CapabilityStatus, viewer: CapabilityViewer, action: CapabilityAction, input: &CapabilityStepInput) -> Result<CapabilityStatus, CapabilityError> {
     use CapabilityAction as A;
     use CapabilityStatus as S;
     let officer_step = matches!(action, A::Confirm | A::Return);
@@ -595,8 +595,8 @@ mod tests {
 
     const BUYER: &str = "91510104MA6CLQ001T";
 
-    fn passed() -> StepInput {
-        StepInput { all_cases_passed: true, ..Default::default() }
+    fn passed() -> CapabilityStepInput {
+        CapabilityStepInput { all_cases_passed: true, ..Default::default() }
     }
 
     #[test]
@@ -641,15 +641,15 @@ mod tests {
 
     #[test]
     fn the_subscription_runs_subscribe_test_report_submit_confirm() {
-        let s = apply(&S::NotSubscribed, V::DirectUnit, A::Subscribe, &StepInput::default()).unwrap();
+        let s = apply(&S::NotSubscribed, V::DirectUnit, A::Subscribe, &CapabilityStepInput::default()).unwrap();
         assert_eq!(s, S::AwaitingTest);
-        assert_eq!(apply(&s, V::DirectUnit, A::GenerateReport, &StepInput::default()), Err(CapabilityError::CasesNotPassed));
+        assert_eq!(apply(&s, V::DirectUnit, A::GenerateReport, &CapabilityStepInput::default()), Err(CapabilityError::CasesNotPassed));
         let s = apply(&s, V::DirectUnit, A::GenerateReport, &passed()).unwrap();
         assert_eq!(s, S::TestPassed);
-        assert_eq!(apply(&s, V::DirectUnit, A::SubmitReport, &StepInput::default()), Err(CapabilityError::ValidUntilRequired));
-        let s = apply(&s, V::DirectUnit, A::SubmitReport, &StepInput { valid_until: Some("2027-12-31".into()), ..Default::default() }).unwrap();
+        assert_eq!(apply(&s, V::DirectUnit, A::SubmitReport, &CapabilityStepInput::default()), Err(CapabilityError::ValidUntilRequired));
+        let s = apply(&s, V::DirectUnit, A::SubmitReport, &CapabilityStepInput { valid_until: Some("2027-12-31".into()), ..Default::default() }).unwrap();
         assert_eq!(s, S::AwaitingConfirmation { valid_until: "2027-12-31".into() });
-        let s = apply(&s, V::Officer, A::Confirm, &StepInput::default()).unwrap();
+        let s = apply(&s, V::Officer, A::Confirm, &CapabilityStepInput::default()).unwrap();
         assert_eq!(s, S::Opened { valid_until: "2027-12-31".into() });
         assert!(s.is_open() && s.label() == "已开通");
     }
@@ -657,22 +657,22 @@ mod tests {
     #[test]
     fn the_officer_returns_with_a_reason_and_the_unit_tests_again() {
         let waiting = S::AwaitingConfirmation { valid_until: "2027-12-31".into() };
-        assert_eq!(apply(&waiting, V::Officer, A::Return, &StepInput { reason: "  ".into(), ..Default::default() }), Err(CapabilityError::ReasonRequired));
-        let r = apply(&waiting, V::Officer, A::Return, &StepInput { reason: " 行业不具备能力适用条件 ".into(), ..Default::default() }).unwrap();
+        assert_eq!(apply(&waiting, V::Officer, A::Return, &CapabilityStepInput { reason: "  ".into(), ..Default::default() }), Err(CapabilityError::ReasonRequired));
+        let r = apply(&waiting, V::Officer, A::Return, &CapabilityStepInput { reason: " 行业不具备能力适用条件 ".into(), ..Default::default() }).unwrap();
         assert_eq!(r.reason(), Some("行业不具备能力适用条件"));
         assert_eq!(actions_for(&r, V::DirectUnit, false), [A::Retest]);
-        assert_eq!(apply(&r, V::DirectUnit, A::Retest, &StepInput::default()), Ok(S::AwaitingTest));
+        assert_eq!(apply(&r, V::DirectUnit, A::Retest, &CapabilityStepInput::default()), Ok(S::AwaitingTest));
         assert!(starts_new_round(A::Retest) && starts_new_round(A::Subscribe) && !starts_new_round(A::Confirm));
     }
 
     #[test]
     fn only_the_officer_decides_and_only_the_unit_takes_its_own_steps() {
         let waiting = S::AwaitingConfirmation { valid_until: "2027-12-31".into() };
-        assert_eq!(apply(&waiting, V::DirectUnit, A::Confirm, &StepInput::default()), Err(CapabilityError::NotOfficer));
-        assert_eq!(apply(&S::NotSubscribed, V::Officer, A::Subscribe, &StepInput::default()), Err(CapabilityError::NotDirectUnit));
-        assert_eq!(apply(&S::AwaitingTest, V::Officer, A::Confirm, &StepInput::default()), Err(CapabilityError::WrongStatus("待测试")));
-        assert_eq!(apply(&S::AwaitingTest, V::DirectUnit, A::Subscribe, &StepInput::default()), Err(CapabilityError::WrongStatus("待测试")));
-        assert!(apply(&S::Opened { valid_until: "2027-12-31".into() }, V::DirectUnit, A::Subscribe, &StepInput::default()).is_err());
+        assert_eq!(apply(&waiting, V::DirectUnit, A::Confirm, &CapabilityStepInput::default()), Err(CapabilityError::NotOfficer));
+        assert_eq!(apply(&S::NotSubscribed, V::Officer, A::Subscribe, &CapabilityStepInput::default()), Err(CapabilityError::NotDirectUnit));
+        assert_eq!(apply(&S::AwaitingTest, V::Officer, A::Confirm, &CapabilityStepInput::default()), Err(CapabilityError::WrongStatus("待测试")));
+        assert_eq!(apply(&S::AwaitingTest, V::DirectUnit, A::Subscribe, &CapabilityStepInput::default()), Err(CapabilityError::WrongStatus("待测试")));
+        assert!(apply(&S::Opened { valid_until: "2027-12-31".into() }, V::DirectUnit, A::Subscribe, &CapabilityStepInput::default()).is_err());
     }
 
     #[test]
@@ -683,7 +683,7 @@ mod tests {
         assert_eq!(expired, S::Expired { valid_until: "2026-12-31".into() });
         assert!(!expired.is_open());
         assert_eq!(actions_for(&expired, V::DirectUnit, false), [A::Subscribe]);
-        assert_eq!(apply(&expired, V::DirectUnit, A::Subscribe, &StepInput::default()), Ok(S::AwaitingTest));
+        assert_eq!(apply(&expired, V::DirectUnit, A::Subscribe, &CapabilityStepInput::default()), Ok(S::AwaitingTest));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
-use crate::capability::rules::{self as cap, Capability, CapabilityAction, CapabilityError, CapabilityStatus, CapabilityViewer, CaseAccepted, CaseFieldError, StepInput};
+use crate::capability::rules::{self as cap, Capability, CapabilityAction, CapabilityError, CapabilityStatus, CapabilityViewer, CaseAccepted, CaseFieldError, CapabilityStepInput};
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::kernel::{OfficerSession, Principal, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
@@ -205,7 +205,7 @@ pub async fn act(ctx: &Ctx, code: &str, version: i64, action: CapabilityAction, 
     if sub.as_ref().map(|s| s.version).unwrap_or(0) != version {
         return Err(AppError::Conflict);
     }
-    let mut input = StepInput::default();
+    let mut input = CapabilityStepInput::default();
     match action {
         CapabilityAction::Subscribe => {
             let quals = ctx.store.unit_qualifications(unit.enterprise_id).await?;
@@ -299,7 +299,7 @@ pub async fn queue(ctx: &Ctx) -> AppResult<Vec<CapabilityReview>> {
 pub async fn decide(ctx: &Ctx, id: i64, version: i64, action: CapabilityAction, reason: &str) -> AppResult<CapabilityReview> {
     let o = require_officer(ctx).await?;
     let s = ctx.store.subscription(id).await?.filter(|s| Some(s.tax_office_id) == o.tax_office_id).ok_or(AppError::NotFound)?;
-    let input = StepInput { reason: reason.to_string(), ..Default::default() };
+    let input = CapabilityStepInput { reason: reason.to_string(), ..Default::default() };
     let to = cap::apply(&s.status, CapabilityViewer::Officer, action, &input).map_err(refused)?;
     if s.version != version {
         return Err(AppError::Conflict);

@@ -35,8 +35,8 @@ pub fn TaxApp() -> impl IntoView {
                 <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/tax" rel="external">"返回待办列表"</a></p></section> }>
                     <Route path=path!("/tax/login") view=OfficerLoginPage />
                     <Route path=path!("/tax") view=OfficerQueue />
-                    <Route path=path!("/tax/case/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Access /> } />
-                    <Route path=path!("/tax/invitation/:id") view=|| view! { <OfficerCasePage kind=CaseKind::Invitation /> } />
+                    <Route path=path!("/tax/case/:id") view=|| view! { <OfficerCasePage kind=OfficerCaseKind::Access /> } />
+                    <Route path=path!("/tax/invitation/:id") view=|| view! { <OfficerCasePage kind=OfficerCaseKind::Invitation /> } />
                     // The tax_admin bundle's pages (pages::tax_admin::TAX_ADMIN_PAGES).
                     <Route path=path!("/tax/measures") view=crate::pages::account::LeaveHere />
                     <Route path=path!("/tax/notices") view=crate::pages::account::LeaveHere />
@@ -179,7 +179,7 @@ fn QueueRow(q: QueueItem) -> impl IntoView {
 
 /// What a case page shows: an access application or a use-unit invitation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseKind {
+pub enum OfficerCaseKind {
     /// `/tax/case/:id`
     Access,
     /// `/tax/invitation/:id` (at the use unit's 主管税务机关)
@@ -193,18 +193,18 @@ enum Case {
     Invitation(Box<InvitationView>),
 }
 
-async fn load_case(kind: CaseKind, id: Option<i64>) -> Result<Case, AppError> {
+async fn load_case(kind: OfficerCaseKind, id: Option<i64>) -> Result<Case, AppError> {
     let id = id.ok_or(AppError::NotFound)?;
     Ok(match kind {
-        CaseKind::Access => Case::Access(Box::new(officer_case(id).await?)),
-        CaseKind::Invitation => Case::Invitation(Box::new(invitation_detail(id).await?)),
+        OfficerCaseKind::Access => Case::Access(Box::new(officer_case(id).await?)),
+        OfficerCaseKind::Invitation => Case::Invitation(Box::new(invitation_detail(id).await?)),
     })
 }
 
 /// A case page: the case, and this desk's decision when it is this desk's turn;
 /// after a decision, "已办理" above the case loaded again.
 #[component]
-pub fn OfficerCasePage(kind: CaseKind) -> impl IntoView {
+pub fn OfficerCasePage(kind: OfficerCaseKind) -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
     let reload = RwSignal::new(0u32);

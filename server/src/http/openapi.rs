@@ -603,8 +603,8 @@ pub fn document() -> Value {
     responses_unbind["200"] = json!({ "description": "逐项结果", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UnbindResult" } } } });
     let mut responses_requests = signed_errors();
     responses_requests["200"] = json!({ "description": "一页授权申请（每页20条，按申请编号倒序）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuthRequestPage" } } } });
-    let request_statuses: Vec<Value> = app::auth_request::rules::RequestStatus::FILTERS.iter().map(|(c, _)| json!(c)).chain([json!("all")]).collect();
-    let request_status_doc: String = app::auth_request::rules::RequestStatus::FILTERS.iter().map(|(c, l)| format!("{c}={l}")).collect::<Vec<_>>().join("，");
+    let request_statuses: Vec<Value> = app::auth_request::rules::AuthRequestStatus::FILTERS.iter().map(|(c, _)| json!(c)).chain([json!("all")]).collect();
+    let request_status_doc: String = app::auth_request::rules::AuthRequestStatus::FILTERS.iter().map(|(c, l)| format!("{c}={l}")).collect::<Vec<_>>().join("，");
     let mut responses_sandbox = signed_errors();
     responses_sandbox["200"] = json!({ "description": "用例通过", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SandboxResult" } } } });
     responses_sandbox["413"] = error_response("body_too_large：测试用例请求体超过256KB");
@@ -842,7 +842,7 @@ pub fn document() -> Value {
                         "name": { "type": "string", "description": "使用单位名称" },
                         "relationship": { "type": "string", "enum": app::invitation::rules::Relationship::labels() },
                         "category": { "type": "string", "enum": ["自用类", "联用类"] },
-                        "status_code": { "type": "string", "enum": app::auth_request::rules::RequestStatus::FILTERS.iter().map(|(c, _)| *c).collect::<Vec<_>>() },
+                        "status_code": { "type": "string", "enum": app::auth_request::rules::AuthRequestStatus::FILTERS.iter().map(|(c, _)| *c).collect::<Vec<_>>() },
                         "status": { "type": "string", "description": "申请状态（中文）" },
                         "reason": { "type": "string", "nullable": true, "description": "拒绝原因" },
                         "proof_material_id": { "type": "integer", "format": "int64", "nullable": true, "description": "单位关系证明材料编号（在乐企平台查看）" },

@@ -3,7 +3,7 @@
 //! the audit record.
 
 use app::audit::rules::AuditRecord;
-use app::auth_request::rules::RequestStatus;
+use app::auth_request::rules::AuthRequestStatus;
 use app::invitation::rules::Relationship;
 use app::kernel::Timestamp;
 use app::auth_request::store::*;
@@ -38,12 +38,12 @@ fn request(r: AnyRow) -> StoreResult<StoredAuthRequest> {
     })
 }
 
-fn status_json(s: &RequestStatus) -> String {
+fn status_json(s: &AuthRequestStatus) -> String {
     serde_json::to_string(s).expect("status serializes")
 }
 
 /// Moves the request from `version` to `to` inside the state change; Conflict when somebody changed it first.
-async fn set_status(sc: &mut StateChange<'_>, id: i64, version: i64, to: &RequestStatus, by: &str, now: Timestamp) -> StoreResult<()> {
+async fn set_status(sc: &mut StateChange<'_>, id: i64, version: i64, to: &AuthRequestStatus, by: &str, now: Timestamp) -> StoreResult<()> {
     let status = status_json(to);
     sc.versioned(
         sqlx::query(
@@ -65,7 +65,7 @@ async fn set_status(sc: &mut StateChange<'_>, id: i64, version: i64, to: &Reques
 impl AuthRequestStore for SqlStore {
     async fn create_auth_request(&self, r: &NewAuthRequest, audit: &AuditRecord, now: Timestamp, messages: &[app::message::rules::NewMessage]) -> StoreResult<StoredAuthRequest> {
         let mut sc = StateChange::begin(self).await?;
-        let status = RequestStatus::Pending;
+        let status = AuthRequestStatus::Pending;
         let id: i64 = sqlx::query(
             "INSERT INTO auth_requests (use_enterprise_id, direct_enterprise_id, relationship, proof_material_id, checks, status, status_code, pending, version, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 1, $8, $9, $9) RETURNING id",
@@ -117,7 +117,7 @@ impl AuthRequestStore for SqlStore {
         rows.into_iter().map(request).collect()
     }
 
-    async fn decide_auth_request(&self, id: i64, version: i64, to: &RequestStatus, by: &str, audit: &AuditRecord, now: Timestamp, messages: &[app::message::rules::NewMessage]) -> StoreResult<()> {
+    async fn decide_auth_request(&self, id: i64, version: i64, to: &AuthRequestStatus, by: &str, audit: &AuditRecord, now: Timestamp, messages: &[app::message::rules::NewMessage]) -> StoreResult<()> {
         let mut sc = StateChange::begin(self).await?;
         set_status(&mut sc, id, version, to, by, now).await?;
         sc.messages(messages).await?;
@@ -175,7 +175,7 @@ impl AuthRequestStore for SqlStore {
                 .await
                 .map_err(unavailable)?;
         }
-        set_status(&mut sc, id, version, &RequestStatus::Agreed { invitation_id }, by, now).await?;
+        set_status(&mut sc, id, version, &AuthRequestStatus::Agreed { invitation_id }, by, now).await?;
         sc.messages(messages).await?;
         sc.commit(audit).await?;
         Ok(invitation_id)

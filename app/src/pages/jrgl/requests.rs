@@ -13,7 +13,7 @@ use super::Frame;
 use crate::auth_request::api::*;
 use crate::components::{FieldMsg, FormMsg};
 use crate::access::rules::CheckOutcome;
-use crate::auth_request::rules::{RequestAction, RequestParty, RequestStatus};
+use crate::auth_request::rules::{AuthRequestAction, RequestParty, AuthRequestStatus};
 use crate::error::AppError;
 
 /// A list of requests; `direct`: the direct unit's view (the other party is the use unit).
@@ -60,7 +60,7 @@ pub fn ReceivedRequestsPage() -> impl IntoView {
                 <p class="muted small">"使用单位通过乐企平台向本单位发起的授权申请；同意后，自用类提交其主管税务机关受理，联用类进入接入备案并待使用单位授权。"</p>
                 <label class="field inline"><span>"申请状态"</span>
                     <select name="request_status" prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev))>
-                        {RequestStatus::FILTERS.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                        {AuthRequestStatus::FILTERS.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
                         <option value="">"全部"</option>
                     </select>
                 </label>
@@ -174,11 +174,11 @@ pub fn RequestPage() -> impl IntoView {
         let id = id();
         spawn_local(async move { data.set(Some(auth_request_detail(id).await)) });
     });
-    let act = move |action: RequestAction, version: i64| {
+    let act = move |action: AuthRequestAction, version: i64| {
         error.set(None);
         spawn_local(async move {
             let id = id();
-            let reason = if action == RequestAction::Refuse { reason.get_untracked() } else { String::new() };
+            let reason = if action == AuthRequestAction::Refuse { reason.get_untracked() } else { String::new() };
             let r = auth_request_act(id, version, action, reason).await;
             match r {
                 Ok(v) => {
@@ -227,7 +227,7 @@ pub fn RequestPage() -> impl IntoView {
                                 {v.actions.iter().map(|a| {
                                     let a = *a;
                                     match a {
-                                        RequestAction::Refuse => view! { <button class="secondary danger" on:click=move |_| refusing.set(true)>{a.label()}</button> }.into_any(),
+                                        AuthRequestAction::Refuse => view! { <button class="secondary danger" on:click=move |_| refusing.set(true)>{a.label()}</button> }.into_any(),
                                         _ => view! { <button class="primary" on:click=move |_| act(a, version)>{a.label()}</button> }.into_any(),
                                     }
                                 }).collect_view()}
@@ -239,7 +239,7 @@ pub fn RequestPage() -> impl IntoView {
                                         <FieldMsg error field="reason" /></label>
                                     <div class="actions">
                                         <button class="secondary" on:click=move |_| refusing.set(false)>"取消"</button>
-                                        <button class="primary danger" on:click=move |_| act(RequestAction::Refuse, version)>"确认拒绝"</button>
+                                        <button class="primary danger" on:click=move |_| act(AuthRequestAction::Refuse, version)>"确认拒绝"</button>
                                     </div>
                                 </div>
                             </Show>
