@@ -49,6 +49,40 @@ pub enum AppError {
     Outdated,
 }
 
+/// Where a workflow's refusal belongs on the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Next to this form field.
+    Field(&'static str),
+    /// Somebody acted first: the record has moved on.
+    Conflict,
+    /// Not the caller's: answered exactly as a record that does not exist.
+    NotFound,
+    /// The caller's role may not take this step.
+    Forbidden,
+    /// A plain refusal carrying the error's message.
+    Refused,
+}
+
+/// A workflow's typed error (its `Display` is the Chinese message): it says where its refusal
+/// belongs, and `?` turns it into the `AppError` the client gets — the one conversion every
+/// service uses.
+pub trait DomainError: std::fmt::Display {
+    fn refusal(&self) -> Refusal;
+}
+
+impl<E: DomainError> From<E> for AppError {
+    fn from(e: E) -> Self {
+        match e.refusal() {
+            Refusal::Field(field) => AppError::field(field, e.to_string()),
+            Refusal::Conflict => AppError::Conflict,
+            Refusal::NotFound => AppError::NotFound,
+            Refusal::Forbidden => AppError::Forbidden,
+            Refusal::Refused => AppError::Refused(e.to_string()),
+        }
+    }
+}
+
 impl AppError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])

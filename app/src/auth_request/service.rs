@@ -14,7 +14,7 @@ use crate::materials::rules::{MaterialKind, MaterialOwner};
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, Party};
 use crate::message::rules::SiteLink;
 use crate::kernel::{CreditCode, TaxpayerSession};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, DomainError, Refusal};
 use crate::invitation::store::{BatchSource, NewBatch, NewInvitation};
 use crate::context::Ctx;
 use crate::auth_request::store::{NewAuthRequest, StoredAuthRequest};
@@ -22,14 +22,16 @@ use crate::auth_request::store::{NewAuthRequest, StoredAuthRequest};
 use crate::accounts::service::require_module;
 use crate::invitation::service::{inviter_from_session, Inviter};
 
-fn refused(e: ar::RequestError) -> AppError {
-    match e {
-        ar::RequestError::ReasonRequired => AppError::field("reason", e.to_string()),
-        ar::RequestError::ProofRequired => AppError::field("proof", e.to_string()),
-        ar::RequestError::CategoryNotAllowed(..) => AppError::field("relationship", e.to_string()),
-        ar::RequestError::NotDirectUnit | ar::RequestError::DirectUnitLeaving | ar::RequestError::SelfRequest => AppError::field("direct_code", e.to_string()),
-        ar::RequestError::WrongStatus(_) => AppError::Conflict,
-        other => AppError::Refused(other.to_string()),
+impl DomainError for ar::RequestError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            ar::RequestError::ReasonRequired => Refusal::Field("reason"),
+            ar::RequestError::ProofRequired => Refusal::Field("proof"),
+            ar::RequestError::CategoryNotAllowed(..) => Refusal::Field("relationship"),
+            ar::RequestError::NotDirectUnit | ar::RequestError::DirectUnitLeaving | ar::RequestError::SelfRequest => Refusal::Field("direct_code"),
+            ar::RequestError::WrongStatus(_) => Refusal::Conflict,
+            _ => Refusal::Refused,
+        }
     }
 }
 
@@ -59,11 +61,11 @@ pub async fn find_direct_unit(ctx: &Ctx, code: &str) -> AppResult<DirectUnitCard
     let t = require_module(ctx, Module::LeqiAccess).await?;
     let (id, name, code, facts) = direct_unit(ctx, code).await?;
     if id == t.enterprise_id {
-        return Err(refused(ar::RequestError::SelfRequest));
+        return Err(ar::RequestError::SelfRequest.into());
     }
-    let Some(access_type) = facts.access_type else { return Err(refused(ar::RequestError::NotDirectUnit)) };
+    let Some(access_type) = facts.access_type else { return Err(ar::RequestError::NotDirectUnit.into()) };
     if facts.leaving {
-        return Err(refused(ar::RequestError::DirectUnitLeaving));
+        return Err(ar::RequestError::DirectUnitLeaving.into());
     }
     Ok(DirectUnitCard { name, credit_code: code, access_type: access_type.label().into(), relationships: relationships_for(access_type) })
 }
@@ -95,7 +97,7 @@ pub async fn send(ctx: &Ctx, direct_code: &str, relationship: &str, proof_materi
         }
     }
     let pending = ctx.store.auth_requests_of_use_unit(t.enterprise_id, 500).await?.iter().any(|r| r.direct_enterprise_id == direct_id && r.status.is_open());
-    ar::request(&facts, direct_id == t.enterprise_id, relationship, proof_material_id.is_some(), pending).map_err(refused)?;
+    ar::request(&facts, direct_id == t.enterprise_id, relationship, proof_material_id.is_some(), pending)?;
     if !ctx.store.open_invitation_codes(direct_id, std::slice::from_ref(&t.credit_code)).await?.is_empty() {
         return Err(AppError::Refused("本单位已与该直连单位绑定或有待处理的邀请".into()));
     }
@@ -176,7 +178,7 @@ async fn fresh(ctx: &Ctx, id: i64, party: RequestParty) -> AppResult<AuthRequest
 async fn as_direct_unit(ctx: &Ctx, id: i64) -> AppResult<(StoredAuthRequest, Inviter)> {
     let (r, party, _) = visible(ctx, id).await?;
     if party != RequestParty::DirectUnit {
-        return Err(refused(ar::RequestError::NotDirectUnitParty));
+        return Err(ar::RequestError::NotDirectUnitParty.into());
     }
     let (by, _) = inviter_from_session(ctx).await?;
     Ok((r, by))
@@ -193,7 +195,7 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: AuthRequestAction, re
 
 pub async fn agree(ctx: &Ctx, id: i64, version: i64) -> AppResult<AuthRequestView> {
     let (r, by) = as_direct_unit(ctx, id).await?;
-    ar::agree(&r.status, RequestParty::DirectUnit, 0).map_err(refused)?;
+    ar::agree(&r.status, RequestParty::DirectUnit, 0)?;
     if let Some(why) = crate::measure::service::restrictions(ctx, by.enterprise_id).await?.invitation_refusal() {
         return Err(AppError::Refused(why.into()));
     }
@@ -259,7 +261,7 @@ pub async fn agree(ctx: &Ctx, id: i64, version: i64) -> AppResult<AuthRequestVie
 
 pub async fn refuse(ctx: &Ctx, id: i64, version: i64, reason: &str) -> AppResult<AuthRequestView> {
     let (r, by) = as_direct_unit(ctx, id).await?;
-    let to = ar::refuse(&r.status, RequestParty::DirectUnit, reason).map_err(refused)?;
+    let to = ar::refuse(&r.status, RequestParty::DirectUnit, reason)?;
     if r.version != version {
         return Err(AppError::Conflict);
     }
@@ -279,7 +281,7 @@ pub async fn refuse(ctx: &Ctx, id: i64, version: i64, reason: &str) -> AppResult
 
 pub async fn withdraw(ctx: &Ctx, id: i64, version: i64) -> AppResult<AuthRequestView> {
     let (r, party, t) = visible(ctx, id).await?;
-    let to = ar::withdraw(&r.status, party).map_err(refused)?;
+    let to = ar::withdraw(&r.status, party)?;
     if r.version != version {
         return Err(AppError::Conflict);
     }

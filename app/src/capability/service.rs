@@ -12,7 +12,7 @@ use crate::audit::rules::AuditOutcome;
 use crate::capability::rules::{self as cap, Capability, CapabilityAction, CapabilityError, CapabilityStatus, CapabilityViewer, CaseAccepted, CaseFieldError, CapabilityStepInput};
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::kernel::{OfficerSession, Principal, Timestamp};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, DomainError, FieldError, Refusal};
 use crate::kernel::TimelineEntry;
 use crate::capability::model::*;
 use crate::access::store::ApplicationEvent;
@@ -26,16 +26,18 @@ use crate::invitation::service::Inviter;
 /// Path prefix of the 测试中心 (signed like the rest of `/openapi/v1/`).
 pub const SANDBOX_PATH: &str = "/openapi/v1/sandbox/cases";
 
-fn refused(e: CapabilityError) -> AppError {
-    match e {
-        CapabilityError::Unknown => AppError::NotFound,
-        CapabilityError::ReasonRequired => AppError::field("reason", e.to_string()),
-        CapabilityError::ValidUntilRequired | CapabilityError::ValidUntilFormat | CapabilityError::ValidUntilPast | CapabilityError::ValidUntilBeyondTerm(_) | CapabilityError::NoQualificationTerm => {
-            AppError::field("valid_until", e.to_string())
+impl DomainError for CapabilityError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            CapabilityError::Unknown => Refusal::NotFound,
+            CapabilityError::ReasonRequired => Refusal::Field("reason"),
+            CapabilityError::ValidUntilRequired | CapabilityError::ValidUntilFormat | CapabilityError::ValidUntilPast | CapabilityError::ValidUntilBeyondTerm(_) | CapabilityError::NoQualificationTerm => {
+                Refusal::Field("valid_until")
+            }
+            CapabilityError::WrongStatus(_) => Refusal::Conflict,
+            CapabilityError::NotOfficer | CapabilityError::NotDirectUnit => Refusal::Forbidden,
+            _ => Refusal::Refused,
         }
-        CapabilityError::WrongStatus(_) => AppError::Conflict,
-        CapabilityError::NotOfficer | CapabilityError::NotDirectUnit => AppError::Forbidden,
-        other => AppError::Refused(other.to_string()),
     }
 }
 
@@ -189,7 +191,7 @@ async fn detail_of(ctx: &Ctx, unit: &Unit, c: &Capability) -> AppResult<Capabili
 /// One capability's page (能力说明文档, 测试中心, 测试报告, timeline).
 pub async fn detail(ctx: &Ctx, code: &str) -> AppResult<CapabilityPage> {
     let unit = unit_from_session(ctx).await?;
-    let c = cap::find(code).map_err(refused)?;
+    let c = cap::find(code)?;
     detail_of(ctx, &unit, &c).await
 }
 
@@ -197,7 +199,7 @@ pub async fn detail(ctx: &Ctx, code: &str) -> AppResult<CapabilityPage> {
 /// `version` is the subscription's (0 before the first 订阅).
 pub async fn act(ctx: &Ctx, code: &str, version: i64, action: CapabilityAction, valid_until: &str) -> AppResult<CapabilityPage> {
     let unit = unit_from_session(ctx).await?;
-    let c = cap::find(code).map_err(refused)?;
+    let c = cap::find(code)?;
     let now = ctx.clock.now();
     let today = today(now);
     let sub = ctx.store.subscription_by_code(unit.enterprise_id, &c.code).await?;
@@ -209,7 +211,7 @@ pub async fn act(ctx: &Ctx, code: &str, version: i64, action: CapabilityAction, 
     match action {
         CapabilityAction::Subscribe => {
             let quals = ctx.store.unit_qualifications(unit.enterprise_id).await?;
-            cap::may_subscribe(&c, &quals).map_err(refused)?;
+            cap::may_subscribe(&c, &quals)?;
         }
         CapabilityAction::GenerateReport => {
             if let Some(s) = &sub {
@@ -217,11 +219,11 @@ pub async fn act(ctx: &Ctx, code: &str, version: i64, action: CapabilityAction, 
             }
         }
         CapabilityAction::SubmitReport => {
-            input.valid_until = Some(cap::parse_valid_until(valid_until, &today, unit.qualification_end.as_deref()).map_err(refused)?);
+            input.valid_until = Some(cap::parse_valid_until(valid_until, &today, unit.qualification_end.as_deref())?);
         }
-        _ => {}
+        CapabilityAction::Retest | CapabilityAction::Confirm | CapabilityAction::Return => {}
     }
-    let to = cap::apply(&from, CapabilityViewer::DirectUnit, action, &input).map_err(refused)?;
+    let to = cap::apply(&from, CapabilityViewer::DirectUnit, action, &input)?;
     let report = match (action, &sub) {
         (CapabilityAction::GenerateReport, Some(s)) => {
             let latest = latest_results(ctx, s).await?;
@@ -239,11 +241,13 @@ pub async fn act(ctx: &Ctx, code: &str, version: i64, action: CapabilityAction, 
             };
             Some(serde_json::to_string(&r).map_err(|_| AppError::Internal)?)
         }
-        _ => None,
+        (CapabilityAction::GenerateReport, None)
+        | (CapabilityAction::Subscribe | CapabilityAction::SubmitReport | CapabilityAction::Retest | CapabilityAction::Confirm | CapabilityAction::Return, _) => None,
     };
-    let description = match &to {
-        CapabilityStatus::AwaitingConfirmation { valid_until } => format!("{}（{}）：{}，有效期至{valid_until}", c.name, c.code, action.event_label()),
-        _ => format!("{}（{}）：{}", c.name, c.code, action.event_label()),
+    let description = if let CapabilityStatus::AwaitingConfirmation { valid_until } = &to {
+        format!("{}（{}）：{}，有效期至{valid_until}", c.name, c.code, action.event_label())
+    } else {
+        format!("{}（{}）：{}", c.name, c.code, action.event_label())
     };
     let event = ApplicationEvent { at: now, actor: unit.actor.clone(), actor_unit: unit.name.clone(), action: action.event_label().into(), from: from.label().into(), to: to.label().into(), reason: None };
     let audit = audit_record(ctx, &unit.actor, &unit.credit_code, action.event_label(), description, AuditOutcome::Success);
@@ -300,7 +304,7 @@ pub async fn decide(ctx: &Ctx, id: i64, version: i64, action: CapabilityAction, 
     let o = require_officer(ctx).await?;
     let s = ctx.store.subscription(id).await?.filter(|s| Some(s.tax_office_id) == o.tax_office_id).ok_or(AppError::NotFound)?;
     let input = CapabilityStepInput { reason: reason.to_string(), ..Default::default() };
-    let to = cap::apply(&s.status, CapabilityViewer::Officer, action, &input).map_err(refused)?;
+    let to = cap::apply(&s.status, CapabilityViewer::Officer, action, &input)?;
     if s.version != version {
         return Err(AppError::Conflict);
     }

@@ -10,7 +10,7 @@ use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::invoicers::rules::{self as dom, InvoicerAccess, InvoicerError, RegistrationAction};
 use crate::kernel::{Identity, TaxpayerSession};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, DomainError, Refusal};
 use crate::context::Ctx;
 use crate::invoicers::store::NewRegistration;
 use crate::invitation::store::StoredInvitation;
@@ -18,13 +18,15 @@ use crate::invitation::store::StoredInvitation;
 use crate::accounts::service::require_module;
 use crate::auth::service::audit_record;
 
-fn refused(e: InvoicerError) -> AppError {
-    match e {
-        InvoicerError::ReasonRequired => AppError::field("reason", e.to_string()),
-        InvoicerError::NotAnInvoicer => AppError::field("link_id", e.to_string()),
-        InvoicerError::NotBoundJoint => AppError::field("invitation_id", e.to_string()),
-        InvoicerError::AlreadyEnded => AppError::Conflict,
-        other => AppError::Refused(other.to_string()),
+impl DomainError for InvoicerError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            InvoicerError::ReasonRequired => Refusal::Field("reason"),
+            InvoicerError::NotAnInvoicer => Refusal::Field("link_id"),
+            InvoicerError::NotBoundJoint => Refusal::Field("invitation_id"),
+            InvoicerError::AlreadyEnded => Refusal::Conflict,
+            _ => Refusal::Refused,
+        }
     }
 }
 
@@ -59,7 +61,7 @@ pub fn who_label(t: &TaxpayerSession) -> String {
 async fn gate(ctx: &Ctx) -> AppResult<(TaxpayerSession, InvoicerAccess, Vec<StoredInvitation>)> {
     let t = require_module(ctx, Module::LeqiAccess).await?;
     let platforms = bound_joint(ctx, t.enterprise_id).await?;
-    let access = dom::access(t.identity, platforms.len()).map_err(refused)?;
+    let access = dom::access(t.identity, platforms.len())?;
     Ok((t, access, platforms))
 }
 
@@ -122,7 +124,7 @@ pub async fn register(ctx: &Ctx, invitation_id: i64, link_id: i64) -> AppResult<
     let platform = platforms.iter().find(|p| p.id == invitation_id);
     let staff = invoice_clerks(ctx, t.enterprise_id).await?;
     let person = staff.iter().find(|s| s.link_id == link_id);
-    dom::register(t.identity, platform.is_some(), person.is_some()).map_err(refused)?;
+    dom::register(t.identity, platform.is_some(), person.is_some())?;
     let (platform, person) = (platform.ok_or(AppError::Internal)?, person.ok_or(AppError::Internal)?);
     let direct = ctx.store.enterprise_by_id(platform.direct_enterprise_id).await?.map(|e| e.name).unwrap_or_default();
     let new = NewRegistration {
@@ -158,7 +160,7 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: RegistrationAction, r
     }
     let RegistrationAction::Unregister = action;
     let now = ctx.clock.now();
-    let to = dom::unregister(&r.state, t.identity, &who_label(&t), r.link_id == t.link_id, &reason, now).map_err(refused)?;
+    let to = dom::unregister(&r.state, t.identity, &who_label(&t), r.link_id == t.link_id, &reason, now)?;
     let direct = ctx.store.enterprise_by_id(r.direct_enterprise_id).await?.map(|e| e.name).unwrap_or_default();
     let why = match &to {
         dom::RegistrationState::Unregistered { reason, .. } if !reason.is_empty() => format!("，原因：{reason}"),

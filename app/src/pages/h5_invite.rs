@@ -215,7 +215,15 @@ pub fn InviteDetail(id: i64) -> impl IntoView {
                                         </ConfirmDialog>
                                     }.into_any()
                                 }
-                                _ => view! {
+                                InvitationAction::Decline
+                                | InvitationAction::RefuseAuthorization
+                                | InvitationAction::UnbindDirectUnit
+                                | InvitationAction::Reinvite
+                                | InvitationAction::UnbindUseUnit
+                                | InvitationAction::Accept
+                                | InvitationAction::NotAccept
+                                | InvitationAction::ConfirmPass
+                                | InvitationAction::ConfirmReject => view! {
                                     <ReasonDialog title="确认拒绝" text="" label="拒绝原因（选填）" required=false confirm="确认拒绝" error busy
                                         on_confirm=Callback::new(move |r: String| act.run(args.clone().reason(r))) on_cancel=cancel />
                                 }.into_any(),

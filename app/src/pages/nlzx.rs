@@ -247,7 +247,9 @@ fn DetailPage() -> impl IntoView {
                                     <FieldMsg error field="valid_until" />
                                     <button class="primary" disabled=move || step.busy() on:click=move |_| step.run((version, a))>{a.label()}</button>
                                 }.into_any(),
-                                _ => view! { <button class="primary" disabled=move || step.busy() on:click=move |_| step.run((version, a))>{a.label()}</button> }.into_any(),
+                                CapabilityAction::Subscribe | CapabilityAction::GenerateReport | CapabilityAction::Retest | CapabilityAction::Confirm | CapabilityAction::Return => {
+                                    view! { <button class="primary" disabled=move || step.busy() on:click=move |_| step.run((version, a))>{a.label()}</button> }.into_any()
+                                }
                             }).collect_view()}
                         </div>
                         <h3>"办理记录"</h3>

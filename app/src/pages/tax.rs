@@ -558,7 +558,9 @@ fn CapabilityQueueList() -> impl IntoView {
                                 <div class="actions">
                                     {q.actions.iter().copied().map(|a| match a {
                                         CapabilityAction::Return => view! { <button class="secondary" on:click=move |_| returning.set(Some((id, version)))>{a.label()}</button> }.into_any(),
-                                        _ => view! { <button class="primary" disabled=move || decide.busy() on:click=move |_| decide.run((id, version, a, String::new()))>{a.label()}</button> }.into_any(),
+                                        CapabilityAction::Confirm | CapabilityAction::Subscribe | CapabilityAction::GenerateReport | CapabilityAction::SubmitReport | CapabilityAction::Retest => {
+                                            view! { <button class="primary" disabled=move || decide.busy() on:click=move |_| decide.run((id, version, a, String::new()))>{a.label()}</button> }.into_any()
+                                        }
                                     }).collect_view()}
                                 </div>
                             </li>

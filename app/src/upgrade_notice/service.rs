@@ -7,7 +7,7 @@ use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::upgrade_notice::rules::{self as un, beijing_date, NoticeDraft, NoticeError, NoticeViewer};
 use crate::kernel::{OfficerSession, Principal};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, DomainError, Refusal};
 use crate::upgrade_notice::model::*;
 use crate::context::Ctx;
 use crate::upgrade_notice::store::{NoticeMessage, StoredNotice, StoredNoticeUnit};
@@ -15,13 +15,15 @@ use crate::upgrade_notice::store::{NoticeMessage, StoredNotice, StoredNoticeUnit
 use crate::accounts::service::require_module;
 use crate::auth::service::{audit_record, require_principal};
 
-fn refused(e: NoticeError) -> AppError {
-    match e {
-        NoticeError::Title => AppError::field("title", e.to_string()),
-        NoticeError::Content => AppError::field("content", e.to_string()),
-        NoticeError::AlreadyDone => AppError::Conflict,
-        NoticeError::NotYours => AppError::NotFound,
-        other => AppError::Refused(other.to_string()),
+impl DomainError for NoticeError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            NoticeError::Title => Refusal::Field("title"),
+            NoticeError::Content => Refusal::Field("content"),
+            NoticeError::AlreadyDone => Refusal::Conflict,
+            NoticeError::NotYours => Refusal::NotFound,
+            _ => Refusal::Refused,
+        }
     }
 }
 
@@ -55,9 +57,9 @@ fn summary(n: &StoredNotice, units: &[&StoredNoticeUnit], today: &str) -> Notice
 pub async fn publish(ctx: &Ctx, title: &str, content: &str) -> AppResult<NoticeSummary> {
     let o = require_officer(ctx).await?;
     if !o.role.is_provincial() {
-        return Err(refused(NoticeError::NotProvincial));
+        return Err(NoticeError::NotProvincial.into());
     }
-    let draft = NoticeDraft::parse(title, content).map_err(refused)?;
+    let draft = NoticeDraft::parse(title, content)?;
     let now = ctx.clock.now();
     let deadline = un::deadline_for(now);
     let message = NoticeMessage {
@@ -145,7 +147,7 @@ pub async fn complete(ctx: &Ctx, id: i64, version: i64, report: Option<String>) 
         return Err(AppError::field("report", "请选择本单位能力中心已生成的测试报告"));
     }
     let now = ctx.clock.now();
-    let to = un::complete(&u.progress, NoticeViewer::DirectUnit, now, report.clone()).map_err(refused)?;
+    let to = un::complete(&u.progress, NoticeViewer::DirectUnit, now, report.clone())?;
     if u.version != version {
         return Err(AppError::Conflict);
     }

@@ -489,7 +489,18 @@ pub fn InvitationPage() -> impl IntoView {
                                 {v.actions.iter().map(|&a| match a {
                                     // 重新发起邀请 needs no confirmation; anything else opens its step.
                                     InvitationAction::Reinvite => view! { <button class="secondary" disabled=move || act.busy() on:click=move |_| act.run(ActArgs::new(vid, version, a))>{a.label()}</button> }.into_any(),
-                                    _ => view! { <button class="secondary danger" on:click=move |_| { error.set(None); open.set(Some(a)) }>{a.label()}</button> }.into_any(),
+                                    InvitationAction::UnbindUseUnit
+                                    | InvitationAction::Confirm
+                                    | InvitationAction::Decline
+                                    | InvitationAction::Authorize
+                                    | InvitationAction::RefuseAuthorization
+                                    | InvitationAction::UnbindDirectUnit
+                                    | InvitationAction::Accept
+                                    | InvitationAction::NotAccept
+                                    | InvitationAction::ConfirmPass
+                                    | InvitationAction::ConfirmReject => {
+                                        view! { <button class="secondary danger" on:click=move |_| { error.set(None); open.set(Some(a)) }>{a.label()}</button> }.into_any()
+                                    }
                                 }).collect_view()}
                             </div>
                             {move || (open.get() == Some(InvitationAction::UnbindUseUnit)).then(|| view! {

@@ -228,7 +228,7 @@ pub fn RequestPage() -> impl IntoView {
                                     let a = *a;
                                     match a {
                                         AuthRequestAction::Refuse => view! { <button class="secondary danger" on:click=move |_| refusing.set(true)>{a.label()}</button> }.into_any(),
-                                        _ => view! { <button class="primary" on:click=move |_| act(a, version)>{a.label()}</button> }.into_any(),
+                                        AuthRequestAction::Agree | AuthRequestAction::Withdraw => view! { <button class="primary" on:click=move |_| act(a, version)>{a.label()}</button> }.into_any(),
                                     }
                                 }).collect_view()}
                             </div>

@@ -158,7 +158,9 @@ fn ActionDialog(v: InvitationView, action: InvitationAction, act: Submit<ActArgs
             .into_any()
         }
         InvitationAction::Authorize => view! { <AuthorizeForm v args act open /> }.into_any(),
-        _ => {
+        // Not the use unit's steps: the page never offers them.
+        InvitationAction::Reinvite | InvitationAction::UnbindUseUnit | InvitationAction::Accept | InvitationAction::NotAccept | InvitationAction::ConfirmPass | InvitationAction::ConfirmReject => ().into_any(),
+        InvitationAction::Decline | InvitationAction::RefuseAuthorization | InvitationAction::UnbindDirectUnit => {
             let send = Callback::new(move |r: String| act.run(args.clone().reason(r)));
             let (title, text, label, confirm) = match action {
                 InvitationAction::UnbindDirectUnit => (
@@ -167,7 +169,16 @@ fn ActionDialog(v: InvitationView, action: InvitationAction, act: Submit<ActArgs
                     "解除原因",
                     "确认解除",
                 ),
-                _ => ("确认拒绝", format!("确定拒绝{}的接入邀请吗？", v.direct_name), "拒绝原因（选填）", "确认拒绝"),
+                InvitationAction::Decline
+                | InvitationAction::RefuseAuthorization
+                | InvitationAction::Confirm
+                | InvitationAction::Authorize
+                | InvitationAction::Reinvite
+                | InvitationAction::UnbindUseUnit
+                | InvitationAction::Accept
+                | InvitationAction::NotAccept
+                | InvitationAction::ConfirmPass
+                | InvitationAction::ConfirmReject => ("确认拒绝", format!("确定拒绝{}的接入邀请吗？", v.direct_name), "拒绝原因（选填）", "确认拒绝"),
             };
             let required = action.reason() == ReasonRule::Required;
             view! { <ReasonDialog title text label required confirm error busy on_confirm=send on_cancel=cancel /> }.into_any()
