@@ -318,10 +318,7 @@ async fn view(ctx: &Ctx, r: &StoredAuthRequest, party: RequestParty) -> AppResul
         created_at: r.created_at.beijing_time(),
         decided_by: r.decided_by.clone(),
         updated_at: r.updated_at.beijing_time(),
-        invitation_id: match r.status {
-            AuthRequestStatus::Agreed { invitation_id } => Some(invitation_id),
-            _ => None,
-        },
+        invitation_id: if let AuthRequestStatus::Agreed { invitation_id } = r.status { Some(invitation_id) } else { None },
         party,
         actions: ar::actions_for(&r.status, party),
     })

@@ -311,9 +311,10 @@ pub async fn decide(ctx: &Ctx, id: i64, version: i64, action: CapabilityAction, 
     let ent = ctx.store.enterprise_by_id(s.enterprise_id).await?.ok_or(AppError::NotFound)?;
     let name = cap::find(&s.capability_code).map(|c| c.name).unwrap_or_else(|_| s.capability_code.clone());
     let now = ctx.clock.now();
-    let description = match &to {
-        CapabilityStatus::Opened { valid_until } => format!("{}（{}）{}：{}，有效期至{valid_until}", ent.name, ent.credit_code, name, action.event_label()),
-        _ => format!("{}（{}）{}：{}（{}）", ent.name, ent.credit_code, name, action.event_label(), to.reason().unwrap_or_default()),
+    let description = if let CapabilityStatus::Opened { valid_until } = &to {
+        format!("{}（{}）{}：{}，有效期至{valid_until}", ent.name, ent.credit_code, name, action.event_label())
+    } else {
+        format!("{}（{}）{}：{}（{}）", ent.name, ent.credit_code, name, action.event_label(), to.reason().unwrap_or_default())
     };
     let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: action.event_label().into(), from: s.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
     let audit = audit_record(ctx, &o.name, &ent.credit_code.to_string(), action.event_label(), description, AuditOutcome::Success);

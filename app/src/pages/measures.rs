@@ -91,10 +91,7 @@ pub fn MeasureCard(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
         });
     };
     let feedback = m.actions.contains(&MeasureAction::SubmitFeedback);
-    let returned = match &m.status {
-        crate::measure::rules::MeasureStatus::Rectifying { returned: Some(r), .. } => Some(r.clone()),
-        _ => None,
-    };
+    let returned = if let crate::measure::rules::MeasureStatus::Rectifying { returned: Some(r), .. } = &m.status { Some(r.clone()) } else { None };
     view! {
         <article class="measure" data-testid="measure" data-kind=m.kind.code() data-status=m.status.code()>
             <h3>{m.kind.label()}<span class="tag status">{m.status.label()}</span>{m.overdue.then(|| view! { <span class="tag warn">"已逾期"</span> })}</h3>

@@ -41,9 +41,10 @@ fn ReportItem(r: RelationshipReportView, reload: Callback<()>) -> impl IntoView 
             <p><strong>{r.use_unit_name.clone()}</strong>" （"{r.use_credit_code.clone()}"）"</p>
             <p class="muted">{format!("{} · {}", r.changed_on, r.what_changed)}</p>
             <p>"报告期限："<strong class="due">{r.due.clone()}</strong>" · 状态："<strong class=if overdue { "status warn" } else { "status" }>{r.status.label()}</strong></p>
-            {match &r.status {
-                crate::lifecycle::rules::ReportStatus::Reported { reason, .. } => Some(view! { <p class="reported">"报告内容："{reason.clone()}{r.reported_by.clone().map(|b| format!("（{b}）"))}</p> }),
-                _ => None,
+            {if let crate::lifecycle::rules::ReportStatus::Reported { reason, .. } = &r.status {
+                Some(view! { <p class="reported">"报告内容："{reason.clone()}{r.reported_by.clone().map(|b| format!("（{b}）"))}</p> })
+            } else {
+                None
             }}
             {r.may_report.then(|| view! {
                 <Show when=move || open.get() fallback=move || view! { <button class="primary report-open" on:click=move |_| open.set(true)>"报告"</button> }>

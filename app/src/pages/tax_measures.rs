@@ -138,10 +138,7 @@ fn OfficerMeasure(m: MeasureView, on_done: Callback<()>) -> impl IntoView {
     };
     let needs_text = m.actions.contains(&MeasureAction::ReturnFeedback);
     let needs_date = m.actions.contains(&MeasureAction::Extend);
-    let feedback = match &m.status {
-        crate::measure::rules::MeasureStatus::FeedbackSubmitted { feedback, .. } => Some(feedback.clone()),
-        _ => None,
-    };
+    let feedback = if let crate::measure::rules::MeasureStatus::FeedbackSubmitted { feedback, .. } = &m.status { Some(feedback.clone()) } else { None };
     view! {
         <article class="measure" data-testid="officer-measure" data-kind=m.kind.code() data-status=m.status.code()>
             <h3>{m.kind.label()}<span class="tag status">{m.status.label()}</span>{m.overdue.then(|| view! { <span class="tag warn">"已逾期"</span> })}</h3>
