@@ -121,7 +121,7 @@ async fn invitation_changes_roll_back_with_their_audit(store: &SqlStore) {
     let registration = NewRegistration { invitation_id: id, use_enterprise_id: qinghe, direct_enterprise_id: 1, link_id: ma.link_id, person_name: ma.name.clone(), registered_by: "何青（法定代表人，授权）".into() };
     let ev = event("授权", "待使用单位授权", "确认通过");
     let faulty = audit(FAULTY, "授权");
-    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &faulty, authorization: Some(&record), registrations: std::slice::from_ref(&registration), messages: &[], grants: &[], notes: &[], end_grants: None, relationship_report: None };
+    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &faulty, authorization: Some(&record), registrations: std::slice::from_ref(&registration), notes: &[], effects: &[] };
     assert!(is_unavailable(store.transition_invitation(id, before.version, &change).await));
     let same = store.invitation(id).await.unwrap().unwrap();
     assert_eq!((same.status, same.version, same.authorization), (InvitationStatus::AwaitingAuthorization, before.version, None));

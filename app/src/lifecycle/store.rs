@@ -37,17 +37,6 @@ pub enum RequestEffect {
     TerminationWithdrawn,
 }
 
-/// The end of a unit's service (到期终止, the end date of a 终止服务备案, 责令退出): the exit
-/// record, who ended it and why, and the message every use unit whose binding ends is told
-/// (its `enterprise_id` is set per use unit).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceEnd {
-    pub exit: ExitRecord,
-    pub actor: String,
-    pub reason: String,
-    pub to_use_units: NewMessage,
-}
-
 /// A unit the scheduler looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifecycleUnit {
