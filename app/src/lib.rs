@@ -28,6 +28,8 @@ pub mod upgrade_notice;
 #[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
+pub mod effect;
+#[cfg(feature = "ssr")]
 pub mod server_fns;
 
 pub mod components;

@@ -490,3 +490,44 @@ fn distinct_types_have_distinct_names() {
     }
     assert!(twice.is_empty(), "two types share a name:\n{}", twice.join("\n"));
 }
+
+/// Issue #25: a workflow's status is written by its own store adapter (`store/<workflow>.rs` and
+/// its child modules) or by the one dispatcher of cross-workflow effects (`store/effects.rs`),
+/// never by another workflow's: no store module computes another workflow's status — the end of
+/// service, say, asks for `Effect::EndBindings` instead of writing 已解除绑定 itself.
+#[test]
+fn only_a_workflows_own_adapter_writes_its_status() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store");
+    let mut files = vec![];
+    rust_files(&root, &mut files);
+    files.sort();
+    // (the table, its adapter)
+    let owners = [
+        ("invitations", "invitation"),
+        ("capability_grants", "capability_grant"),
+        ("relationship_reports", "relationship_report"),
+        ("measures", "measure"),
+        ("lifecycle_requests", "lifecycle"),
+    ];
+    let mut offenders = vec![];
+    let mut seen = std::collections::HashSet::new();
+    for path in &files {
+        let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        // One line per statement, whatever the formatting.
+        let flat = std::fs::read_to_string(path).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        for (table, owner) in owners {
+            let write = format!("UPDATE {table} SET status");
+            if !flat.contains(&write) {
+                continue;
+            }
+            seen.insert(table);
+            let own = rel == format!("{owner}.rs") || rel.starts_with(&format!("{owner}/")) || rel == "effects.rs";
+            if !own {
+                offenders.push(format!("store/{rel}: {write}"));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "another workflow's status is its own adapter's to write (emit an app::effect::Effect instead):\n{}", offenders.join("\n"));
+    // The check sees each table's status written somewhere (its adapter), so it checks something.
+    assert_eq!(seen.len(), owners.len(), "status writes found for {seen:?}");
+}

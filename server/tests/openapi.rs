@@ -298,7 +298,7 @@ async fn another_direct_unit_cannot_see_change_or_unbind(store: &SqlStore) {
     let inv = store.invitation(id).await.unwrap().unwrap();
     let ev = ApplicationEvent { at: Timestamp(T0), actor: "测试".into(), actor_unit: "测试".into(), action: "确认通过".into(), from: inv.status.label().into(), to: "确认通过".into(), reason: None };
     let audit = app::audit::rules::AuditRecord::new(Timestamp(T0), "测试", "测试", "确认通过", "测试", app::audit::rules::AuditOutcome::Success);
-    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &audit, authorization: None, registrations: &[], messages: &[], grants: &[], notes: &[], end_grants: None, relationship_report: None };
+    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &audit, authorization: None, registrations: &[], notes: &[], effects: &[] };
     store.transition_invitation(id, inv.version, &change).await.unwrap();
 
     // 草原云链 never sees it, and can neither unbind it by id nor by credit code.

@@ -121,7 +121,7 @@ async fn invitation_changes_roll_back_with_their_audit(store: &SqlStore) {
     let registration = NewRegistration { invitation_id: id, use_enterprise_id: qinghe, direct_enterprise_id: 1, link_id: ma.link_id, person_name: ma.name.clone(), registered_by: "何青（法定代表人，授权）".into() };
     let ev = event("授权", "待使用单位授权", "确认通过");
     let faulty = audit(FAULTY, "授权");
-    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &faulty, authorization: Some(&record), registrations: std::slice::from_ref(&registration), messages: &[], grants: &[], notes: &[], end_grants: None, relationship_report: None };
+    let change = InvitationChange { to: &InvitationStatus::Confirmed, event: &ev, audit: &faulty, authorization: Some(&record), registrations: std::slice::from_ref(&registration), notes: &[], effects: &[] };
     assert!(is_unavailable(store.transition_invitation(id, before.version, &change).await));
     let same = store.invitation(id).await.unwrap().unwrap();
     assert_eq!((same.status, same.version, same.authorization), (InvitationStatus::AwaitingAuthorization, before.version, None));
@@ -267,6 +267,92 @@ async fn lifecycle_changes_roll_back_with_their_audit(store: &SqlStore) {
     assert_eq!(store.end_service(unit, &exit, "系统", "终止服务", &audit("系统", "终止服务"), &[], None).await, Err(StoreError::Conflict), "once");
 }
 
+/// Issue #25: a step's effects are applied by the one dispatcher in the step's own transaction,
+/// so an effect that fails rolls the whole step back — the end of service (its bindings end by
+/// the invitation rules' transition, the use units are told) and 解除绑定 (the 关系变化报告 owed,
+/// the parties told). Here an invitation event of one actor, and a report of one kind of
+/// change, cannot be written.
+async fn an_effect_failing_rolls_back_the_whole_step(store: &SqlStore) {
+    use app::effect::Effect;
+    use app::kernel::{ExitKind, ExitRecord, Module};
+    use app::message::rules::{MessageKind, NewMessage};
+    use sqlx::Row;
+    seeded(store).await;
+    let faults = match store.backend() {
+        Backend::Sqlite => [
+            format!("CREATE TRIGGER invitation_event_fault BEFORE INSERT ON invitation_events WHEN NEW.actor = '{FAULTY}' BEGIN SELECT RAISE(ABORT, 'event insert failed'); END"),
+            format!("CREATE TRIGGER report_fault BEFORE INSERT ON relationship_reports WHEN NEW.what_changed = '{FAULTY}' BEGIN SELECT RAISE(ABORT, 'report insert failed'); END"),
+        ],
+        Backend::Postgres => [
+            format!("ALTER TABLE invitation_events ADD CONSTRAINT invitation_event_fault CHECK (actor <> '{FAULTY}')"),
+            format!("ALTER TABLE relationship_reports ADD CONSTRAINT report_fault CHECK (what_changed <> '{FAULTY}')"),
+        ],
+    };
+    for f in faults {
+        sqlx::query(&f).execute(store.pool()).await.unwrap();
+    }
+    let count = |table: &'static str| async move { sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}")).fetch_one(store.pool()).await.unwrap().get::<i64, _>("n") };
+    let direct = 1;
+    assert!(store.registry_profile(direct).await.unwrap().unwrap().direct_unit.is_some());
+    let id = joint_invitation(store, "王建国").await.unwrap();
+    let bind = event("授权", "待使用单位授权", "确认通过");
+    let ok = audit("何青", "授权");
+    store.transition_invitation(id, 1, &InvitationChange { to: &InvitationStatus::Confirmed, event: &bind, audit: &ok, authorization: None, registrations: &[], notes: &[], effects: &[] }).await.unwrap();
+    let bound = store.invitation(id).await.unwrap().unwrap();
+    let told = |to: i64| NewMessage { enterprise_id: to, module: Module::LeqiAccess, kind: MessageKind::StatusChange, title: "测试".into(), body: "测试".into(), link: None, at: Timestamp(T0), once_key: None };
+    let (events, messages, audits) = (store.invitation_events(id).await.unwrap().len(), count("messages").await, count("audit_log").await);
+    let unchanged = || async {
+        let same = store.invitation(id).await.unwrap().unwrap();
+        assert_eq!((same.status, same.version), (InvitationStatus::Confirmed, bound.version));
+        assert_eq!((store.invitation_events(id).await.unwrap().len(), count("messages").await, count("audit_log").await), (events, messages, audits));
+        assert!(store.relationship_reports_of(direct, 10).await.unwrap().is_empty());
+    };
+
+    // The end of service whose binding cannot end: the unit stays a direct unit, no exit, nobody told.
+    let exit = ExitRecord { kind: ExitKind::Voluntary, filed_at: Timestamp(T0), effective_at: Timestamp(T0) };
+    assert!(is_unavailable(store.end_service(direct, &exit, FAULTY, "终止服务", &audit("系统", "终止服务"), &[told(direct)], Some(&told(0))).await));
+    let p = store.registry_profile(direct).await.unwrap().unwrap();
+    assert!(p.direct_unit.is_some() && p.exit.is_none());
+    unchanged().await;
+
+    // 解除绑定 whose report cannot be written: still bound, no event, no message, no audit record.
+    let unbound = InvitationStatus::Unbound { by: "直连单位".into(), reason: String::new() };
+    let ev = event("直连单位解除绑定", "确认通过", "已解除绑定");
+    let record = audit("王建国", "直连单位解除绑定");
+    let report = NewRelationshipReport {
+        enterprise_id: direct,
+        tax_office_id: bound.use_tax_office_id,
+        invitation_id: id,
+        use_unit_name: bound.use_name.clone(),
+        use_credit_code: bound.use_code.clone(),
+        what_changed: FAULTY.into(),
+        changed_on: "2026-01-01".into(),
+        due: "2026-01-04".into(),
+    };
+    let effects = [Effect::Tell(told(bound.use_enterprise_id)), Effect::OweRelationshipReport { report: report.clone(), at: Timestamp(T0) }];
+    let step = InvitationChange { to: &unbound, event: &ev, audit: &record, authorization: None, registrations: &[], notes: &[], effects: &effects };
+    assert!(is_unavailable(store.transition_invitation(id, bound.version, &step).await));
+    unchanged().await;
+    // The same with a report that can be written: all of it.
+    let effects = [Effect::Tell(told(bound.use_enterprise_id)), Effect::OweRelationshipReport { report: NewRelationshipReport { what_changed: "直连单位解除绑定".into(), ..report }, at: Timestamp(T0) }];
+    store.transition_invitation(id, bound.version, &InvitationChange { effects: &effects, ..step }).await.unwrap();
+    assert_eq!(store.invitation(id).await.unwrap().unwrap().status, unbound);
+    assert_eq!((store.invitation_events(id).await.unwrap().len(), count("messages").await, count("audit_log").await), (events + 1, messages + 1, audits + 1));
+    assert_eq!(store.relationship_reports_of(direct, 10).await.unwrap().len(), 1);
+
+    // The end of service that can end its bindings: an open (pending) invitation ends by the
+    // invitation rules (已解除绑定 by the system, for the reason), its use unit told once.
+    let pending = joint_invitation(store, "王建国").await.unwrap();
+    let messages = count("messages").await;
+    assert_eq!(store.end_service(direct, &exit, "系统", "终止服务", &audit("系统", "终止服务"), &[told(direct)], Some(&told(0))).await.unwrap(), 1);
+    let ended = store.invitation(pending).await.unwrap().unwrap();
+    assert_eq!(ended.status, InvitationStatus::Unbound { by: "系统".into(), reason: "终止服务".into() });
+    let last = store.invitation_events(pending).await.unwrap().pop().unwrap();
+    assert_eq!((last.action.as_str(), last.from.as_str(), last.to.as_str(), last.reason.as_deref()), ("终止服务", "待使用单位授权", "已解除绑定", Some("终止服务")));
+    assert_eq!(count("messages").await, messages + 2, "the unit and its one use unit");
+    assert_eq!(store.registry_profile(direct).await.unwrap().unwrap().exit, Some(exit));
+}
+
 on_both_backends!(
     lifecycle_changes_roll_back_with_their_audit,
     access_changes_roll_back_with_their_audit,
@@ -274,4 +360,5 @@ on_both_backends!(
     registration_changes_roll_back_with_their_audit,
     auth_request_changes_roll_back_with_their_audit,
     a_corrupt_stored_record_is_an_error_not_a_gap,
+    an_effect_failing_rolls_back_the_whole_step,
 );

@@ -451,6 +451,24 @@ pub fn unbind(status: &InvitationStatus, by: &Party, reason: &str) -> Result<Inv
     Ok(InvitationStatus::Unbound { by: by.label().into(), reason })
 }
 
+/// How the end of a binding by the end of the direct unit's service (到期终止, 终止服务,
+/// 责令退出) is written in the invitation's timeline.
+pub const SERVICE_ENDED_EVENT: &str = "终止服务";
+
+/// The direct unit's service ends (到期终止, 终止服务, 责令退出): every open invitation — bound
+/// or still pending — becomes 已解除绑定 by `by` (the system or the officer), for `reason`
+/// (required). A closed one (已拒绝, 不予受理, 确认不通过, 已解除绑定) stays as it is.
+pub fn end_binding(status: &InvitationStatus, by: &str, reason: &str) -> Result<InvitationStatus, InvitationError> {
+    if !status.is_open() {
+        return Err(InvitationError::WrongStatus(status.label().into()));
+    }
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(InvitationError::NotYours);
+    }
+    Ok(InvitationStatus::Unbound { by: by.to_string(), reason: reason_of(reason)? })
+}
+
 /// What someone may do to an invitation now. The server sends these (never
 /// their labels) and pages match on them; `label()` is the button text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -784,6 +802,20 @@ mod tests {
         assert_eq!(filing_outcome(&[line(CheckOutcome::Pass)]), Filing::Passed);
         assert_eq!(filing_outcome(&[line(CheckOutcome::Pass), line(CheckOutcome::Fail)]), Filing::Failed);
         assert_eq!(initial_status(UseCategory::Joint, Some(filing_outcome(&[]))), S::AwaitingAuthorization);
+    }
+
+    #[test]
+    fn the_end_of_service_ends_every_open_invitation_with_a_reason() {
+        for s in [S::AwaitingResponse, S::PendingAcceptance, S::PendingConfirmation, S::AwaitingAuthorization, S::Confirmed] {
+            assert_eq!(end_binding(&s, "系统", "终止服务"), Ok(S::Unbound { by: "系统".into(), reason: "终止服务".into() }), "{s:?}");
+        }
+        for s in [S::Declined { reason: String::new() }, S::NotAccepted { reason: "x".into() }, S::ConfirmationRejected { reason: "x".into() }, S::Unbound { by: "直连单位".into(), reason: String::new() }] {
+            assert!(matches!(end_binding(&s, "系统", "终止服务"), Err(InvitationError::WrongStatus(_))), "{s:?}");
+        }
+        assert_eq!(end_binding(&S::Confirmed, "系统", "  "), Err(InvitationError::ReasonRequired));
+        assert_eq!(end_binding(&S::Confirmed, " ", "终止服务"), Err(InvitationError::NotYours));
+        assert_eq!(end_binding(&S::Confirmed, "张税官", " 责令退出 ").unwrap().reason(), Some("责令退出"));
+        assert_eq!(end_binding(&S::Confirmed, "系统", &"长".repeat(600)).unwrap().reason().map(|r| r.chars().count()), Some(500));
     }
 
     #[test]

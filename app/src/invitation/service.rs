@@ -23,6 +23,7 @@ use crate::access::store::ApplicationEvent;
 use crate::invitation::store::{BatchSource, FailedRow, InvitationChange, InvitationFilter, NewBatch, NewInvitation, StoredInvitation};
 use crate::context::Ctx;
 use crate::invoicers::store::NewRegistration;
+use crate::effect::Effect;
 
 use crate::accounts::service::require_module;
 use crate::auth::service::{audit_record, require_principal};
@@ -725,7 +726,15 @@ async fn transition(
         messages.push(told);
         report
     });
-    let change = InvitationChange { to: &to, event: &ev, audit: &record, authorization: authorization.as_ref(), registrations: &registrations, messages: &messages, grants: &grants, notes: &notes, end_grants: end_grants.as_ref(), relationship_report: report.as_ref() };
+    // What else the step makes happen, applied by the one dispatcher in the step's transaction.
+    let effects: Vec<Effect> = grants
+        .into_iter()
+        .map(Effect::GrantPending)
+        .chain(end_grants.map(|ending| Effect::EndGrants { invitation_id: i.id, ending }))
+        .chain(report.map(|report| Effect::OweRelationshipReport { report, at: ev.at }))
+        .chain(messages.into_iter().map(Effect::Tell))
+        .collect();
+    let change = InvitationChange { to: &to, event: &ev, audit: &record, authorization: authorization.as_ref(), registrations: &registrations, notes: &notes, effects: &effects };
     let version = ctx.store.transition_invitation(i.id, version, &change).await?;
     Ok((to, version))
 }

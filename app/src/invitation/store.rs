@@ -3,10 +3,8 @@
 
 #[allow(unused_imports)]
 use crate::access::store::*;
-use crate::capability::store::*;
 use crate::invoicers::store::*;
 use crate::kernel::storage::*;
-use crate::lifecycle::store::*;
 
 use async_trait::async_trait;
 
@@ -147,8 +145,10 @@ pub trait InvitationStore: Send + Sync {
     async fn invitation_queue(&self, status_code: &str, tax_office_id: i64, limit: u32) -> StoreResult<Vec<StoredInvitation>>;
 }
 
-/// One step of an invitation: the new status, its timeline event and audit record,
-/// and for 授权 the configuration and the registrations it creates.
+/// One step of an invitation: the new status, its timeline event and audit record, for 授权
+/// the configuration and the registrations it creates, and what else the step makes happen
+/// (`effects`: 能力预授权's grants, a binding's grants ending, the 关系变化报告 owed, the parties
+/// told), applied by the one dispatcher in the same transaction.
 #[derive(Debug, Clone)]
 pub struct InvitationChange<'a> {
     pub to: &'a InvitationStatus,
@@ -156,16 +156,9 @@ pub struct InvitationChange<'a> {
     pub audit: &'a AuditRecord,
     pub authorization: Option<&'a AuthorizationRecord>,
     pub registrations: &'a [NewRegistration],
-    /// 能力预授权 at binding: pending grants, in the same transaction.
-    pub grants: &'a [NewGrant],
     /// Further timeline entries of the invitation (e.g. a pre-authorized capability skipped, and why).
     pub notes: &'a [ApplicationEvent],
-    /// The binding ends: its active grants end (已终止).
-    pub end_grants: Option<&'a GrantEnding>,
-    /// 【消息中心】: the parties told of this step.
-    pub messages: &'a [crate::message::rules::NewMessage],
-    /// A binding ended: the direct unit owes its 关系变化报告 (written in the same transaction).
-    pub relationship_report: Option<&'a NewRelationshipReport>,
+    pub effects: &'a [crate::effect::Effect],
 }
 
 /// The 邀请通知 each invited use unit gets (its link is the invitation's 【响应邀请】 page).

@@ -37,17 +37,6 @@ pub enum RequestEffect {
     TerminationWithdrawn,
 }
 
-/// The end of a unit's service (到期终止, the end date of a 终止服务备案, 责令退出): the exit
-/// record, who ended it and why, and the message every use unit whose binding ends is told
-/// (its `enterprise_id` is set per use unit).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceEnd {
-    pub exit: ExitRecord,
-    pub actor: String,
-    pub reason: String,
-    pub to_use_units: NewMessage,
-}
-
 /// A unit the scheduler looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifecycleUnit {
@@ -88,8 +77,8 @@ pub trait LifecycleStore: Send + Sync {
     async fn rate_limit(&self, enterprise_id: i64) -> StoreResult<Option<i64>>;
     /// Counts one API call in the unit's window; returns the count so far (every process shares it).
     async fn count_api_call(&self, enterprise_id: i64, window_start: Timestamp) -> StoreResult<i64>;
-    /// Ends the unit's service: every open invitation ends (已解除绑定, with its
-    /// timeline step), the exit is recorded, the unit is no longer a direct unit,
+    /// Ends the unit's service (`Effect::EndService`, through the one effects dispatcher): every
+    /// open invitation ends by `invitation::rules::end_binding` (已解除绑定, with its timeline step), the exit is recorded, the unit is no longer a direct unit,
     /// its rate limit and termination mark are cleared — one transaction. Returns
     /// the number of invitations ended; `Conflict` when the unit is no longer a direct unit.
     /// `messages` tell the unit; `to_use_units` is sent to the use unit of every ended

@@ -17,7 +17,7 @@ use crate::measure::model::*;
 use crate::access::store::ApplicationEvent;
 use crate::context::Ctx;
 use crate::measure::store::{MeasureChange, NewMeasure, StoredMeasure};
-use crate::lifecycle::store::ServiceEnd;
+use crate::effect::Effect;
 
 use crate::accounts::service::require_module;
 use crate::auth::service::{audit_record, require_principal};
@@ -120,7 +120,8 @@ pub async fn take(ctx: &Ctx, code: &str, kind: MeasureKind, months: u32, note: &
             let until = exit.ban_until(0, years).map(|d| format!("，{d}前不得重新申请接入")).unwrap_or_default()
                 + if report { "；重新申请接入时须提交整改情况报告" } else { "" };
             let reason = format!("税务机关责令退出：{}", note.trim());
-            Some((ServiceEnd { exit, actor: o.name.clone(), reason, to_use_units: crate::message::rules::to_use_units(&unit.name, "已被税务机关责令退出乐企", now) }, until))
+            let to_use_units = Some(crate::message::rules::to_use_units(&unit.name, "已被税务机关责令退出乐企", now));
+            Some((Effect::EndService { enterprise_id: unit.enterprise_id, exit, by: o.name.clone(), reason, tell_use_units: to_use_units }, until))
         }
         None => None,
     };
@@ -136,7 +137,9 @@ pub async fn take(ctx: &Ctx, code: &str, kind: MeasureKind, months: u32, note: &
         issued_by: format!("{}（{}）", o.name, o.unit_name),
         issued_at: now,
     };
-    let id = ctx.store.create_measure(&new, &MeasureChange { to: &status, event: &event, audit: &audit, messages: &told, ends_service: ends_service.as_ref().map(|(e, _)| e), attach: &[] }).await?;
+    // The unit is told; 责令退出 ends its service (and so its bindings) in the same transaction.
+    let effects: Vec<Effect> = told.into_iter().map(Effect::Tell).chain(ends_service.map(|(e, _)| e)).collect();
+    let id = ctx.store.create_measure(&new, &MeasureChange { to: &status, event: &event, audit: &audit, effects: &effects, attach: &[] }).await?;
     let x = ctx.store.measure(id).await?.ok_or(AppError::Internal)?;
     view(ctx, x, viewer).await
 }
@@ -207,7 +210,8 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: MeasureAction, text: 
         MeasureViewer::Unit => vec![],
         _ => tell_unit(x.enterprise_id, &status_title(x.kind.label(), to.label()), &format!("{}{}。", x.kind.label(), status_change_text(x.status.label(), to.label(), reason.as_deref())), now),
     };
-    ctx.store.transition_measure(id, version, &MeasureChange { to: &to, event: &event, audit: &audit, messages: &told, ends_service: None, attach: material_ids }).await?;
+    let effects: Vec<Effect> = told.into_iter().map(Effect::Tell).collect();
+    ctx.store.transition_measure(id, version, &MeasureChange { to: &to, event: &event, audit: &audit, effects: &effects, attach: material_ids }).await?;
     let x = ctx.store.measure(id).await?.ok_or(AppError::NotFound)?;
     view(ctx, x, viewer).await
 }

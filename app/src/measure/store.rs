@@ -3,13 +3,11 @@
 #[allow(unused_imports)]
 use crate::access::store::*;
 use crate::kernel::storage::*;
-use crate::lifecycle::store::*;
 
 use async_trait::async_trait;
 
 use crate::audit::rules::AuditRecord;
 use crate::measure::rules::{MeasureKind, MeasureStatus};
-use crate::message::rules::NewMessage;
 use crate::kernel::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,15 +40,14 @@ pub struct NewMeasure {
     pub issued_at: Timestamp,
 }
 
-/// One step of a measure (or its taking): the new status, its timeline entry, the messages
-/// and the audit record, in one transaction.
+/// One step of a measure (or its taking): the new status, its timeline entry, the audit record
+/// and what else the step makes happen (`effects`: the unit told, 责令退出's end of service),
+/// applied by the one dispatcher in the same transaction.
 pub struct MeasureChange<'a> {
     pub to: &'a MeasureStatus,
     pub event: &'a ApplicationEvent,
     pub audit: &'a AuditRecord,
-    pub messages: &'a [NewMessage],
-    /// 责令退出 taking effect: the unit's service ends in the same transaction.
-    pub ends_service: Option<&'a ServiceEnd>,
+    pub effects: &'a [crate::effect::Effect],
     /// 提交整改反馈: the unit's unattached uploads, attached to the measure
     /// (`MaterialOwner::MeasureFeedback`) in the same transaction; `Conflict` when one is not.
     pub attach: &'a [i64],

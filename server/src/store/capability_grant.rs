@@ -1,8 +1,9 @@
 //! Storage of 能力授权 (see `app::capability::store::CapabilityStore`'s grant methods). Every change
 //! is one `StateChange`: the grant row at its version (or its insert), its
 //! `capability_grant_events` entry and the audit record. The helpers `insert_in` and
-//! `end_in` run inside another workflow's state change: the binding (能力预授权 at
-//! 确认通过, grants ending at 解除绑定) and the subscription (expiry).
+//! `end_in` run inside another workflow's state change: the binding's, through the effects
+//! dispatcher (`Effect::GrantPending` at 确认通过, `Effect::EndGrants` at 解除绑定), and the
+//! subscription's (expiry).
 
 use app::capability_grant::rules::GrantStatus;
 use app::kernel::Timestamp;

@@ -15,6 +15,10 @@ use app::materials::rules::MaterialOwner;
 use crate::store::{conflict_or_unavailable, corrupt, unavailable, Backend, SqlStore};
 use crate::store::transition::{StateChange, Timeline};
 
+/// The invitation's side of the effects other workflows' steps have (`Effect::EndBindings`),
+/// reached by the dispatcher without an import cycle.
+pub(crate) mod effect;
+
 const INV_COLUMNS: &str = "id, batch_id, direct_enterprise_id, use_enterprise_id, use_code, use_name, use_tax_office_id, province_code, \
      relationship, pre_authorize, filing, status, version, previous_id, proof_material_id, \"authorization\", created_at, updated_at";
 
@@ -413,16 +417,8 @@ impl InvitationStore for SqlStore {
         for note in c.notes {
             change.event(Timeline::Invitation, id, note).await?;
         }
-        for g in c.grants {
-            crate::store::capability_grant::insert_in(change.conn(), g, c.event.at).await?;
-        }
-        if let Some(ending) = c.end_grants {
-            crate::store::capability_grant::end_in(change.conn(), crate::store::capability_grant::EndScope::Invitation(id), ending).await?;
-        }
-        if let Some(report) = c.relationship_report {
-            crate::store::relationship_report::insert_in(change.conn(), report, c.event.at).await?;
-        }
-        change.messages(c.messages).await?;
+        // What else the step makes happen (grants, the report owed, the parties told), in this transaction.
+        crate::store::effects::apply(&mut change, c.effects).await?;
         change.commit(c.audit).await?;
         Ok(expected_version + 1)
     }
@@ -482,3 +478,4 @@ impl InvitationStore for SqlStore {
         rows.into_iter().map(invitation).collect()
     }
 }
+

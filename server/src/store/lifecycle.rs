@@ -4,7 +4,7 @@
 //! `StateChange` (state + timeline + audit in one transaction).
 
 use app::audit::rules::AuditRecord;
-use app::invitation::rules::InvitationStatus;
+use app::effect::Effect;
 use app::lifecycle::rules::{RequestBody, RequestStatus};
 use app::kernel::ExitRecord;
 use app::message::rules::NewMessage;
@@ -18,6 +18,10 @@ use sqlx::Row;
 
 use crate::store::{conflict_or_unavailable, corrupt, unavailable, SqlStore};
 use crate::store::transition::{StateChange, Timeline};
+
+/// The lifecycle's side of the effects other workflows' steps have (`Effect::EndService`),
+/// reached by the dispatcher without an import cycle.
+pub(crate) mod effect;
 
 const REQ_SELECT: &str = "SELECT id, enterprise_id, tax_office_id, body, status, granted_end, version, created_at FROM lifecycle_requests";
 
@@ -274,62 +278,11 @@ impl LifecycleStore for SqlStore {
 
     async fn end_service(&self, enterprise_id: i64, exit: &ExitRecord, actor: &str, reason: &str, audit: &AuditRecord, messages: &[NewMessage], to_use_units: Option<&NewMessage>) -> StoreResult<u32> {
         let mut change = StateChange::begin(self).await?;
-        let mut told: Vec<NewMessage> = messages.to_vec();
-        let ended = end_service_in(&mut change, enterprise_id, exit, actor, reason, to_use_units, &mut told).await?;
-        change.messages(&told).await?;
+        let mut effects: Vec<Effect> = messages.iter().cloned().map(Effect::Tell).collect();
+        effects.push(Effect::EndService { enterprise_id, exit: *exit, by: actor.to_string(), reason: reason.to_string(), tell_use_units: to_use_units.cloned() });
+        let applied = crate::store::effects::apply(&mut change, &effects).await?;
         change.commit(audit).await?;
-        Ok(ended)
+        Ok(applied.bindings_ended)
     }
 }
 
-/// The end of a unit's service inside a state change (the scheduler's 到期终止 and 终止服务,
-/// and 责令退出 taking effect): the unit is no longer a direct unit (exactly once, else
-/// `Conflict`), every active binding as direct unit ends (解除绑定, on its timeline), each use
-/// unit is told once (`to_use_units`, pushed onto `told`), the exit record is written and any
-/// reduced concurrency dropped. Returns how many bindings ended.
-pub(crate) async fn end_service_in(change: &mut StateChange<'_>, enterprise_id: i64, exit: &ExitRecord, actor: &str, reason: &str, to_use_units: Option<&NewMessage>, told: &mut Vec<NewMessage>) -> StoreResult<u32> {
-    change
-        .versioned(
-            sqlx::query("UPDATE enterprises SET direct_unit_type = NULL, qualification_end = NULL, terminating_on = NULL WHERE id = $1 AND direct_unit_type IS NOT NULL")
-                .bind(enterprise_id),
-        )
-        .await?;
-    let open = sqlx::query("SELECT id, status, use_enterprise_id FROM invitations WHERE direct_enterprise_id = $1 AND active = 1 ORDER BY id")
-        .bind(enterprise_id)
-        .fetch_all(change.conn())
-        .await
-        .map_err(unavailable)?;
-    let to = InvitationStatus::Unbound { by: actor.to_string(), reason: reason.to_string() };
-    let mut ended = 0u32;
-    for r in &open {
-        let id: i64 = r.get("id");
-        if let Some(m) = to_use_units {
-            let use_unit: i64 = r.get("use_enterprise_id");
-            if !told.iter().any(|t| t.enterprise_id == use_unit) {
-                told.push(NewMessage { enterprise_id: use_unit, ..m.clone() });
-            }
-        }
-        let from: InvitationStatus = serde_json::from_str(&r.get::<String, _>("status")).map_err(|e| corrupt("status", e))?;
-        sqlx::query("UPDATE invitations SET status = $1, status_code = $2, active = 0, version = version + 1, updated_at = $3 WHERE id = $4")
-            .bind(crate::store::invitation::status_json(&to))
-            .bind(to.code())
-            .bind(exit.effective_at.0)
-            .bind(id)
-            .execute(change.conn())
-            .await
-            .map_err(unavailable)?;
-        let ev = ApplicationEvent { at: exit.effective_at, actor: actor.to_string(), actor_unit: String::new(), action: "终止服务".into(), from: from.label().into(), to: to.label().into(), reason: Some(reason.to_string()) };
-        change.event(Timeline::Invitation, id, &ev).await?;
-        ended += 1;
-    }
-    sqlx::query("INSERT INTO unit_exits (enterprise_id, kind, filed_at, effective_at) VALUES ($1, $2, $3, $4)")
-        .bind(enterprise_id)
-        .bind(exit.kind.code())
-        .bind(exit.filed_at.0)
-        .bind(exit.effective_at.0)
-        .execute(change.conn())
-        .await
-        .map_err(unavailable)?;
-    sqlx::query("DELETE FROM api_rate_limits WHERE enterprise_id = $1").bind(enterprise_id).execute(change.conn()).await.map_err(unavailable)?;
-    Ok(ended)
-}

@@ -61,12 +61,8 @@ impl MeasureStore for SqlStore {
         .map_err(unavailable)?
         .get("id");
         sc.event(Timeline::Measure, id, c.event).await?;
-        let mut told = c.messages.to_vec();
-        if let Some(end) = c.ends_service {
-            // 责令退出 takes effect: the unit exits, its bindings end, its use units are told.
-            crate::store::lifecycle::end_service_in(&mut sc, m.enterprise_id, &end.exit, &end.actor, &end.reason, Some(&end.to_use_units), &mut told).await?;
-        }
-        sc.messages(&told).await?;
+        // 责令退出 takes effect (`Effect::EndService`): the unit exits, its bindings end, its use units are told.
+        crate::store::effects::apply(&mut sc, c.effects).await?;
         sc.commit(c.audit).await?;
         Ok(id)
     }
@@ -98,17 +94,13 @@ impl MeasureStore for SqlStore {
         )
         .await?;
         sc.event(Timeline::Measure, id, c.event).await?;
-        let mut told = c.messages.to_vec();
         let unit: i64 = sqlx::query("SELECT enterprise_id FROM measures WHERE id = $1").bind(id).fetch_one(sc.conn()).await.map_err(unavailable)?.get("enterprise_id");
         for material in c.attach {
             if !crate::store::materials::attach_in(sc.conn(), *material, unit, MaterialOwner::MeasureFeedback(id)).await? {
                 return Err(StoreError::Conflict);
             }
         }
-        if let Some(end) = c.ends_service {
-            crate::store::lifecycle::end_service_in(&mut sc, unit, &end.exit, &end.actor, &end.reason, Some(&end.to_use_units), &mut told).await?;
-        }
-        sc.messages(&told).await?;
+        crate::store::effects::apply(&mut sc, c.effects).await?;
         sc.commit(c.audit).await?;
         Ok(version + 1)
     }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth_request;
 pub mod capability;
 pub mod capability_grant;
+pub mod effects;
 pub mod invitation;
 pub mod invite_link;
 pub mod invoicers;
