@@ -11,7 +11,6 @@ use crate::kernel::AccessType;
 use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::access::rules::{actions_for, apply, AccessAction, DecidingOfficer, Jurisdiction};
-use crate::kernel::TransitionError;
 use crate::access::form::ValidForm;
 use crate::kernel::{CreditCode, OfficerRole, OfficerSession, Principal, TaxpayerSession, Timestamp};
 use crate::error::{AppError, AppResult, FieldError};
@@ -340,11 +339,7 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: AccessAction, reason:
     }
     let officer = DecidingOfficer { role: o.role, tax_office_id: o.tax_office_id, province_code: o.province_code.clone() };
     let at = Jurisdiction { tax_office_id: a.tax_office_id, province_code: a.province_code.clone() };
-    let to = apply(&a.status, action, reason, &officer, &at).map_err(|e| match e {
-        TransitionError::ReasonRequired => AppError::field("reason", e.to_string()),
-        TransitionError::WrongStatus(_) => AppError::Conflict,
-        other => AppError::Refused(other.to_string()),
-    })?;
+    let to = apply(&a.status, action, reason, &officer, &at)?;
     let now = ctx.clock.now();
     let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: action.label().into(), from: a.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
     let form: AccessForm = serde_json::from_str(&a.form).map_err(|_| AppError::Internal)?;

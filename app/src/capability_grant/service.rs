@@ -12,7 +12,7 @@ use crate::capability_grant::rules::{self as gr, GrantAction, GrantCheck, GrantE
 use crate::invitation::rules::InvitationStatus;
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::kernel::{TaxpayerSession, Timestamp};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, DomainError, Refusal};
 use crate::kernel::TimelineEntry;
 use crate::capability::model::*;
 use crate::access::store::ApplicationEvent;
@@ -23,13 +23,15 @@ use crate::invitation::store::{InvitationFilter, StoredInvitation};
 use crate::accounts::service::require_module;
 use crate::auth::service::audit_record;
 
-fn refused(e: GrantError) -> AppError {
-    match e {
-        GrantError::Unknown => AppError::NotFound,
-        GrantError::WrongStatus(_) => AppError::Conflict,
-        GrantError::NotUseUnit => AppError::Forbidden,
-        GrantError::NoUseUnit => AppError::field("use_units", e.to_string()),
-        other => AppError::Refused(other.to_string()),
+impl DomainError for GrantError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            GrantError::Unknown => Refusal::NotFound,
+            GrantError::WrongStatus(_) => Refusal::Conflict,
+            GrantError::NotUseUnit => Refusal::Forbidden,
+            GrantError::NoUseUnit => Refusal::Field("use_units"),
+            _ => Refusal::Refused,
+        }
     }
 }
 
@@ -153,9 +155,9 @@ pub async fn h5_lines(ctx: &Ctx) -> AppResult<Vec<H5Grant>> {
 /// is refused with its reason.
 pub async fn grant(ctx: &Ctx, code: &str, invitation_ids: &[i64]) -> AppResult<Vec<GrantRowResult>> {
     let t = require_module(ctx, Module::LeqiCapability).await?;
-    let c = cap::find(code).map_err(|_| refused(GrantError::Unknown))?;
+    let c = cap::find(code).map_err(|_| AppError::from(GrantError::Unknown))?;
     if invitation_ids.is_empty() {
-        return Err(refused(GrantError::NoUseUnit));
+        return Err(GrantError::NoUseUnit.into());
     }
     if invitation_ids.len() > 200 {
         return Err(AppError::field("use_units", "每次最多授权200家使用单位"));
@@ -229,7 +231,7 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: GrantAction, reason: 
         return Err(AppError::Conflict);
     }
     // A grant that ended (binding or capability) takes no step, whatever is stored.
-    let to = gr::apply(&current.status, party, action, reason).map_err(refused)?;
+    let to = gr::apply(&current.status, party, action, reason)?;
     let actor = actor_of(&t);
     let event = ApplicationEvent { at: now, actor: actor.clone(), actor_unit: t.enterprise_name.clone(), action: action.event_label().into(), from: g.status.label().into(), to: to.label().into(), reason: to.reason().map(String::from) };
     let description = format!("{}（{}）→{}（{}）{}：{}", current.direct_name, current.direct_code, current.use_name, current.use_code, current.capability_name, action.event_label());

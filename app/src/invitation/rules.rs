@@ -203,18 +203,18 @@ impl BatchSource {
 
 /// Who decides or acts on an invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Party {
+pub enum InvitationParty {
     /// 直连单位
     DirectUnit,
     /// 使用单位, with the identity of the person acting
     UseUnit(Identity),
 }
 
-impl Party {
+impl InvitationParty {
     pub fn label(&self) -> &'static str {
         match self {
-            Party::DirectUnit => "直连单位",
-            Party::UseUnit(_) => "使用单位",
+            InvitationParty::DirectUnit => "直连单位",
+            InvitationParty::UseUnit(_) => "使用单位",
         }
     }
 }
@@ -440,13 +440,13 @@ pub fn decide(
 }
 
 /// 解除绑定 by either side; the use unit must give a reason (manual §4.4).
-pub fn unbind(status: &InvitationStatus, by: &Party, reason: &str) -> Result<InvitationStatus, InvitationError> {
+pub fn unbind(status: &InvitationStatus, by: &InvitationParty, reason: &str) -> Result<InvitationStatus, InvitationError> {
     if !status.is_bound() {
         return Err(InvitationError::WrongStatus(status.label().into()));
     }
     let reason = match by {
-        Party::UseUnit(_) => reason_of(reason)?,
-        Party::DirectUnit => reason.trim().chars().take(500).collect(),
+        InvitationParty::UseUnit(_) => reason_of(reason)?,
+        InvitationParty::DirectUnit => reason.trim().chars().take(500).collect(),
     };
     Ok(InvitationStatus::Unbound { by: by.label().into(), reason })
 }
@@ -620,8 +620,8 @@ pub fn apply(
         (A::Confirm | A::Decline, InvitationViewer::UseUnit(_)) if category == UseCategory::SelfUse => respond(status, action == A::Confirm, &input.reason),
         (A::Authorize, InvitationViewer::UseUnit(who)) if category == UseCategory::Joint => authorize(status, *who, input.invoicers, input.period.as_ref()),
         (A::RefuseAuthorization, InvitationViewer::UseUnit(who)) if category == UseCategory::Joint => refuse_authorization(status, *who, &input.reason),
-        (A::UnbindDirectUnit, InvitationViewer::UseUnit(who)) => unbind(status, &Party::UseUnit(*who), &input.reason),
-        (A::UnbindUseUnit, InvitationViewer::DirectUnit) => unbind(status, &Party::DirectUnit, &input.reason),
+        (A::UnbindDirectUnit, InvitationViewer::UseUnit(who)) => unbind(status, &InvitationParty::UseUnit(*who), &input.reason),
+        (A::UnbindUseUnit, InvitationViewer::DirectUnit) => unbind(status, &InvitationParty::DirectUnit, &input.reason),
         (A::Accept | A::NotAccept | A::ConfirmPass | A::ConfirmReject, InvitationViewer::Officer(role)) => {
             let (desk, approve) = action.decision().ok_or(InvitationError::WrongRole)?;
             if status.deciding_role() != Some(desk) {
@@ -820,9 +820,9 @@ mod tests {
 
     #[test]
     fn unbinding_needs_a_bound_invitation_and_the_use_unit_a_reason() {
-        assert!(unbind(&S::PendingAcceptance, &Party::DirectUnit, "").is_err());
-        assert!(matches!(unbind(&S::Confirmed, &Party::DirectUnit, ""), Ok(S::Unbound { .. })));
-        assert_eq!(unbind(&S::Confirmed, &Party::UseUnit(Identity::TaxClerk), " "), Err(InvitationError::ReasonRequired));
-        assert_eq!(unbind(&S::Confirmed, &Party::UseUnit(Identity::TaxClerk), "业务调整").unwrap().reason(), Some("业务调整"));
+        assert!(unbind(&S::PendingAcceptance, &InvitationParty::DirectUnit, "").is_err());
+        assert!(matches!(unbind(&S::Confirmed, &InvitationParty::DirectUnit, ""), Ok(S::Unbound { .. })));
+        assert_eq!(unbind(&S::Confirmed, &InvitationParty::UseUnit(Identity::TaxClerk), " "), Err(InvitationError::ReasonRequired));
+        assert_eq!(unbind(&S::Confirmed, &InvitationParty::UseUnit(Identity::TaxClerk), "业务调整").unwrap().reason(), Some("业务调整"));
     }
 }

@@ -18,7 +18,7 @@ use crate::invitation::rules::{
 use crate::materials::rules::{MaterialKind, MaterialOwner};
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::kernel::{OfficerSession, Principal, TaxpayerSession};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, DomainError, Refusal};
 use crate::access::store::ApplicationEvent;
 use crate::invitation::store::{BatchSource, FailedRow, InvitationChange, InvitationFilter, NewBatch, NewInvitation, StoredInvitation};
 use crate::context::Ctx;
@@ -45,14 +45,16 @@ pub const PAGE_SIZE: u32 = 20;
 /// Each list call counts up to this many index entries, so it bounds a large unit's read cost.
 pub const COUNT_CAP: u32 = 1_000;
 
-fn refused(e: inv::InvitationError) -> AppError {
-    match e {
-        inv::InvitationError::ReasonRequired => AppError::field("reason", e.to_string()),
-        inv::InvitationError::NoInvoicer => AppError::field("invoicers", e.to_string()),
-        inv::InvitationError::NoPeriod => AppError::field("period", e.to_string()),
-        inv::InvitationError::WrongStatus(_) => AppError::Conflict,
-        inv::InvitationError::NotYours => AppError::Forbidden,
-        other => AppError::Refused(other.to_string()),
+impl DomainError for inv::InvitationError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            inv::InvitationError::ReasonRequired => Refusal::Field("reason"),
+            inv::InvitationError::NoInvoicer => Refusal::Field("invoicers"),
+            inv::InvitationError::NoPeriod => Refusal::Field("period"),
+            inv::InvitationError::WrongStatus(_) => Refusal::Conflict,
+            inv::InvitationError::NotYours => Refusal::NotFound,
+            _ => Refusal::Refused,
+        }
     }
 }
 
@@ -633,7 +635,7 @@ struct Actor {
 async fn authorization_of(ctx: &Ctx, i: &StoredInvitation, t: &TaxpayerSession, link_ids: &[i64], period_code: &str) -> AppResult<(ActInput, Option<AuthorizationRecord>)> {
     // Non-principals are refused before anything about the staff is read.
     if !t.identity.is_principal() {
-        return Err(refused(inv::InvitationError::NotPrincipal));
+        return Err(inv::InvitationError::NotPrincipal.into());
     }
     let staff = invoicers_of(ctx, t.enterprise_id).await?;
     let chosen: Vec<InvoicerChoice> = staff.into_iter().filter(|s| link_ids.contains(&s.link_id)).collect();
@@ -674,7 +676,7 @@ async fn transition(
         // not found for anyone but that unit (as its own lists would not show it).
         inv::InvitationError::NotYours if action.decision().is_some() => AppError::Forbidden,
         inv::InvitationError::NotYours => AppError::NotFound,
-        e => refused(e),
+        e => e.into(),
     })?;
     let ev = event(&actor.name, &actor.unit_name, action.event_label(), &i.status, &to, ctx.clock.now());
     let description = match viewer {
@@ -792,7 +794,20 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: InvitationAction, rea
     }
     let (input, authorization) = match (&viewer, action) {
         (Viewer::UseUnit(t), InvitationAction::Authorize) => authorization_of(ctx, &i, t, &invoicer_link_ids, &period_code).await?,
-        _ => (ActInput { reason, ..Default::default() }, None),
+        (Viewer::Direct | Viewer::Officer(_), InvitationAction::Authorize)
+        | (
+            _,
+            InvitationAction::Reinvite
+            | InvitationAction::UnbindUseUnit
+            | InvitationAction::Confirm
+            | InvitationAction::Decline
+            | InvitationAction::RefuseAuthorization
+            | InvitationAction::UnbindDirectUnit
+            | InvitationAction::Accept
+            | InvitationAction::NotAccept
+            | InvitationAction::ConfirmPass
+            | InvitationAction::ConfirmReject,
+        ) => (ActInput { reason, ..Default::default() }, None),
     };
     let (to, version) = transition(ctx, &i, version, &actor, &viewer.domain(), action, input, authorization).await?;
     Ok(Acted { id: i.id, version, status: to.label().into() })

@@ -14,3 +14,16 @@ pub enum TransitionError {
     #[error("请填写原因")]
     ReasonRequired,
 }
+
+impl crate::error::DomainError for TransitionError {
+    fn refusal(&self) -> crate::error::Refusal {
+        use crate::error::Refusal;
+        match self {
+            TransitionError::ReasonRequired => Refusal::Field("reason"),
+            TransitionError::WrongStatus(_) => Refusal::Conflict,
+            // Another office's record: answered as one that does not exist.
+            TransitionError::NotYourUnit => Refusal::NotFound,
+            TransitionError::WrongRole => Refusal::Refused,
+        }
+    }
+}

@@ -8,10 +8,9 @@ use crate::kernel::Module;
 use crate::audit::rules::AuditOutcome;
 use crate::lifecycle::rules::{decide_request, duties, grant_term, may_request_extension, parse_change, request_actions, termination_end, unit_actions, unit_status, ChangeInput, Duty, LifecycleError, Reminder, RequestAction, RequestBody, RequestKind, RequestStatus, Term, UnitFacts, THROTTLED_PER_MINUTE};
 use crate::kernel::{Day, ExitKind, ExitRecord};
-use crate::kernel::TransitionError;
 use crate::message::rules::{status_change_text, status_title, MessageKind, NewMessage, SiteLink};
 use crate::kernel::{OfficerRole, OfficerSession, Principal, TaxpayerSession, Timestamp};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, DomainError, Refusal};
 use crate::kernel::TimelineEntry;
 use crate::lifecycle::model::*;
 use crate::kernel::Acted;
@@ -34,10 +33,12 @@ fn today(ctx: &Ctx) -> Day {
     Day::of(ctx.clock.now())
 }
 
-fn refused(e: LifecycleError) -> AppError {
-    match e.field() {
-        "" => AppError::Refused(e.to_string()),
-        f => AppError::field(f, e.to_string()),
+impl DomainError for LifecycleError {
+    fn refusal(&self) -> Refusal {
+        match self.field() {
+            "" => Refusal::Refused,
+            f => Refusal::Field(f),
+        }
     }
 }
 
@@ -143,13 +144,13 @@ pub async fn request_extension(ctx: &Ctx, term: Term, reason: String) -> AppResu
 /// 【事项变更】: the new 服务协议书 (when the legal representative changes) is attached to the request.
 pub async fn request_change(ctx: &Ctx, input: ChangeInput) -> AppResult<RequestView> {
     let t = require_module(ctx, Module::LeqiAccess).await?;
-    let change = parse_change(&input).map_err(refused)?;
+    let change = parse_change(&input)?;
     if let Some(m) = change.agreement_material_id {
         let ok = ctx.store.material(m).await?.is_some_and(|m| {
             m.enterprise_id == t.enterprise_id && m.kind == crate::materials::rules::MaterialKind::ServiceAgreement && m.owner == crate::materials::rules::MaterialOwner::Unattached
         });
         if !ok {
-            return Err(refused(LifecycleError::AgreementRequired));
+            return Err(LifecycleError::AgreementRequired.into());
         }
     }
     let summary = format!("事项变更请求：{}", change.items.iter().map(|i| i.label()).collect::<Vec<_>>().join("、"));
@@ -160,9 +161,9 @@ pub async fn request_change(ctx: &Ctx, input: ChangeInput) -> AppResult<RequestV
 /// 【终止服务备案】: the end date at least 30 days ahead; from now on no new use units.
 pub async fn file_termination(ctx: &Ctx, end_date: String, reason: String) -> AppResult<RequestView> {
     let t = require_module(ctx, Module::LeqiAccess).await?;
-    let end = termination_end(today(ctx), &end_date).map_err(refused)?;
+    let end = termination_end(today(ctx), &end_date)?;
     if reason.trim().is_empty() {
-        return Err(refused(LifecycleError::Missing("变更、终止原因")));
+        return Err(LifecycleError::Missing("变更、终止原因").into());
     }
     let summary = format!("终止服务备案：{end}终止服务");
     file(ctx, &t, RequestBody::Termination { end_date: end.to_string(), reason: reason.trim().to_string() }, Some(end.to_string()), None, summary).await
@@ -215,23 +216,21 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: RequestAction, reason
     if r.version != version {
         return Err(AppError::Conflict);
     }
-    let to = decide_request(&r.status, action, reason, o.role, o.tax_office_id == Some(r.tax_office_id)).map_err(|e| match e {
-        TransitionError::ReasonRequired => AppError::field("reason", e.to_string()),
-        TransitionError::WrongStatus(_) => AppError::Conflict,
-        other => AppError::Refused(other.to_string()),
-    })?;
+    let to = decide_request(&r.status, action, reason, o.role, o.tax_office_id == Some(r.tax_office_id))?;
     let profile = ctx.store.registry_profile(r.enterprise_id).await?.ok_or(AppError::NotFound)?;
     let mut granted = None;
     let effect = match (&r.body, &to) {
         (RequestBody::Extension { term, .. }, RequestStatus::Confirmed) => {
             let current = profile.qualification_end.as_deref().and_then(Day::parse).ok_or_else(|| AppError::Refused(LifecycleError::NotDirectUnit.to_string()))?;
-            let day = grant_term(current, *term, granted_end).map_err(refused)?;
+            let day = grant_term(current, *term, granted_end)?;
             granted = Some(day.to_string());
             Some(RequestEffect::NewTerm(day.to_string()))
         }
         (RequestBody::Change(c), RequestStatus::Confirmed) => c.ips.clone().map(|(production, test)| RequestEffect::FiledIps { production, test }),
         (RequestBody::Termination { .. }, RequestStatus::Returned { .. }) => Some(RequestEffect::TerminationWithdrawn),
-        _ => None,
+        (RequestBody::Extension { .. } | RequestBody::Change(_), RequestStatus::Returned { .. })
+        | (RequestBody::Termination { .. }, RequestStatus::Confirmed)
+        | (_, RequestStatus::PendingAcceptance | RequestStatus::PendingConfirmation) => None,
     };
     let now = ctx.clock.now();
     let kind = r.body.kind();

@@ -11,7 +11,7 @@ use crate::measure::rules::{self as m, officer_viewer, MeasureAction, MeasureErr
 use crate::message::rules::{status_change_text, status_title, tell_parties, MessageKind, NewMessage, Party, SiteLink};
 use crate::upgrade_notice::rules::beijing_date;
 use crate::kernel::{CreditCode, OfficerSession, Principal};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, DomainError, Refusal};
 use crate::kernel::TimelineEntry;
 use crate::measure::model::*;
 use crate::access::store::ApplicationEvent;
@@ -22,15 +22,17 @@ use crate::effect::Effect;
 use crate::accounts::service::require_module;
 use crate::auth::service::{audit_record, require_principal};
 
-fn refused(e: MeasureError) -> AppError {
-    match e {
-        MeasureError::DeadlineMonths => AppError::field("months", e.to_string()),
-        MeasureError::ExtendTooFar(_) | MeasureError::ExtendNotLater(_) => AppError::field("deadline", e.to_string()),
-        MeasureError::FeedbackRequired | MeasureError::ReasonRequired => AppError::field("text", e.to_string()),
-        MeasureError::NoteRequired => AppError::field("note", e.to_string()),
-        MeasureError::TooManyMaterials(_) | MeasureError::MaterialsNotExpected => AppError::field("materials", e.to_string()),
-        MeasureError::WrongStatus(_) => AppError::Conflict,
-        other => AppError::Refused(other.to_string()),
+impl DomainError for MeasureError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            MeasureError::DeadlineMonths => Refusal::Field("months"),
+            MeasureError::ExtendTooFar(_) | MeasureError::ExtendNotLater(_) => Refusal::Field("deadline"),
+            MeasureError::FeedbackRequired | MeasureError::ReasonRequired => Refusal::Field("text"),
+            MeasureError::NoteRequired => Refusal::Field("note"),
+            MeasureError::TooManyMaterials(_) | MeasureError::MaterialsNotExpected => Refusal::Field("materials"),
+            MeasureError::WrongStatus(_) => Refusal::Conflict,
+            _ => Refusal::Refused,
+        }
     }
 }
 
@@ -106,7 +108,7 @@ pub async fn take(ctx: &Ctx, code: &str, kind: MeasureKind, months: u32, note: &
     }
     let in_force: Vec<MeasureKind> = ctx.store.measures_of(unit.enterprise_id).await?.into_iter().filter(|x| x.status.in_force()).map(|x| x.kind).collect();
     let now = ctx.clock.now();
-    let status = m::take(kind, viewer, now, months, note, &in_force).map_err(refused)?;
+    let status = m::take(kind, viewer, now, months, note, &in_force)?;
     let event = ApplicationEvent { at: now, actor: o.name.clone(), actor_unit: o.unit_name.clone(), action: kind.label().into(), from: String::new(), to: status.label().into(), reason: Some(note.trim().to_string()) };
     let deadline = status.deadline().map(|d| format!("，整改期限至{d}")).unwrap_or_default();
     let audit = audit_record(ctx, &o.name, &o.unit_name, kind.label(), format!("{}（{}）：{}{deadline}；{}", unit.name, unit.credit_code, kind.label(), note.trim()), AuditOutcome::Success);
@@ -183,7 +185,7 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: MeasureAction, text: 
     material_ids.sort_unstable();
     material_ids.dedup();
     let input = StepInput { text: text.to_string(), deadline: deadline.to_string(), materials: material_ids.len() };
-    let to = m::apply(x.kind, &x.status, viewer, action, &input, x.issued_at).map_err(refused)?;
+    let to = m::apply(x.kind, &x.status, viewer, action, &input, x.issued_at)?;
     let mut attached = Vec::new();
     for mid in &material_ids {
         match ctx.store.material(*mid).await? {
@@ -199,7 +201,7 @@ pub async fn act(ctx: &Ctx, id: i64, version: i64, action: MeasureAction, text: 
     let reason = match action {
         MeasureAction::ReturnFeedback => Some(text.trim().to_string()),
         MeasureAction::Extend => Some(format!("整改期限延至{}", deadline.trim())),
-        _ => None,
+        MeasureAction::SubmitFeedback | MeasureAction::AcceptFeedback | MeasureAction::Restore => None,
     };
     let event = ApplicationEvent { at: now, actor: actor.clone(), actor_unit, action: action.label().into(), from: x.status.label().into(), to: to.label().into(), reason: reason.clone() };
     let ent = ctx.store.enterprise_by_id(x.enterprise_id).await?.ok_or(AppError::NotFound)?;
