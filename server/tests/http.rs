@@ -84,8 +84,8 @@ async fn signed_in(router: &Router) -> String {
     headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
-/// Each bundle answers its own addresses (the server's page table, shared
-/// with the pages: `ACCOUNT_PAGES`, `JRGL_ADMIN_PAGES`).
+/// Each bundle answers its own addresses (the server's page table: the
+/// `pages` of `bundles.json`, the paths the bundles' `Routes` show).
 #[tokio::test]
 async fn each_address_gets_its_bundle() {
     let s = site(Mode::Demo).await;
