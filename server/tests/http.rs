@@ -126,6 +126,28 @@ async fn each_address_gets_its_bundle() {
     }
 }
 
+/// The table drives the site: every bundle answers at its prefix and at each of its pages
+/// (signed out, a gated bundle's addresses are its `signed_out` bundle's).
+#[tokio::test]
+async fn every_bundle_of_the_table_answers_its_prefix_and_pages() {
+    use server::http::bundles::{bundle, bundles};
+    let files: Vec<(String, String)> = bundles().iter().map(|b| (format!("{}index.html", b.prefix.trim_start_matches('/')), format!("<!doctype html><title>{}</title>", b.name))).collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    let s = site_with(Mode::Demo, &files).await;
+    // Signed out, a gated page is its gate's `signed_out` bundle.
+    let shown = |path: &str, own: &str| match server::http::is_gated_page(path) {
+        true => bundles().iter().find(|g| g.signed_out.is_some() && path.starts_with(g.prefix.trim_end_matches('/'))).and_then(|g| bundle(g.signed_out.as_deref()?)).unwrap().name.clone(),
+        false => own.to_string(),
+    };
+    for b in bundles() {
+        for path in std::iter::once(b.prefix.clone()).chain(b.pages.iter().map(|p| p.replace("{id}", "3"))) {
+            let (status, _, body) = get(&s.router, &path, &[]).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_eq!(body, format!("<!doctype html><title>{}</title>", shown(&path, &b.name)), "{path}");
+        }
+    }
+}
+
 /// An H5 page is the login bundle while signed out and, once signed in, the H5
 /// home — or for one invitation the invitation bundle — at the same address, so
 /// it is never cached nor answered 304.
