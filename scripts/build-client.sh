@@ -47,8 +47,9 @@ python3 scripts/h5-css.py
 table="$(python3 scripts/bundles.py --build-order)"
 folders=()
 while IFS=$'\t' read -r name entry prefix folder _budget label <&3; do
-  log "building $name: $label (dist/$folder/)"
-  env "${client_env[@]}" trunk build "$entry" --release --dist "dist/$folder" --public-url "$prefix" --html-output index.html
+  out="dist/$folder"; [ "$folder" != . ] || out=dist
+  log "building $name: $label ($out/)"
+  env "${client_env[@]}" trunk build "$entry" --release --dist "$out" --public-url "$prefix" --html-output index.html
   folders+=("$folder")
 done 3<<< "$table"
 # A wasm file that is not wasm (a build racing another checkout on the shared
