@@ -53,6 +53,19 @@ pub fn bundle(name: &str) -> Option<&'static Bundle> {
     bundles().iter().find(|b| b.name == name)
 }
 
+/// The bundles whose pages the session gates (those with a `signed_out` bundle), each with the
+/// prefixes of the bundles inside its folder (files, not pages).
+pub fn gated() -> &'static [(&'static Bundle, Vec<&'static str>)] {
+    static GATED: LazyLock<Vec<(&'static Bundle, Vec<&'static str>)>> = LazyLock::new(|| {
+        bundles()
+            .iter()
+            .filter(|b| b.signed_out.is_some())
+            .map(|b| (b, bundles().iter().filter(|c| c.parent().is_some_and(|p| p.name == b.name)).map(|c| c.prefix.as_str()).collect()))
+            .collect()
+    });
+    &GATED
+}
+
 impl Bundle {
     /// Its folder below the site's root (`""` for the root, `kkjrh5/login` …).
     pub fn folder(&self) -> &str {

@@ -89,10 +89,10 @@ pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
 /// (the H5 app): `/kkjrh5/`, `/kkjrh5/invitation/7` …, but not `/kkjrh5/h5-….js` nor the
 /// folders of the bundles inside its own (`/kkjrh5/login/…`, `/kkjrh5/invite/…`).
 pub fn is_gated_page(path: &str) -> bool {
-    bundles().iter().filter(|b| b.signed_out.is_some()).any(|b| {
+    crate::http::bundles::gated().iter().any(|(b, inside)| {
         let Some(rest) = path.strip_prefix(b.mount()) else { return false };
         (rest.is_empty() || rest.starts_with('/'))
-            && !bundles().iter().any(|c| c.parent().is_some_and(|p| p.name == b.name) && path.starts_with(&c.prefix))
+            && !inside.iter().any(|prefix| path.starts_with(prefix))
             && !rest.rsplit('/').next().unwrap_or("").contains('.')
     })
 }
