@@ -13,7 +13,7 @@ def read(rel):
     with open(os.path.join(root, rel), encoding="utf-8") as f:
         return f.read()
 SOURCES = [
-    "app/src/pages/h5.rs", "app/src/pages/h5_invite.rs", "app/src/pages/invitation_act.rs",
+    "app/src/pages/h5.rs", "app/src/pages/h5_invite.rs", "app/src/pages/h5_shell.rs", "app/src/pages/invitation_act.rs",
     "app/src/pages/login.rs", "app/src/components/kit.rs", "app/src/components/form.rs",
     "app/src/components/captcha.rs", "app/src/components/session.rs", "app/src/components/mod.rs",
     "app/src/components/unread.rs", "app/src/error.rs",

@@ -12,7 +12,7 @@ want_test=0
 mkdir -p "$LEQI_CACHE/tools" "$LEQI_CACHE/npm"
 
 # --- Debian packages -------------------------------------------------------
-apt_pkgs=(python3-minimal)   # scripts/h5-css.py (the H5 bundles' stylesheet)
+apt_pkgs=(python3)   # scripts/h5-css.py (the H5 bundles' stylesheet), scripts/bundles.py (json)
 if ! rustup_has_wasm; then
   # No wasm32 std in rustup: Debian's rustc-web ships one (std source for -Zbuild-std) and wasm-ld.
   for p in rustc-web cargo-web rust-web-src lld-19; do apt_pkgs+=("$p"); done

@@ -84,8 +84,8 @@ async fn signed_in(router: &Router) -> String {
     headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
-/// Each bundle answers its own addresses (the server's page table, shared
-/// with the pages: `ACCOUNT_PAGES`, `JRGL_ADMIN_PAGES`).
+/// Each bundle answers its own addresses (the server's page table: the
+/// `pages` of `bundles.json`, the paths the bundles' `Routes` show).
 #[tokio::test]
 async fn each_address_gets_its_bundle() {
     let s = site(Mode::Demo).await;
@@ -123,6 +123,28 @@ async fn each_address_gets_its_bundle() {
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(body, format!("<!doctype html><title>{title}</title>"), "{path}");
         assert_eq!(h[header::CACHE_CONTROL], "no-cache", "{path}");
+    }
+}
+
+/// The table drives the site: every bundle answers at its prefix and at each of its pages
+/// (signed out, a gated bundle's addresses are its `signed_out` bundle's).
+#[tokio::test]
+async fn every_bundle_of_the_table_answers_its_prefix_and_pages() {
+    use server::http::bundles::{bundle, bundles};
+    let files: Vec<(String, String)> = bundles().iter().map(|b| (format!("{}index.html", b.prefix.trim_start_matches('/')), format!("<!doctype html><title>{}</title>", b.name))).collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    let s = site_with(Mode::Demo, &files).await;
+    // Signed out, a gated page is its gate's `signed_out` bundle.
+    let shown = |path: &str, own: &str| match server::http::is_gated_page(path) {
+        true => bundles().iter().find(|g| g.signed_out.is_some() && path.starts_with(g.prefix.trim_end_matches('/'))).and_then(|g| bundle(g.signed_out.as_deref()?)).unwrap().name.clone(),
+        false => own.to_string(),
+    };
+    for b in bundles() {
+        for path in std::iter::once(b.prefix.clone()).chain(b.pages.iter().map(|p| p.replace("{id}", "3"))) {
+            let (status, _, body) = get(&s.router, &path, &[]).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_eq!(body, format!("<!doctype html><title>{}</title>", shown(&path, &b.name)), "{path}");
+        }
     }
 }
 

@@ -1,10 +1,12 @@
-//! Shared UI pieces: field messages, the captcha, the session context, and
-//! the kit (`kit`): loaded values, submissions, timeline, dialogs.
+//! Shared UI pieces: field messages, the captcha, the session context, the
+//! routed bundles' shell (`shell`: `AppShell`, the header, `LeaveHere`, the
+//! guards), and the kit (`kit`): loaded values, submissions, timeline, dialogs.
 
 pub mod captcha;
 pub mod form;
 pub mod kit;
 pub mod session;
+pub mod shell;
 pub mod unread;
 
 pub use kit::{failed, loading, use_load, use_submit, ConfirmDialog, Loaded, Loader, ReasonDialog, Submit, Timeline};

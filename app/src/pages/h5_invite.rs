@@ -11,48 +11,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::h5::{H5Route, H5Shell};
+use crate::pages::h5_shell::{online, H5Route, H5Shell, Offline};
 use crate::invitation::api::*;
 use crate::components::{ConfirmDialog, ReasonDialog};
 use crate::invitation::rules::InvitationAction;
 use crate::error::AppError;
 use crate::pages::invitation_act::{use_invitation_act, ActArgs, AuthorizeFields};
-
-/// Whether the browser is online, kept by the `online` / `offline` events.
-#[derive(Clone, Copy)]
-pub struct Online(pub RwSignal<bool>);
-
-pub fn provide_online() -> RwSignal<bool> {
-    #[cfg(feature = "csr")]
-    let now = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
-    #[cfg(not(feature = "csr"))]
-    let now = true;
-    let online = RwSignal::new(now);
-    let on = window_event_listener(leptos::ev::online, move |_| online.set(true));
-    let off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
-    on_cleanup(move || {
-        on.remove();
-        off.remove();
-    });
-    provide_context(Online(online));
-    online
-}
-
-fn online() -> RwSignal<bool> {
-    expect_context::<Online>().0
-}
-
-/// 无网络: what replaces any data while offline.
-#[component]
-pub fn Offline(retry: Callback<()>) -> impl IntoView {
-    view! {
-        <section class="card no-network" role="alert">
-            <h2>"无网络"</h2>
-            <p>"当前无法连接服务器，请检查网络后重试。离线时不显示邀请状态，也不能办理。"</p>
-            <button class="primary" on:click=move |_| retry.run(())>"重试"</button>
-        </section>
-    }
-}
 
 /// 【待确认】 / 全部.
 #[component]

@@ -1,13 +1,14 @@
 //! The Leqi home after login, with the manual's menus (§3.3–4.5).
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use leptos::task::spawn_local;
 
 use crate::leqi::api::access_home;
 use crate::components::session::use_session;
+use crate::components::shell::{leave_for, TaxpayerOnly};
 use crate::components::NotYetOpen;
 use crate::kernel::Module;
 use crate::kernel::Principal;
@@ -29,21 +30,6 @@ fn title_for(section: &str, page: &str) -> Option<&'static str> {
         ("measures", _) => Some("管理措施"),
         ("access", p) => ACCESS_MENU.iter().find(|(path, _)| path.ends_with(&format!("/{p}"))).map(|(_, l)| *l),
         _ => None,
-    }
-}
-
-/// Only a signed-in taxpayer sees these pages.
-#[component]
-pub fn TaxpayerOnly(children: ChildrenFn) -> impl IntoView {
-    let session = use_session();
-    move || {
-        if !session.loaded.get() {
-            view! { <p class="loading">"正在加载…"</p> }.into_any()
-        } else if matches!(session.principal.get(), Some(Principal::Taxpayer(_))) {
-            children().into_any()
-        } else {
-            view! { <Redirect path="/login" /> }.into_any()
-        }
     }
 }
 
@@ -138,7 +124,7 @@ pub fn LeqiPage() -> impl IntoView {
                         view! { <AccessSection title=title() apply /> }.into_any()
                     } else if p.get("section").as_deref() == Some("capability") {
                         // 能力中心 is its own app (nlzx.html).
-                        crate::pages::portal::leave_for("/nlzx");
+                        leave_for("/nlzx");
                         view! { <p class="loading">"正在跳转…"</p> }.into_any()
                     } else {
                         view! { <NotYetOpen title=title() /> }.into_any()

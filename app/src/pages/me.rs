@@ -10,7 +10,7 @@ use crate::components::{use_load, FieldMsg, FormMsg};
 use crate::kernel::{Grants, Module};
 use crate::kernel::{Identity, Principal};
 use crate::error::AppError;
-use crate::pages::leqi::TaxpayerOnly;
+use crate::components::shell::TaxpayerOnly;
 
 fn is_principal() -> bool {
     matches!(use_session().principal.get_untracked(), Some(Principal::Taxpayer(t)) if t.identity.is_principal())

@@ -94,7 +94,7 @@ pub fn MessagesPage() -> impl IntoView {
             if !m.read {
                 let _ = message_read(vec![m.id]).await;
             }
-            crate::pages::portal::leave_for(&link);
+            crate::components::shell::leave_for(&link);
         });
     };
 

@@ -1,5 +1,6 @@
-//! Pages: one module per route group. The portal and the H5 app are
-//! separate roots (and separate wasm binaries) sharing the login.
+//! Pages: one module per route group. Each bundle of `bundles.json` has its root here
+//! (`PortalApp`, `TaxApp`, … mounted by `bin/<name>.rs`): the routed ones inside
+//! `components::shell::AppShell`, the H5 ones inside `h5_shell::H5Shell`.
 
 pub mod access;
 pub mod account;
@@ -8,6 +9,7 @@ pub mod audit;
 pub mod login;
 pub mod h5;
 pub mod h5_invite;
+pub mod h5_shell;
 pub mod invitation_act;
 pub mod jrgl;
 pub mod leqi;
@@ -30,3 +32,4 @@ pub mod tax_desk;
 pub mod tax_measures;
 pub mod tax_notices;
 pub mod xxzx;
+pub mod zgzl;

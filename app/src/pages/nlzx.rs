@@ -1,10 +1,10 @@
-//! 【能力中心】 as its own bundle (`nlzx.html`, served at /nlzx; the portal is at its size
+//! 【能力中心】 as its own bundle (`nlzx`, served at /nlzx; the portal is at its size
 //! budget): every capability with 开通状态 and 有效期, 【订阅】, the 能力说明文档, the
 //! 测试中心's cases (refreshed while the unit's system calls them), 【生成测试报告】 (printable)
 //! and 【提交税务机关确认】 with the 有效期 (guideline-sichuan 第四章).
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route, Routes, A};
 use leptos_router::hooks::use_params_map;
 use leptos_router::path;
 
@@ -13,28 +13,24 @@ use crate::capability::api::{
     GrantView, TestReport,
 };
 use crate::capability_grant::rules::GrantAction;
-use crate::components::session::{use_session, Session};
+use crate::components::session::use_session;
+use crate::components::shell::{leave_for, AppShell, NotFound};
 use crate::components::{use_load, use_submit, FieldMsg, FormMsg, Timeline};
 use crate::kernel::Module;
 use crate::capability::rules::CapabilityAction;
 use crate::kernel::Principal;
 use crate::error::AppError;
-use crate::pages::portal::leave_for;
 
 #[component]
 pub fn NlzxApp() -> impl IntoView {
-    Session::provide();
     view! {
-        <Router>
-            <crate::pages::portal::Header />
-            <main class="page">
-                <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/leqi" rel="external">"返回首页"</a></p></section> }>
-                    <Route path=path!("/nlzx") view=|| view! { <Frame><ListPage /></Frame> } />
-                    <Route path=path!("/nlzx/grants") view=|| view! { <Frame><GrantsPage /></Frame> } />
-                    <Route path=path!("/nlzx/:code") view=|| view! { <Frame><DetailPage /></Frame> } />
-                </Routes>
-            </main>
-        </Router>
+        <AppShell>
+            <Routes fallback=|| view! { <NotFound href="/leqi" label="返回首页" external=true /> }>
+                <Route path=path!("/nlzx") view=|| view! { <Frame><ListPage /></Frame> } />
+                <Route path=path!("/nlzx/grants") view=|| view! { <Frame><GrantsPage /></Frame> } />
+                <Route path=path!("/nlzx/:code") view=|| view! { <Frame><DetailPage /></Frame> } />
+            </Routes>
+        </AppShell>
     }
 }
 

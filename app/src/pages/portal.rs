@@ -1,63 +1,44 @@
-//! The web portal's root: routes, header, guards.
+//! The web portal's root (the `portal` bundle): its routes, the landing and the login.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
-use crate::auth::api::{logout, switch_identity};
-use crate::components::session::{use_session, Session};
+use crate::auth::api::switch_identity;
+use crate::components::session::use_session;
+use crate::components::shell::{leave_for, AppShell, LeaveHere, NotFound};
 use crate::kernel::Principal;
 use crate::pages::leqi::{LeqiHome, LeqiPage};
-use crate::pages::account::LeaveHere;
 use crate::pages::login::EnterpriseLoginFlow;
-
-/// A full page load into another app of the site (the tax console, the H5 app).
-pub fn leave_for(_url: &str) {
-    #[cfg(feature = "csr")]
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().assign(_url);
-    }
-}
 
 #[component]
 pub fn PortalApp() -> impl IntoView {
-    Session::provide();
-    crate::pages::account::provide_arrival();
-    register_service_worker();
     view! {
-        <Router>
-            <Header />
-            <main class="page">
-                <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/">"返回首页"</a></p></section> }>
-                    <Route path=path!("/") view=Landing />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/leqi") view=LeqiHome />
-                    <Route path=path!("/leqi/access/print/:kind") view=crate::pages::print::PrintPage />
-                    // The xxzx bundle's pages (pages::xxzx::XXZX_PAGES).
-                    <Route path=path!("/leqi/messages") view=LeaveHere />
-                    <Route path=path!("/leqi/notices") view=LeaveHere />
-                    <Route path=path!("/leqi/measures") view=LeaveHere />
-                    <Route path=path!("/leqi/:section/:page") view=LeqiPage />
-                    <Route path=path!("/leqi/:section") view=LeqiPage />
-                    // The account bundle's pages (pages::account::ACCOUNT_PAGES).
-                    <Route path=path!("/register") view=LeaveHere />
-                    <Route path=path!("/forgot") view=LeaveHere />
-                    <Route path=path!("/me") view=LeaveHere />
-                    <Route path=path!("/me/users") view=LeaveHere />
-                    <Route path=path!("/me/password") view=LeaveHere />
-                    <Route path=path!("/me/sessions") view=LeaveHere />
-                    <Route path=path!("/dev/outbox") view=LeaveHere />
-                </Routes>
-            </main>
-        </Router>
+        <AppShell service_worker=true>
+            <Routes fallback=|| view! { <NotFound href="/" label="返回首页" /> }>
+                <Route path=path!("/") view=Landing />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/leqi") view=LeqiHome />
+                <Route path=path!("/leqi/access/print/:kind") view=crate::pages::print::PrintPage />
+                // The xxzx bundle's pages (bundles.json).
+                <Route path=path!("/leqi/messages") view=LeaveHere />
+                <Route path=path!("/leqi/notices") view=LeaveHere />
+                <Route path=path!("/leqi/measures") view=LeaveHere />
+                <Route path=path!("/leqi/:section/:page") view=LeqiPage />
+                <Route path=path!("/leqi/:section") view=LeqiPage />
+                // The account bundle's pages (bundles.json).
+                <Route path=path!("/register") view=LeaveHere />
+                <Route path=path!("/forgot") view=LeaveHere />
+                <Route path=path!("/me") view=LeaveHere />
+                <Route path=path!("/me/users") view=LeaveHere />
+                <Route path=path!("/me/password") view=LeaveHere />
+                <Route path=path!("/me/sessions") view=LeaveHere />
+                <Route path=path!("/dev/outbox") view=LeaveHere />
+            </Routes>
+        </AppShell>
     }
-}
-
-/// Registers /sw.js (app shell cache). Failures only mean no offline shell.
-pub fn register_service_worker() {
-    crate::components::register_service_worker("/sw.js");
 }
 
 /// `/`: send each person where they belong.
@@ -122,59 +103,5 @@ fn LoginPage() -> impl IntoView {
                 <a href="/kkjrh5/">"移动端（H5）"</a>
             </p>
         </div>
-    }
-}
-
-#[component]
-pub fn Header() -> impl IntoView {
-    let session = use_session();
-    let navigate = use_navigate();
-    let nav2 = navigate.clone();
-    let do_logout = move |_| {
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let officer = matches!(session.principal.get_untracked(), Some(Principal::Officer(_)));
-            let _ = logout().await;
-            session.principal.set(None);
-            if officer {
-                leave_for("/tax/login");
-            } else {
-                navigate("/login", Default::default());
-            }
-        });
-    };
-    // 切换身份 happens on the portal's login page (whichever bundle this is:
-    // the others hand `/login?switch=1` over with a full page load).
-    let do_switch = move |_| nav2("/login?switch=1", Default::default());
-    view! {
-        <header class="topbar">
-            <A href="/" attr:class="brand">"乐企数字开放平台"</A>
-            {move || session.offline.get().then(|| view! { <span class="offline-badge">"无网络"</span> })}
-            {move || match session.principal.get() {
-                Some(Principal::Taxpayer(t)) => {
-                    let reads_messages = t.may_use(crate::kernel::Module::LeqiMessages);
-                    view! {
-                    <div class="who" data-testid="who">
-                        <span class="enterprise">{t.enterprise_name}</span>
-                        <span class="person">{t.person_name}</span>
-                        <span class="identity">{t.identity.label()}</span>
-                        {reads_messages.then(|| view! { <crate::components::unread::UnreadLink session /> })}
-                        <A href="/me" attr:class="link">"我的信息"</A>
-                        <button class="link" on:click=do_switch.clone()>"切换身份"</button>
-                        <button class="link" on:click=do_logout.clone()>"退出"</button>
-                    </div>
-                }.into_any()
-                }
-                Some(Principal::Officer(o)) => view! {
-                    <div class="who" data-testid="who">
-                        <span class="enterprise">{o.unit_name}</span>
-                        <span class="person">{o.name}</span>
-                        <span class="identity">{o.role.label()}</span>
-                        <button class="link" on:click=do_logout.clone()>"退出"</button>
-                    </div>
-                }.into_any(),
-                None => ().into_any(),
-            }}
-        </header>
     }
 }

@@ -3,7 +3,7 @@
 //! §3.4.2.4: 受理 / 确认 of use-unit invitations by the use unit's 主管税务机关).
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::components::{Route, Routes, A};
 use leptos_router::path;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -15,6 +15,7 @@ use crate::invitation::api::{invitation_act, invitation_detail, officer_invitati
 use crate::kernel::Acted;
 use crate::components::captcha::{LoginKind, PasswordLogin};
 use crate::components::session::use_session;
+use crate::components::shell::{AppShell, LeaveHere, NotFound, OfficerOnly};
 use crate::components::{use_load, use_submit, FieldMsg, FormMsg, Loader, Timeline};
 use crate::access::rules::{AccessAction, CheckLine, CheckOutcome, QualificationItem};
 use crate::invitation::rules::InvitationAction;
@@ -22,32 +23,27 @@ use crate::kernel::Principal;
 use crate::error::AppError;
 use crate::pages::jrgl::invite::InvitationFacts;
 
-/// The tax console: its own wasm bundle (`tax.html`, served at /tax), so the
+/// The tax console: its own wasm bundle (`tax`, served at /tax), so the
 /// taxpayers' portal does not carry the officers' pages and vice versa.
 #[component]
 pub fn TaxApp() -> impl IntoView {
-    crate::components::session::Session::provide();
-    crate::pages::account::provide_arrival();
     view! {
-        <Router>
-            <crate::pages::portal::Header />
-            <main class="page">
-                <Routes fallback=|| view! { <section class="card"><h2>"页面不存在"</h2><p><a href="/tax" rel="external">"返回待办列表"</a></p></section> }>
-                    <Route path=path!("/tax/login") view=OfficerLoginPage />
-                    <Route path=path!("/tax") view=OfficerQueue />
-                    <Route path=path!("/tax/case/:id") view=|| view! { <OfficerCasePage kind=OfficerCaseKind::Access /> } />
-                    <Route path=path!("/tax/invitation/:id") view=|| view! { <OfficerCasePage kind=OfficerCaseKind::Invitation /> } />
-                    // The tax_admin bundle's pages (pages::tax_admin::TAX_ADMIN_PAGES).
-                    <Route path=path!("/tax/measures") view=crate::pages::account::LeaveHere />
-                    <Route path=path!("/tax/notices") view=crate::pages::account::LeaveHere />
-                    <Route path=path!("/tax/notices/:id") view=crate::pages::account::LeaveHere />
-                    <Route path=path!("/tax/done") view=crate::pages::account::LeaveHere />
-                    <Route path=path!("/tax/units") view=crate::pages::account::LeaveHere />
-                    <Route path=path!("/tax/request/:id") view=|| view! { <OfficerOnly><crate::pages::lifecycle::OfficerRequestPage /></OfficerOnly> } />
-                    <Route path=path!("/tax/audit") view=|| view! { <OfficerOnly><p class="back"><A href="/tax">"返回待办列表"</A></p><crate::pages::audit::AuditLogView /></OfficerOnly> } />
-                </Routes>
-            </main>
-        </Router>
+        <AppShell>
+            <Routes fallback=|| view! { <NotFound href="/tax" label="返回待办列表" external=true /> }>
+                <Route path=path!("/tax/login") view=OfficerLoginPage />
+                <Route path=path!("/tax") view=OfficerQueue />
+                <Route path=path!("/tax/case/:id") view=|| view! { <OfficerCasePage kind=OfficerCaseKind::Access /> } />
+                <Route path=path!("/tax/invitation/:id") view=|| view! { <OfficerCasePage kind=OfficerCaseKind::Invitation /> } />
+                // The tax_admin bundle's pages (bundles.json).
+                <Route path=path!("/tax/measures") view=LeaveHere />
+                <Route path=path!("/tax/notices") view=LeaveHere />
+                <Route path=path!("/tax/notices/:id") view=LeaveHere />
+                <Route path=path!("/tax/done") view=LeaveHere />
+                <Route path=path!("/tax/units") view=LeaveHere />
+                <Route path=path!("/tax/request/:id") view=|| view! { <OfficerOnly><crate::pages::lifecycle::OfficerRequestPage /></OfficerOnly> } />
+                <Route path=path!("/tax/audit") view=|| view! { <OfficerOnly><p class="back"><A href="/tax">"返回待办列表"</A></p><crate::pages::audit::AuditLogView /></OfficerOnly> } />
+            </Routes>
+        </AppShell>
     }
 }
 
@@ -65,21 +61,6 @@ pub fn OfficerLoginPage() -> impl IntoView {
             <PasswordLogin kind send=officer_login done />
             <p class="muted small"><a href="/login" rel="external">"企业用户登录"</a></p>
         </div>
-    }
-}
-
-/// Only officers; anyone else goes to 税务人员登录.
-#[component]
-pub fn OfficerOnly(children: ChildrenFn) -> impl IntoView {
-    let session = use_session();
-    move || {
-        if !session.loaded.get() {
-            view! { <p class="loading">"正在加载…"</p> }.into_any()
-        } else if matches!(session.principal.get(), Some(Principal::Officer(_))) {
-            children().into_any()
-        } else {
-            view! { <Redirect path="/tax/login" /> }.into_any()
-        }
     }
 }
 

@@ -30,14 +30,12 @@ pub struct Guard {
     trust_proxy: bool,
 }
 
-/// The apps whose pages carry trunk's inline loader.
-pub const APPS: [&str; 12] = ["", "kkjrh5", "kkjrh5/login", "kkjrh5/invite", "tax", "jrgl", "jrgl_admin", "account", "nlzx", "xxzx", "tax_admin", "zgzl"];
-
 impl Guard {
     pub fn new(site_dir: &Path, secure_cookies: bool, trust_proxy: bool) -> Self {
         let mut hashes = Vec::new();
-        for app in APPS {
-            if let Ok(html) = std::fs::read_to_string(site_dir.join(app).join("index.html")) {
+        // Every bundle's page carries trunk's inline loader.
+        for b in crate::http::bundles::bundles() {
+            if let Ok(html) = std::fs::read_to_string(site_dir.join(b.folder()).join("index.html")) {
                 for h in inline_script_hashes(&html) {
                     if !hashes.contains(&h) {
                         hashes.push(h);

@@ -1,9 +1,10 @@
 //! The HTTP surface: server fns under /api, the signed API under /openapi/v1
-//! (`crate::http::openapi`), the generated service worker,
-//! and trunk's build served as two SPAs (portal at /, H5 at /kkjrh5/) with
-//! deep-link fallback, compression and cache headers.
+//! (`crate::http::openapi`), the generated service workers, and trunk's build
+//! served as one SPA per bundle of `bundles.json` (the portal at /, the H5 app at
+//! /kkjrh5/, …) with deep-link fallback, compression and cache headers.
 
 pub mod audit;
+pub mod bundles;
 pub mod guard;
 pub mod invite;
 pub mod invite_links;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use app::context::Ctx;
+use app::pages::h5_shell::H5Route;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Response, StatusCode};
@@ -26,121 +28,120 @@ use sha2::{Digest, Sha256};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::http::bundles::{bundle, bundles, Bundle};
+
 #[derive(Clone)]
 pub struct AppState {
     pub ctx: Ctx,
-    /// The portal's worker (scope /) and the H5 app's (scope /kkjrh5/).
-    pub portal_worker: Arc<String>,
-    pub h5_worker: Arc<String>,
 }
 
+/// The router. The site's pages come from the bundle table (`bundles.json`, see [`bundles`]):
+/// each bundle's folder (`dist/` + its prefix) is a SPA with deep-link fallback, the addresses
+/// it shows outside its prefix are answered with its `index.html`, a bundle with a service
+/// worker gets `<prefix>sw.js`, and a bundle with a `signed_out` bundle has its pages gated
+/// by the session ([`gated_pages`]).
 pub fn router(ctx: Ctx, site_dir: &Path) -> Router {
     app::server_fns::register_server_fns();
-    let h5_dir = site_dir.join("kkjrh5");
     let guard = Arc::new(crate::http::guard::Guard::new(site_dir, ctx.secure_cookies, ctx.api.trust_forwarded_for));
-    let state = AppState {
-        ctx,
-        portal_worker: Arc::new(service_worker(site_dir, "/", &[("/", "")])),
-        // Offline, an invitation's address gets the invitation bundle's shell (which shows 无网络).
-        h5_worker: Arc::new(service_worker(&h5_dir, "/kkjrh5/", &[("/kkjrh5/invitation/", "invite/"), ("/kkjrh5/", "")])),
-    };
-    let account_dir = site_dir.join("account");
+    let state = AppState { ctx };
+    let dir = |b: &Bundle| site_dir.join(b.folder());
     let mut pages = Router::new();
-    // 注册, 忘记密码, 我的信息: the account bundle at the portal's addresses.
-    for path in app::pages::account::ACCOUNT_PAGES {
-        pages = pages.route_service(path, ServeFile::new(account_dir.join("index.html")));
+    for b in bundles() {
+        // 注册, 忘记密码, 我的信息 (account), 授权申请… (jrgl_admin): at other bundles' addresses.
+        // Those inside a gated bundle's prefix are the gate's to answer.
+        for path in b.pages.iter().filter(|p| !is_gated_page(p)) {
+            pages = pages.route_service(path, ServeFile::new(dir(b).join("index.html")));
+        }
+        if b.worker.as_deref() == Some(b.name.as_str()) {
+            let worker = Arc::new(service_worker(&dir(b), &b.prefix, &b.worker_pages()));
+            pages = pages.route(&format!("{}sw.js", b.prefix), get(move || {
+                let worker = worker.clone();
+                async move { javascript(&worker) }
+            }));
+        }
     }
-    // 授权申请, 接口凭证, 审计日志: the jrgl_admin bundle at 接入管理's addresses.
-    let jrgl_admin_dir = site_dir.join("jrgl_admin");
-    for path in app::pages::jrgl::admin::JRGL_ADMIN_PAGES {
-        pages = pages.route_service(path, ServeFile::new(jrgl_admin_dir.join("index.html")));
-    }
-    // 消息中心, 版本升级通知, 管理措施: the xxzx bundle at the portal's addresses.
-    let xxzx_dir = site_dir.join("xxzx");
-    for path in app::pages::xxzx::XXZX_PAGES {
-        pages = pages.route_service(path, ServeFile::new(xxzx_dir.join("index.html")));
-    }
-    // The tax console's 版本升级通知 and 管理措施: the tax_admin bundle at the console's addresses.
-    let tax_admin_dir = site_dir.join("tax_admin");
-    for path in app::pages::tax_admin::TAX_ADMIN_PAGES {
-        pages = pages.route_service(path, ServeFile::new(tax_admin_dir.join("index.html")));
-    }
-    Router::new()
+    let mut app = Router::new()
         .merge(pages)
         .merge(crate::http::materials::routes())
         .route("/api/{*fn_name}", post(server_fn).get(server_fn))
-        .route("/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.portal_worker) }))
-        .route("/kkjrh5/sw.js", get(|State(s): State<AppState>| async move { javascript(&s.h5_worker) }))
         .route("/healthz", get(|| async { "ok" }))
         .merge(crate::http::invite::routes())
         .merge(crate::http::invite_links::routes())
         .merge(crate::http::audit::routes())
-        .merge(crate::http::openapi::routes())
-        .nest_service("/kkjrh5", tower::ServiceBuilder::new().layer(middleware::from_fn_with_state(state.ctx.clone(), h5_pages)).service(spa(&h5_dir)))
-        .nest_service("/tax", spa(&site_dir.join("tax")))
-        .nest_service("/jrgl", spa(&site_dir.join("jrgl")))
-        .nest_service("/account", spa(&account_dir))
-        .nest_service("/jrgl_admin", spa(&jrgl_admin_dir))
-        .nest_service("/nlzx", spa(&site_dir.join("nlzx")))
-        .nest_service("/xxzx", spa(&xxzx_dir))
-        .nest_service("/tax_admin", spa(&tax_admin_dir))
-        .nest_service("/zgzl", spa(&site_dir.join("zgzl")))
-        .fallback_service(spa(site_dir))
+        .merge(crate::http::openapi::routes());
+    // Each bundle's folder; a bundle inside another's folder (the H5 login) is served by it.
+    for b in bundles().iter().filter(|b| b.prefix != "/" && b.parent().is_none()) {
+        app = if b.signed_out.is_some() {
+            let gate = Gate { ctx: state.ctx.clone(), bundle: b };
+            app.nest_service(b.mount(), tower::ServiceBuilder::new().layer(middleware::from_fn_with_state(gate, gated_pages)).service(spa(&dir(b))))
+        } else {
+            app.nest_service(b.mount(), spa(&dir(b)))
+        };
+    }
+    app.fallback_service(spa(site_dir))
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn_with_state(guard, crate::http::guard::guard))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
-/// Whether `path` is a page of the H5 app (not one of its files): `/kkjrh5/`,
-/// `/kkjrh5/invitation/7` …, but not `/kkjrh5/h5-….js`, `/kkjrh5/login/…` or
-/// `/kkjrh5/invite/…` (the bundles' folders).
-pub fn is_h5_page(path: &str) -> bool {
-    let Some(rest) = path.strip_prefix("/kkjrh5") else { return false };
-    (rest.is_empty() || rest.starts_with('/'))
-        && !rest.starts_with("/login/")
-        && !rest.starts_with("/invite/")
-        && !rest.starts_with("/i/")
-        && !rest.rsplit('/').next().unwrap_or("").contains('.')
+/// Whether `path` is a page (not a file) of a bundle whose pages are gated by the session
+/// (the H5 app): `/kkjrh5/`, `/kkjrh5/invitation/7` …, but not `/kkjrh5/h5-….js` nor the
+/// folders of the bundles inside its own (`/kkjrh5/login/…`, `/kkjrh5/invite/…`).
+pub fn is_gated_page(path: &str) -> bool {
+    crate::http::bundles::gated().iter().any(|(b, inside)| {
+        let Some(rest) = path.strip_prefix(b.mount()) else { return false };
+        (rest.is_empty() || rest.starts_with('/'))
+            && !inside.iter().any(|prefix| path.starts_with(prefix))
+            && !rest.rsplit('/').next().unwrap_or("").contains('.')
+    })
 }
 
-/// An H5 page while signed out is answered with the login bundle
-/// (`/kkjrh5/login/index.html`) at the same address; signed in, an invitation
-/// (`/kkjrh5/invitation/ID`) with the invitation bundle (`/kkjrh5/invite/`),
-/// any other page with the H5 home. Never cached and never answered 304 (one
-/// address, several documents). `/kkjrh5/?invitation=ID` (older links) is
-/// redirected to the invitation's own address.
-async fn h5_pages(State(ctx): State<Ctx>, mut req: Request, next: Next) -> Response<Body> {
-    // Inside the nest the path has lost its `/kkjrh5` prefix.
-    let inner = req.uri().path().to_owned();
-    if !is_h5_page(&format!("/kkjrh5{inner}")) {
+/// The bundle whose pages [`gated_pages`] answers.
+#[derive(Clone)]
+struct Gate {
+    ctx: Ctx,
+    bundle: &'static Bundle,
+}
+
+/// A gated bundle's page (the H5 app's) while signed out is answered with its `signed_out`
+/// bundle (the H5 login, `/kkjrh5/login/index.html`) at the same address; signed in, a page
+/// of a bundle inside its folder (`/kkjrh5/invitation/ID`: the invitation bundle,
+/// `/kkjrh5/invite/`) with that bundle, any other page with its own. Never cached and never
+/// answered 304 (one address, several documents). For the H5 app, `/kkjrh5/?invitation=ID`
+/// (older links) is redirected to the invitation's own address.
+async fn gated_pages(State(gate): State<Gate>, mut req: Request, next: Next) -> Response<Body> {
+    // Inside the nest the path has lost its prefix.
+    let path = format!("{}{}", gate.bundle.mount(), req.uri().path());
+    if !is_gated_page(&path) {
         return next.run(req).await;
     }
     let token = app::context::web::cookie_value(req.headers(), app::context::web::SESSION_COOKIE);
     let signed_in = match token {
-        Some(t) => matches!(app::auth::service::principal_for(&ctx, &t).await, Ok(Some(_))),
+        Some(t) => matches!(app::auth::service::principal_for(&gate.ctx, &t).await, Ok(Some(_))),
         None => false,
     };
     let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
-    let route = app::pages::h5::H5Route::parse(&inner);
-    let document = if !signed_in {
-        Some("/login/index.html")
-    } else if let app::pages::h5::H5Route::Invitation(_) = route {
-        Some("/invite/index.html")
+    // A bundle's index.html, as the nest's path.
+    let document = |b: &Bundle| format!("{}index.html", b.prefix.strip_prefix(gate.bundle.mount()).unwrap_or(&b.prefix));
+    let shown = if !signed_in {
+        gate.bundle.signed_out.as_deref().and_then(bundle)
     } else {
+        bundles().iter().find(|b| b.has_page(&path))
+    };
+    if signed_in && shown.is_none() && gate.bundle.prefix == H5Route::Home.path() {
         let old_link = query.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("invitation=")?.parse::<i64>().ok());
         if let Some(id) = old_link {
             let mut res = Response::new(Body::empty());
             *res.status_mut() = StatusCode::SEE_OTHER;
-            if let Ok(to) = HeaderValue::from_str(&app::pages::h5::H5Route::Invitation(id).path()) {
+            if let Ok(to) = HeaderValue::from_str(&H5Route::Invitation(id).path()) {
                 res.headers_mut().insert(header::LOCATION, to);
             }
             return res;
         }
-        None
-    };
-    if let Some(doc) = document {
-        if let Ok(uri) = format!("{doc}{query}").parse() {
+    }
+    if let Some(b) = shown {
+        if let Ok(uri) = format!("{}{query}", document(b)).parse() {
             *req.uri_mut() = uri;
         }
     }
@@ -211,7 +212,7 @@ async fn cache_headers(req: Request, next: Next) -> Response<Body> {
     let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
         || (res.status() == StatusCode::NOT_MODIFIED && !path.contains('.'));
     // 邀请链接 (/kkjrh5/i/TOKEN) redirect by the link's state now: never cached.
-    let policy = if path.starts_with("/api/") || path.starts_with("/kkjrh5/i/") || is_h5_page(&path) || (path.starts_with("/openapi/") && !path.ends_with("/openapi.json")) {
+    let policy = if path.starts_with("/api/") || path.starts_with("/kkjrh5/i/") || is_gated_page(&path) || (path.starts_with("/openapi/") && !path.ends_with("/openapi.json")) {
         "no-store"
     } else if is_html || path.ends_with("/sw.js") || path.ends_with(".webmanifest") {
         "no-cache"
@@ -249,7 +250,7 @@ fn shell_files(site_dir: &Path, prefix: &str) -> Vec<String> {
 /// `pages` maps an address prefix to the bundle folder (below `site_dir`, `""`
 /// for the app itself) whose `index.html` answers it offline, first match
 /// first; each of those bundles' files is part of the shell.
-pub fn service_worker(site_dir: &Path, prefix: &str, pages: &[(&str, &str)]) -> String {
+pub fn service_worker(site_dir: &Path, prefix: &str, pages: &[(String, String)]) -> String {
     let mut files = Vec::new();
     let mut offline: Vec<(String, String)> = Vec::new();
     for (path, folder) in pages {
@@ -258,7 +259,7 @@ pub fn service_worker(site_dir: &Path, prefix: &str, pages: &[(&str, &str)]) -> 
         if !offline.iter().any(|(_, p)| *p == page) {
             files.extend(shell_files(&site_dir.join(folder), &url));
         }
-        offline.push((path.to_string(), page));
+        offline.push((path.clone(), page));
     }
     let version: String = Sha256::digest(files.join("\n").as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
     let list = serde_json::to_string(&files).unwrap_or_else(|_| "[]".into());
@@ -292,20 +293,20 @@ mod tests {
         std::fs::write(dir.path().join("index.html"), "x").unwrap();
         std::fs::write(dir.path().join("portal-0123456789abcdef.js"), "x").unwrap();
         std::fs::write(dir.path().join("kkjrh5/index.html"), "x").unwrap();
-        let sw = service_worker(dir.path(), "/", &[("/", "")]);
+        let sw = service_worker(dir.path(), "/", &bundle("portal").unwrap().worker_pages());
         assert!(sw.contains("\"/portal-0123456789abcdef.js\""));
         assert!(!sw.contains("kkjrh5/index.html"), "the portal worker must not cache the H5 app");
         assert!(sw.contains("/api/"), "the worker must exclude the API");
         std::fs::create_dir_all(dir.path().join("kkjrh5/invite")).unwrap();
         std::fs::write(dir.path().join("kkjrh5/invite/index.html"), "x").unwrap();
         std::fs::write(dir.path().join("kkjrh5/invite/h5invite-0123456789abcdef.js"), "x").unwrap();
-        let h5 = service_worker(&dir.path().join("kkjrh5"), "/kkjrh5/", &[("/kkjrh5/invitation/", "invite/"), ("/kkjrh5/", "")]);
+        let h5 = service_worker(&dir.path().join("kkjrh5"), "/kkjrh5/", &bundle("h5").unwrap().worker_pages());
         assert!(h5.contains("\"/kkjrh5/index.html\""));
         // The invitation bundle is shell too, and answers an invitation's address offline.
         assert!(h5.contains("\"/kkjrh5/invite/h5invite-0123456789abcdef.js\""));
         assert!(h5.contains("[\"/kkjrh5/invitation/\",\"/kkjrh5/invite/index.html\"]"), "{h5}");
         std::fs::write(dir.path().join("portal-fedcba9876543210.js"), "x").unwrap();
-        assert_ne!(service_worker(dir.path(), "/", &[("/", "")]), sw, "a new build must get a new cache");
+        assert_ne!(service_worker(dir.path(), "/", &bundle("portal").unwrap().worker_pages()), sw, "a new build must get a new cache");
     }
 }
 

@@ -1,4 +1,4 @@
-//! 【接入管理】's invitation pages as their own bundle (`jrgl.html`, served at
+//! 【接入管理】's invitation pages as their own bundle (`jrgl`, served at
 //! /jrgl): 接入邀请 for the direct unit (manual §3.4–3.5), 响应邀请 and
 //! 开票人员登记及管理 for the use unit (ch. 4). The portal links here with full
 //! page loads; the session cookie is the same.
@@ -11,14 +11,13 @@ pub mod requests;
 pub mod respond;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route, Routes, A};
 use leptos_router::path;
 
-use crate::components::session::{use_session, Session};
+use crate::components::session::use_session;
+use crate::components::shell::{leave_for, AppShell, LeaveHere};
 use crate::kernel::Module;
 use crate::kernel::Principal;
-use crate::pages::account::LeaveHere;
-use crate::pages::portal::leave_for;
 
 /// 【接入管理】's entries; the first lives in the portal.
 pub const MENU: &[(&str, &str)] = &[
@@ -31,35 +30,30 @@ pub const MENU: &[(&str, &str)] = &[
 
 #[component]
 pub fn JrglApp() -> impl IntoView {
-    Session::provide();
-    crate::pages::account::provide_arrival();
     view! {
-        <Router>
-            <crate::pages::portal::Header />
-            <main class="page">
-                // Any other path belongs to another bundle: load it afresh.
-                <Routes fallback=|| view! { <crate::pages::account::LeaveHere /> }>
-                    <Route path=path!("/") view=|| view! { <Leave to="/" /> } />
-                    <Route path=path!("/login") view=LeaveHere />
-                    <Route path=path!("/me") view=|| view! { <Leave to="/me" /> } />
-                    <Route path=path!("/jrgl") view=|| view! { <Leave to="/jrgl/invite" /> } />
-                    <Route path=path!("/jrgl/invite") view=invite::InviteListPage />
-                    <Route path=path!("/jrgl/invite/new") view=invite::NewInvitationPage />
-                    <Route path=path!("/jrgl/invite/import") view=invite::ImportPage />
-                    // The jrgl_admin bundle's pages (admin::JRGL_ADMIN_PAGES).
-                    <Route path=path!("/jrgl/invite/api") view=LeaveHere />
-                    <Route path=path!("/jrgl/invite/requests") view=LeaveHere />
-                    <Route path=path!("/jrgl/invite/requests/:id") view=LeaveHere />
-                    <Route path=path!("/jrgl/respond/apply") view=LeaveHere />
-                    <Route path=path!("/jrgl/respond/requests/:id") view=LeaveHere />
-                    <Route path=path!("/jrgl/invite/:id") view=invite::InvitationPage />
-                    <Route path=path!("/jrgl/respond") view=respond::RespondListPage />
-                    <Route path=path!("/jrgl/respond/:id") view=respond::RespondPage />
-                    <Route path=path!("/jrgl/invoicers") view=invoicers::InvoicersPage />
-                    <Route path=path!("/jrgl/audit") view=LeaveHere />
-                </Routes>
-            </main>
-        </Router>
+        <AppShell>
+            // Any other path belongs to another bundle: load it afresh.
+            <Routes fallback=|| view! { <LeaveHere /> }>
+                <Route path=path!("/") view=|| view! { <Leave to="/" /> } />
+                <Route path=path!("/login") view=LeaveHere />
+                <Route path=path!("/me") view=|| view! { <Leave to="/me" /> } />
+                <Route path=path!("/jrgl") view=|| view! { <Leave to="/jrgl/invite" /> } />
+                <Route path=path!("/jrgl/invite") view=invite::InviteListPage />
+                <Route path=path!("/jrgl/invite/new") view=invite::NewInvitationPage />
+                <Route path=path!("/jrgl/invite/import") view=invite::ImportPage />
+                // The jrgl_admin bundle's pages (bundles.json).
+                <Route path=path!("/jrgl/invite/api") view=LeaveHere />
+                <Route path=path!("/jrgl/invite/requests") view=LeaveHere />
+                <Route path=path!("/jrgl/invite/requests/:id") view=LeaveHere />
+                <Route path=path!("/jrgl/respond/apply") view=LeaveHere />
+                <Route path=path!("/jrgl/respond/requests/:id") view=LeaveHere />
+                <Route path=path!("/jrgl/invite/:id") view=invite::InvitationPage />
+                <Route path=path!("/jrgl/respond") view=respond::RespondListPage />
+                <Route path=path!("/jrgl/respond/:id") view=respond::RespondPage />
+                <Route path=path!("/jrgl/invoicers") view=invoicers::InvoicersPage />
+                <Route path=path!("/jrgl/audit") view=LeaveHere />
+            </Routes>
+        </AppShell>
     }
 }
 

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::access::api::{access_overview, AccessForm, AccessSummary, UnitInfo};
 use crate::access::rules::{qualification_items, QUALIFICATION_ITEMS};
 use crate::kernel::AccessType;
-use crate::pages::leqi::TaxpayerOnly;
+use crate::components::shell::TaxpayerOnly;
 
 /// The standard text of the 服务协议书, served as a static file (public/forms)
 /// so it does not weigh on the wasm bundle.
