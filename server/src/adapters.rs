@@ -1,4 +1,4 @@
-//! Implementations of the app's ports that are not storage.
+//! Implementations of the app's `context::outside` traits (not storage).
 
 use std::sync::Arc;
 

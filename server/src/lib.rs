@@ -19,7 +19,7 @@ use crate::adapters::{CommandSms, OsSecrets, OutboxSmsGateway, PngCaptcha, Syste
 use crate::config::Config;
 use crate::store::SqlStore;
 
-/// Connects storage, loads demo data in demo mode, and wires the ports.
+/// Connects storage, loads demo data in demo mode, and wires the adapters into `Ctx`.
 pub async fn build_ctx(config: &Config) -> Result<(Ctx, SqlStore), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&config.data_dir)?;
     let store = SqlStore::connect(&config.database_url).await?.with_session_cache(std::time::Duration::from_millis(config.session_cache_ms));

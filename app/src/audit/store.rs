@@ -1,7 +1,7 @@
 //! What the hardening (issue #14) needs from storage: atomic attempt counters,
 //! sessions ended as a group, upload quotas and clean-up, the material delete
 //! that checks the draft in the same statement, and the tamper-evident audit
-//! log (its chain check and the viewer's queries). Re-exported by `ports`.
+//! log (its chain check and the viewer's queries).
 
 use async_trait::async_trait;
 

@@ -1,7 +1,7 @@
 //! The storage adapter: one portable SQL dialect over `sqlx::Any`, so the
 //! same statements run on SQLite (default) and PostgreSQL (`DATABASE_URL`).
 //! Schema differences live only in the two migration folders. Each workflow's
-//! store is `store_<workflow>.rs`; this file holds the `SqlStore` itself.
+//! store is `store/<workflow>.rs` (its child modules below); this file holds the `SqlStore` itself.
 
 pub mod access;
 pub mod accounts;
